@@ -1,0 +1,3 @@
+"""aeviewer: see autoencoders learn."""
+
+__version__ = "0.1.0"

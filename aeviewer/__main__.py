@@ -1,0 +1,3 @@
+from aeviewer.cli import main
+
+raise SystemExit(main())

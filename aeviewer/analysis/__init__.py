@@ -1,0 +1,1 @@
+"""Metrics (ROC/AUC, principal angles) and projections (PCA, t-SNE, UMAP)."""

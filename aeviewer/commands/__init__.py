@@ -1,0 +1,1 @@
+"""Headless subcommands of the ``aeviewer`` command line, one module each."""

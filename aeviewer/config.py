@@ -1,0 +1,290 @@
+"""Frozen specifications of a run: data, model and training, with a JSON round trip.
+
+Each spec validates itself on construction and raises :class:`~aeviewer.errors.ConfigError`
+with a message for the user. Parsing of the CLI's compact option strings (``gaussian:0.3``,
+``kl:0.05:1.0``) lives here too, so the GUI and the CLI share one grammar.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from aeviewer.errors import ConfigError
+
+MODEL_KINDS: tuple[str, ...] = ("ae", "linear", "conv", "sparse", "denoising", "stacked", "vae", "gan")
+ACTIVATIONS: tuple[str, ...] = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid")
+LOSSES: tuple[str, ...] = ("auto", "mse", "bce", "l1")
+OUTPUTS: tuple[str, ...] = ("auto", "identity", "sigmoid")
+OPTIMIZERS: tuple[str, ...] = ("adam", "adamw", "sgd", "rmsprop")
+NORMALIZATIONS: tuple[str, ...] = ("auto", "none", "minmax", "zscore")
+NOISE_KINDS: tuple[str, ...] = ("gaussian", "uniform", "mask")
+SPARSITY_KINDS: tuple[str, ...] = ("l1", "kl")
+
+
+@dataclass(frozen=True)
+class NoiseSpec:
+    """Input corruption of a denoising autoencoder.
+
+    ``gaussian`` adds N(0, level^2); ``uniform`` adds U(-level, level); ``mask`` sets a fraction
+    ``level`` of the inputs to zero.
+    """
+
+    kind: Literal["gaussian", "uniform", "mask"] = "gaussian"
+    level: float = 0.3
+
+    def __post_init__(self) -> None:
+        if self.kind not in NOISE_KINDS:
+            raise ConfigError(f"unknown noise {self.kind!r}; choose one of {', '.join(NOISE_KINDS)}")
+        if not self.level > 0 or (self.kind == "mask" and self.level >= 1):
+            raise ConfigError(f"noise level must be positive (below 1 for mask), got {self.level}")
+
+    @classmethod
+    def parse(cls, text: str) -> NoiseSpec:
+        """Parse ``KIND:LEVEL``, for example ``gaussian:0.3`` or ``mask:0.25``."""
+        kind, _, level = text.partition(":")
+        try:
+            return cls(kind.strip().lower(), float(level))  # type: ignore[arg-type]
+        except ValueError:
+            raise ConfigError(f"noise must look like gaussian:0.3, uniform:0.5 or mask:0.25, not {text!r}") from None
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.level:g}"
+
+
+@dataclass(frozen=True)
+class SparsitySpec:
+    """A penalty on hidden activations: L1 with ``weight``, or KL to a target ``rate``."""
+
+    kind: Literal["l1", "kl"] = "l1"
+    weight: float = 1e-3
+    rate: float = 0.05
+
+    def __post_init__(self) -> None:
+        if self.kind not in SPARSITY_KINDS:
+            raise ConfigError(f"unknown sparsity {self.kind!r}; choose l1 or kl")
+        if not self.weight > 0:
+            raise ConfigError(f"sparsity weight must be positive, got {self.weight}")
+        if not 0 < self.rate < 1:
+            raise ConfigError(f"sparsity target rate must lie in (0, 1), got {self.rate}")
+
+    @classmethod
+    def parse(cls, text: str) -> SparsitySpec:
+        """Parse ``l1:WEIGHT`` or ``kl:RATE:WEIGHT``, for example ``l1:1e-3`` or ``kl:0.05:1.0``."""
+        parts = [p.strip() for p in text.split(":")]
+        try:
+            if parts[0].lower() == "l1" and len(parts) == 2:
+                return cls("l1", weight=float(parts[1]))
+            if parts[0].lower() == "kl" and len(parts) == 3:
+                return cls("kl", rate=float(parts[1]), weight=float(parts[2]))
+        except ValueError:
+            pass
+        raise ConfigError(f"sparsity must look like l1:1e-3 or kl:0.05:1.0, not {text!r}")
+
+    def __str__(self) -> str:
+        if self.kind == "l1":
+            return f"l1:{self.weight:g}"
+        return f"kl:{self.rate:g}:{self.weight:g}"
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Which data to load and how to prepare it.
+
+    ``normalize="auto"`` keeps data already in [0, 1] (after scaling 8-bit images) and
+    z-scores everything else. ``normal_class`` restricts training to that class (one-class
+    anomaly detection); evaluation still sees every class.
+    """
+
+    source: str = "builtin:shapes"
+    normalize: str = "auto"
+    val_fraction: float = 0.2
+    split_seed: int = 0
+    normal_class: int | None = None
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.source:
+            raise ConfigError("a data source is required")
+        if self.normalize not in NORMALIZATIONS:
+            raise ConfigError(f"unknown normalisation {self.normalize!r}; choose one of {NORMALIZATIONS}")
+        if not 0.0 <= self.val_fraction < 1.0:
+            raise ConfigError(f"validation fraction must lie in [0, 1), got {self.val_fraction}")
+        if self.limit is not None and self.limit < 2:
+            raise ConfigError(f"a sample limit must be at least 2, got {self.limit}")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """The architecture of a model: its family and sizes, and the family's own options."""
+
+    kind: str = "ae"
+    latent: int = 2
+    hidden: tuple[int, ...] = (256, 128)
+    activation: str = "relu"
+    output: str = "auto"
+    loss: str = "auto"
+    noise: NoiseSpec | None = None
+    sparsity: SparsitySpec | None = None
+    conv_channels: tuple[int, ...] = (16, 32)
+    beta: float = 1.0
+    stage_epochs: int = 3
+    gan_d_steps: int = 1
+    gan_g_steps: int = 1
+
+    def __post_init__(self) -> None:
+        if self.kind not in MODEL_KINDS:
+            raise ConfigError(f"unknown model kind {self.kind!r}; choose one of {', '.join(MODEL_KINDS)}")
+        if self.latent < 1:
+            raise ConfigError(f"latent size must be at least 1, got {self.latent}")
+        if any(h < 1 for h in self.hidden):
+            raise ConfigError(f"hidden sizes must be positive, got {list(self.hidden)}")
+        if any(c < 1 for c in self.conv_channels):
+            raise ConfigError(f"convolution channels must be positive, got {list(self.conv_channels)}")
+        if self.activation not in ACTIVATIONS:
+            raise ConfigError(f"unknown activation {self.activation!r}; choose one of {ACTIVATIONS}")
+        if self.output not in OUTPUTS:
+            raise ConfigError(f"unknown output {self.output!r}; choose one of {OUTPUTS}")
+        if self.loss not in LOSSES:
+            raise ConfigError(f"unknown loss {self.loss!r}; choose one of {LOSSES}")
+        if self.kind == "stacked" and not self.hidden:
+            raise ConfigError("a stacked autoencoder needs at least one hidden layer")
+        if self.beta < 0:
+            raise ConfigError(f"beta must not be negative, got {self.beta}")
+        if self.stage_epochs < 1 or self.gan_d_steps < 1 or self.gan_g_steps < 1:
+            raise ConfigError("stage epochs and GAN steps must be at least 1")
+
+    @property
+    def has_regularizer(self) -> bool:
+        """True when something other than the bottleneck stops the model learning the identity."""
+        return (
+            self.kind in ("sparse", "denoising", "vae")
+            or self.noise is not None
+            or self.sparsity is not None
+        )
+
+    def identity_warning(self, n_features: int) -> str | None:
+        """The warning for a latent at least as large as the input with no regulariser."""
+        if self.kind == "gan" or self.has_regularizer or self.latent < n_features:
+            return None
+        return (
+            f"latent size {self.latent} is at least the input size {n_features} and nothing else "
+            "regularises the model: it can learn the identity and reach zero error while "
+            "learning nothing. Use a smaller latent, or a sparse or denoising model."
+        )
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """How to train: epochs, batches, optimiser, seed, device and snapshot cadence."""
+
+    epochs: int = 20
+    batch_size: int = 128
+    lr: float = 1e-3
+    lr_d: float | None = None
+    optimizer: str = "adam"
+    weight_decay: float = 0.0
+    seed: int = 0
+    device: str = "auto"
+    grad_clip: float | None = None
+    snapshot_every: int = 1
+    checkpoint_every: int = 1
+    n_eval: int = 2000
+    n_recon: int = 16
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1:
+            raise ConfigError(f"epochs must be at least 1, got {self.epochs}")
+        if self.batch_size < 1:
+            raise ConfigError(f"batch size must be at least 1, got {self.batch_size}")
+        if not self.lr > 0 or (self.lr_d is not None and not self.lr_d > 0):
+            raise ConfigError(f"learning rates must be positive, got {self.lr}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ConfigError(f"unknown optimiser {self.optimizer!r}; choose one of {OPTIMIZERS}")
+        if self.weight_decay < 0:
+            raise ConfigError(f"weight decay must not be negative, got {self.weight_decay}")
+        if self.grad_clip is not None and not self.grad_clip > 0:
+            raise ConfigError(f"gradient clipping must be positive, got {self.grad_clip}")
+        if self.snapshot_every < 1 or self.checkpoint_every < 1:
+            raise ConfigError("snapshot and checkpoint cadence must be at least 1 epoch")
+        if self.n_eval < 1 or self.n_recon < 1:
+            raise ConfigError("evaluation and reconstruction sample counts must be at least 1")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything needed to reproduce a run."""
+
+    data: DataSpec = field(default_factory=DataSpec)
+    model: ModelSpec = field(default_factory=ModelSpec)
+    train: TrainSpec = field(default_factory=TrainSpec)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready nested dict."""
+        out = asdict(self)
+        model = out["model"]
+        model["noise"] = None if self.model.noise is None else asdict(self.model.noise)
+        model["sparsity"] = None if self.model.sparsity is None else asdict(self.model.sparsity)
+        return out
+
+    def to_json(self) -> str:
+        """The config as indented JSON."""
+        return json.dumps(self.to_dict(), indent=2)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
+        """Build and validate a config from :meth:`to_dict` output."""
+        if not isinstance(data, dict):
+            raise ConfigError("a run config must be a JSON object")
+        try:
+            model = dict(data.get("model", {}))
+            if model.get("noise") is not None:
+                model["noise"] = NoiseSpec(**model["noise"])
+            if model.get("sparsity") is not None:
+                model["sparsity"] = SparsitySpec(**model["sparsity"])
+            for key in ("hidden", "conv_channels"):
+                if key in model:
+                    model[key] = tuple(int(v) for v in model[key])
+            return cls(
+                data=DataSpec(**_known(DataSpec, data.get("data", {}))),
+                model=ModelSpec(**_known(ModelSpec, model)),
+                train=TrainSpec(**_known(TrainSpec, data.get("train", {}))),
+            )
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"invalid run config: {exc}") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> RunConfig:
+        """Parse JSON text."""
+        try:
+            return cls.from_dict(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+    @classmethod
+    def load(cls, path: str | Path) -> RunConfig:
+        """Read a config file, naming the file in any error."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        try:
+            return cls.from_json(text)
+        except ConfigError as exc:
+            raise ConfigError(f"{path}: {exc}") from None
+
+    def with_changes(self, **sections: Any) -> RunConfig:
+        """A copy with whole sections replaced, e.g. ``cfg.with_changes(train=new_train)``."""
+        return replace(self, **sections)
+
+
+def _known(cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    """Check that ``values`` holds only fields of ``cls``, naming any it does not know."""
+    names = {f.name for f in fields(cls)}
+    unknown = set(values) - names
+    if unknown:
+        raise ConfigError(f"unknown {cls.__name__} field(s): {', '.join(sorted(unknown))}")
+    return dict(values)

@@ -1,0 +1,1 @@
+"""Autoencoder families, the GAN, the PCA baseline, losses and a registry of kinds."""

@@ -1,0 +1,86 @@
+"""A small thread-safe control object that the training loop checks every batch."""
+
+from __future__ import annotations
+
+import threading
+
+
+class TrainingControl:
+    """Stop, pause and resume, and live learning-rate changes, shared between threads.
+
+    The loop calls :meth:`checkpoint` once per batch; it blocks while paused and returns
+    ``False`` once a stop was requested. Learning-rate requests are picked up with
+    :meth:`take_lr_changes`.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._resume = threading.Event()
+        self._resume.set()
+        self._stop = threading.Event()
+        self._lr_changes: dict[str, float] = {}
+        self._epoch_budget: int | None = None
+
+    # -- requests, from any thread -----------------------------------------------------------
+    def stop(self) -> None:
+        """Ask the loop to stop after the current batch (also releases a pause)."""
+        self._stop.set()
+        self._resume.set()
+
+    def pause(self) -> None:
+        """Ask the loop to wait before its next batch."""
+        self._resume.clear()
+
+    def resume(self) -> None:
+        """Let a paused loop go on."""
+        self._resume.set()
+
+    def set_lr(self, lr: float, group: str = "model") -> None:
+        """Request a new learning rate for an optimiser (``model``, or ``generator`` and
+        ``discriminator`` for a GAN)."""
+        if not lr > 0:
+            raise ValueError(f"learning rate must be positive, got {lr}")
+        with self._lock:
+            self._lr_changes[group] = float(lr)
+
+    def allow_epochs(self, n: int | None) -> None:
+        """Let the loop run ``n`` more epochs and then pause; ``None`` removes the limit."""
+        with self._lock:
+            self._epoch_budget = n
+        self._resume.set()
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def stop_requested(self) -> bool:
+        """True once :meth:`stop` was called."""
+        return self._stop.is_set()
+
+    @property
+    def paused(self) -> bool:
+        """True while a pause is in force."""
+        return not self._resume.is_set() and not self._stop.is_set()
+
+    # -- the loop's side ---------------------------------------------------------------------
+    def checkpoint(self, timeout: float | None = None) -> bool:
+        """Block while paused; return False when the loop must stop.
+
+        ``timeout`` bounds one wait (for tests and for loops that want to emit while paused).
+        """
+        self._resume.wait(timeout)
+        return not self._stop.is_set()
+
+    def take_lr_changes(self) -> dict[str, float]:
+        """Return and clear the pending learning-rate requests."""
+        with self._lock:
+            changes, self._lr_changes = self._lr_changes, {}
+        return changes
+
+    def epoch_finished(self) -> None:
+        """Count one epoch against the budget set by :meth:`allow_epochs`; pause when spent."""
+        with self._lock:
+            if self._epoch_budget is None:
+                return
+            self._epoch_budget -= 1
+            if self._epoch_budget <= 0:
+                self._epoch_budget = None
+                self._resume.clear()
