@@ -1,0 +1,1 @@
+"""The centre tabs of the main window, one module each."""

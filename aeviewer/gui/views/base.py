@@ -1,0 +1,61 @@
+"""The interface every centre-tab view implements.
+
+The main window owns one instance of each view, hands it the current data set, forwards every
+training event to it, and calls :meth:`View.reset` when the model is reset. Views draw only
+from these numpy-only events; they never touch a torch module.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from aeviewer.data.dataset import Dataset
+from aeviewer.training.events import (
+    EpochEnd,
+    Event,
+    Finished,
+    LrChanged,
+    Snapshot,
+    Started,
+)
+
+
+class View(QWidget):
+    """Base class of the centre tabs: override the ``on_*`` hooks a view needs."""
+
+    #: The tab's title.
+    title: str = ""
+
+    def set_dataset(self, dataset: Dataset | None) -> None:
+        """A new data set was loaded (``None`` clears it); drop what was drawn for the old one."""
+
+    def reset(self) -> None:
+        """The model was reset: clear everything learned, keep the data set."""
+
+    def handle_event(self, event: Event) -> None:
+        """Dispatch a training event to the matching hook."""
+        if isinstance(event, Snapshot):
+            self.on_snapshot(event)
+        elif isinstance(event, EpochEnd):
+            self.on_epoch(event)
+        elif isinstance(event, Started):
+            self.on_started(event)
+        elif isinstance(event, LrChanged):
+            self.on_lr_changed(event)
+        elif isinstance(event, Finished):
+            self.on_finished(event)
+
+    def on_started(self, event: Started) -> None:
+        """A run started (its config, device, PCA baseline)."""
+
+    def on_epoch(self, event: EpochEnd) -> None:
+        """An epoch ended."""
+
+    def on_snapshot(self, event: Snapshot) -> None:
+        """A snapshot arrived: latents, scores, reconstructions, GAN samples."""
+
+    def on_lr_changed(self, event: LrChanged) -> None:
+        """A live learning-rate change took effect."""
+
+    def on_finished(self, event: Finished) -> None:
+        """The run ended."""
