@@ -1,0 +1,97 @@
+"""A folder of image files (PNG, JPEG, ...), read with Pillow.
+
+Images directly in the folder are unlabelled; images in sub-folders take the sub-folder's name as
+their class. Grayscale images stay one channel; if any image has colour, all become RGB.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from aeviewer.data.dataset import Dataset
+from aeviewer.data.progress import Reporter
+from aeviewer.data.readers.arrays import build_dataset
+from aeviewer.errors import DatasetError
+
+IMAGE_EXTENSIONS: frozenset[str] = frozenset(
+    {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
+)
+GRAY_MODES = frozenset({"1", "L", "LA", "I", "I;16", "F"})
+
+
+def image_files(folder: Path) -> list[Path]:
+    """The image files directly inside ``folder``, sorted by name."""
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS
+    )
+
+
+def class_folders(folder: Path) -> list[Path]:
+    """The sub-folders of ``folder`` that hold images, sorted by name."""
+    return sorted(p for p in folder.iterdir() if p.is_dir() and image_files(p))
+
+
+def holds_images(folder: Path) -> bool:
+    """True when ``folder`` or one of its sub-folders holds image files."""
+    return bool(image_files(folder) or class_folders(folder))
+
+
+def read_image_folder(path: Path, *, reporter: Reporter, source: str | None = None) -> Dataset:
+    """Load every image below ``path``; sub-folder names become class labels."""
+    from PIL import Image, UnidentifiedImageError
+
+    top, classes = image_files(path), class_folders(path)
+    if top and classes:
+        raise DatasetError(
+            f"{path}: holds images both at its top level ({top[0].name}) and in class "
+            f"sub-folders ({classes[0].name}/); put every image in a class folder or none"
+        )
+    if classes:
+        files = [(f, label) for label, c in enumerate(classes) for f in image_files(c)]
+        class_names: tuple[str, ...] | None = tuple(c.name for c in classes)
+    else:
+        files = [(f, 0) for f in top]
+        class_names = None
+    if not files:
+        raise DatasetError(f"{path}: holds no image files ({', '.join(sorted(IMAGE_EXTENSIONS))})")
+
+    pixels: list[np.ndarray] = []
+    first: tuple[str, tuple[int, int]] | None = None
+    for i, (file, _) in enumerate(files):
+        reporter.report(i, len(files))
+        name = file.relative_to(path).as_posix()
+        try:
+            with Image.open(file) as image:
+                image.load()
+                colour = image.mode not in GRAY_MODES
+                array = np.asarray(image.convert("RGB" if colour else "L"))
+        except (OSError, UnidentifiedImageError, ValueError) as exc:
+            raise DatasetError(f"{path}: image {name} cannot be read ({exc})") from None
+        size = (array.shape[1], array.shape[0])
+        if first is None:
+            first = (name, size)
+        elif size != first[1]:
+            raise DatasetError(
+                f"{path}: image {name} is {size[0]}x{size[1]} but {first[0]} is "
+                f"{first[1][0]}x{first[1][1]}; every image must have the same size"
+            )
+        pixels.append(array)
+    reporter.report(len(files), len(files))
+
+    if any(p.ndim == 3 for p in pixels):
+        pixels = [p if p.ndim == 3 else np.repeat(p[:, :, None], 3, axis=2) for p in pixels]
+        images = np.moveaxis(np.stack(pixels), -1, 1)
+    else:
+        images = np.stack(pixels)[:, None, :, :]
+    labels = np.array([label for _, label in files], np.int64) if class_names else None
+    return build_dataset(
+        images,
+        where=str(path),
+        name=path.name,
+        source=source or str(path),
+        image=True,
+        labels=labels,
+        class_names=class_names,
+    )

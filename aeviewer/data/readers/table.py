@@ -1,0 +1,223 @@
+"""CSV, TSV and other delimited text tables.
+
+The delimiter is sniffed (tab, comma, semicolon, bar, whitespace), a first row of names is
+detected as a header, and an optional label column, by name or index, becomes class labels.
+Every other column must hold numbers; errors name the line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+
+from aeviewer.data.dataset import Dataset
+from aeviewer.data.progress import Reporter
+from aeviewer.data.readers.arrays import build_dataset, encode_labels
+from aeviewer.data.readers.files import read_bytes, stem
+from aeviewer.errors import DatasetError
+
+DELIMITERS: tuple[str, ...] = ("\t", ",", ";", "|", " ")
+SNIFF_LINES = 20
+REPORT_EVERY = 5000
+
+Row = tuple[int, list[str]]
+
+
+def read_table(
+    path: Path,
+    *,
+    reporter: Reporter,
+    label_column: str | int | None = None,
+    source: str | None = None,
+) -> Dataset:
+    """Load a delimited text table; ``label_column`` (name or 0-based index) holds labels."""
+    text = _decode(read_bytes(path), path)
+    delimiter = _sniff_delimiter(path, text)
+    rows = _rows(text, delimiter, reporter)
+    if not rows:
+        raise DatasetError(f"{path}: holds no rows (only blank lines)")
+    header = rows[0][1] if _has_header(rows) else None
+    body = rows[1:] if header is not None else rows
+    width = len(rows[0][1])
+    for line, cells in rows:
+        if len(cells) != width:
+            raise DatasetError(
+                f"{path}: line {line} has {len(cells)} columns, expected {width} "
+                f"as on line {rows[0][0]} (ragged rows)"
+            )
+    if not body:
+        raise DatasetError(f"{path}: holds zero samples (a header row and no data)")
+    names = tuple(h.strip() for h in header) if header is not None else None
+    label_index = _label_index(path, label_column, names, width)
+    feature_columns = [j for j in range(width) if j != label_index]
+    if not feature_columns:
+        raise DatasetError(f"{path}: no feature columns besides the label column")
+    cells = np.array([r[1] for r in body], dtype=str)
+    x = _numbers(cells[:, feature_columns], body, feature_columns, names, path)
+    _check_finite(x, body, feature_columns, names, path)
+    labels = class_names = None
+    if label_index is not None:
+        labels, class_names = _labels(cells[:, label_index], path)
+    reporter.report(len(rows), len(rows))
+    return build_dataset(
+        x,
+        where=str(path),
+        name=stem(path),
+        source=source or str(path),
+        image=False,
+        labels=labels,
+        class_names=class_names,
+        feature_names=None if names is None else tuple(names[j] for j in feature_columns),
+    )
+
+
+def _decode(data: bytes, path: Path) -> str:
+    if b"\0" in data[:4096]:
+        raise DatasetError(
+            f"{path}: is a binary file in no format aeviewer knows, not a text table"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"{path}: not UTF-8 text at byte {exc.start}") from None
+
+
+def _sniff_delimiter(path: Path, text: str) -> str:
+    if path.name.lower().removesuffix(".gz").endswith(".tsv"):
+        return "\t"
+    lines = [line for line in text.splitlines() if line.strip()][:SNIFF_LINES]
+    if not lines:
+        return ","
+    for candidate in DELIMITERS:
+        counts = {_count(line, candidate) for line in lines}
+        if len(counts) == 1 and counts.pop() > 0:
+            return candidate
+    # No delimiter is consistent (ragged rows): take the most frequent, so the error names them.
+    best = max(DELIMITERS, key=lambda d: _count(lines[0], d))
+    return best if _count(lines[0], best) > 0 else ","
+
+
+def _count(line: str, delimiter: str) -> int:
+    return len(line.split()) - 1 if delimiter == " " else line.count(delimiter)
+
+
+def _rows(text: str, delimiter: str, reporter: Reporter) -> list[Row]:
+    rows: list[Row] = []
+    if delimiter == " ":
+        numbered = ((i + 1, line.split()) for i, line in enumerate(text.splitlines()))
+    else:
+        reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True
+        )
+        numbered = ((reader.line_num, cells) for cells in reader)
+    for line, cells in numbered:
+        if not any(c.strip() for c in cells):
+            continue
+        rows.append((line, cells))
+        if len(rows) % REPORT_EVERY == 0:
+            reporter.report(len(rows), 0)
+    return rows
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _has_header(rows: list[Row]) -> bool:
+    first = rows[0][1]
+    text_columns = [j for j, cell in enumerate(first) if not _is_number(cell)]
+    if not text_columns:
+        return False
+    if len(text_columns) == len(first) or len(rows) == 1:
+        return True
+    second = rows[1][1]
+    return any(j < len(second) and _is_number(second[j]) for j in text_columns)
+
+
+def _label_index(
+    path: Path, label_column: str | int | None, names: tuple[str, ...] | None, width: int
+) -> int | None:
+    if label_column is None:
+        return None
+    if isinstance(label_column, str):
+        wanted = label_column.strip()
+        if names is not None and wanted in names:
+            return names.index(wanted)
+        try:
+            label_column = int(wanted)
+        except ValueError:
+            if names is None:
+                raise DatasetError(
+                    f"{path}: no label column named {wanted!r}: the table has no header row, "
+                    "so give the label column by its index"
+                ) from None
+            raise DatasetError(
+                f"{path}: no label column named {wanted!r}; the columns are {', '.join(names)}"
+            ) from None
+    if not -width <= label_column < width:
+        raise DatasetError(
+            f"{path}: no label column {label_column}; the table has {width} columns "
+            f"(indices 0 to {width - 1})"
+        )
+    return label_column % width
+
+
+def _column_name(j: int, names: tuple[str, ...] | None) -> str:
+    return f"column {j + 1}" + (f" ({names[j]!r})" if names is not None else "")
+
+
+def _numbers(
+    cells: np.ndarray,
+    body: list[Row],
+    columns: list[int],
+    names: tuple[str, ...] | None,
+    path: Path,
+) -> np.ndarray:
+    try:
+        return cells.astype(np.float64)
+    except ValueError:
+        pass
+    for i, (line, _) in enumerate(body):
+        for k, j in enumerate(columns):
+            value = cells[i, k]
+            if not _is_number(value):
+                what = "an empty cell" if not value.strip() else f"text {value.strip()!r}"
+                raise DatasetError(
+                    f"{path}: line {line}, {_column_name(j, names)} holds {what} "
+                    "where a number is expected"
+                )
+    raise DatasetError(f"{path}: holds values that are not numbers")
+
+
+def _check_finite(
+    x: np.ndarray,
+    body: list[Row],
+    columns: list[int],
+    names: tuple[str, ...] | None,
+    path: Path,
+) -> None:
+    bad = ~np.isfinite(x)
+    if bad.any():
+        i, k = (int(v) for v in np.argwhere(bad)[0])
+        value = "NaN" if math.isnan(x[i, k]) else "infinity"
+        raise DatasetError(
+            f"{path}: line {body[i][0]}, {_column_name(columns[k], names)} holds {value}; "
+            "every value must be a finite number"
+        )
+
+
+def _labels(values: np.ndarray, path: Path) -> tuple[np.ndarray, tuple[str, ...]]:
+    stripped = np.char.strip(values)
+    try:
+        numbers = stripped.astype(np.float64)
+    except ValueError:
+        return encode_labels(stripped, f"{path}: label column")
+    return encode_labels(numbers, f"{path}: label column")
