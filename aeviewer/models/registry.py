@@ -1,0 +1,199 @@
+"""The registry of model kinds: how each family is built from a :class:`ModelSpec`.
+
+A family is a name, a one-line description and a builder. The command line's ``--model``
+choices and the GUI's model list come from :data:`FAMILIES`; adding a family (stacked, vae,
+gan ...) means adding an entry here and, if it trains differently, a trainer in
+:mod:`aeviewer.training.trainers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from torch import nn
+
+from aeviewer.config import ModelSpec, NoiseSpec, SparsitySpec
+from aeviewer.errors import ConfigError
+from aeviewer.models.autoencoder import Autoencoder
+from aeviewer.models.conv import ConvDecoder, ConvEncoder
+from aeviewer.models.info import DataInfo
+from aeviewer.models.layers import mlp
+from aeviewer.models.losses import resolve_loss
+
+
+@dataclass(frozen=True)
+class ModelFamily:
+    """A kind of model: its name, a description for users, and its builder."""
+
+    kind: str
+    description: str
+    build: Callable[[ModelSpec, DataInfo], nn.Module]
+
+
+def resolve_output(spec: ModelSpec, info: DataInfo) -> str:
+    """The output layer: ``auto`` is sigmoid for data in [0, 1], identity otherwise."""
+    if spec.kind == "linear":
+        if spec.output == "sigmoid":
+            raise ConfigError("a linear autoencoder has an identity output; choose output auto")
+        return "identity"
+    if spec.output == "auto":
+        return "sigmoid" if info.in_unit_interval else "identity"
+    return spec.output
+
+
+def _resolved_loss(spec: ModelSpec, info: DataInfo, output: str) -> str:
+    loss = resolve_loss(spec.loss, info.in_unit_interval)
+    if loss == "bce" and output != "sigmoid":
+        raise ConfigError(
+            f"binary cross-entropy needs a sigmoid output; the {spec.kind} model has none"
+        )
+    return loss
+
+
+def _autoencoder(
+    spec: ModelSpec,
+    info: DataInfo,
+    encoder: nn.Module,
+    decoder: nn.Module,
+    *,
+    noise: NoiseSpec | None,
+    sparsity: SparsitySpec | None,
+    code_activation: str = "identity",
+) -> Autoencoder:
+    output = resolve_output(spec, info)
+    return Autoencoder(
+        encoder,
+        decoder,
+        info=info,
+        kind=spec.kind,
+        loss=_resolved_loss(spec, info, output),
+        output=output,
+        code_activation=code_activation,
+        noise=noise,
+        sparsity=sparsity,
+    )
+
+
+def _mlp_pair(spec: ModelSpec, info: DataInfo, act: str) -> tuple[nn.Module, nn.Module]:
+    sizes = [info.n_features, *spec.hidden, spec.latent]
+    return mlp(sizes, act), mlp(sizes[::-1], act)
+
+
+def build_ae(spec: ModelSpec, info: DataInfo) -> Autoencoder:
+    """A multilayer autoencoder (noise and sparsity honoured when the spec sets them)."""
+    enc, dec = _mlp_pair(spec, info, spec.activation)
+    code = _code_activation(spec.sparsity)
+    return _autoencoder(
+        spec, info, enc, dec, noise=spec.noise, sparsity=spec.sparsity, code_activation=code
+    )
+
+
+def build_linear(spec: ModelSpec, info: DataInfo) -> Autoencoder:
+    """The multilayer autoencoder without any non-linearity: it spans PCA's subspace."""
+    if spec.sparsity is not None:
+        raise ConfigError("a linear autoencoder takes no sparsity penalty; use the sparse model")
+    enc, dec = _mlp_pair(spec, info, "identity")
+    return _autoencoder(spec, info, enc, dec, noise=spec.noise, sparsity=None)
+
+
+def build_conv(spec: ModelSpec, info: DataInfo) -> Autoencoder:
+    """A convolutional autoencoder; image data only."""
+    if not info.is_image:
+        raise ConfigError(
+            f"a convolutional autoencoder needs image data (C, H, W); this data set has "
+            f"vectors of shape {list(info.sample_shape)}: choose ae instead"
+        )
+    shape = (info.sample_shape[0], info.sample_shape[1], info.sample_shape[2])
+    enc = ConvEncoder(shape, spec.conv_channels, spec.latent, spec.activation)
+    dec = ConvDecoder(shape, spec.conv_channels, spec.latent, spec.activation)
+    return _autoencoder(
+        spec,
+        info,
+        enc,
+        dec,
+        noise=spec.noise,
+        sparsity=spec.sparsity,
+        code_activation=_code_activation(spec.sparsity),
+    )
+
+
+def build_sparse(spec: ModelSpec, info: DataInfo) -> Autoencoder:
+    """A multilayer autoencoder with a penalty on its code (L1 by default)."""
+    sparsity = spec.sparsity or SparsitySpec()
+    enc, dec = _mlp_pair(spec, info, spec.activation)
+    return _autoencoder(
+        spec,
+        info,
+        enc,
+        dec,
+        noise=spec.noise,
+        sparsity=sparsity,
+        code_activation=_code_activation(sparsity),
+    )
+
+
+def build_denoising(spec: ModelSpec, info: DataInfo) -> Autoencoder:
+    """A multilayer autoencoder that reconstructs clean inputs from corrupted ones."""
+    noise = spec.noise or NoiseSpec()
+    enc, dec = _mlp_pair(spec, info, spec.activation)
+    return _autoencoder(
+        spec,
+        info,
+        enc,
+        dec,
+        noise=noise,
+        sparsity=spec.sparsity,
+        code_activation=_code_activation(spec.sparsity),
+    )
+
+
+def _code_activation(sparsity: SparsitySpec | None) -> str:
+    # L1 drives ReLU codes to exact zeros; KL compares firing rates, which need codes in (0, 1).
+    if sparsity is None:
+        return "identity"
+    return "relu" if sparsity.kind == "l1" else "sigmoid"
+
+
+FAMILIES: dict[str, ModelFamily] = {
+    f.kind: f
+    for f in (
+        ModelFamily("ae", "multilayer autoencoder", build_ae),
+        ModelFamily(
+            "linear", "linear autoencoder (no non-linearities; spans PCA's subspace)", build_linear
+        ),
+        ModelFamily("conv", "convolutional autoencoder for images", build_conv),
+        ModelFamily("sparse", "autoencoder with an L1 or KL penalty on its code", build_sparse),
+        ModelFamily(
+            "denoising",
+            "autoencoder that reconstructs clean inputs from noisy ones",
+            build_denoising,
+        ),
+    )
+}
+
+
+def model_kinds() -> tuple[str, ...]:
+    """The kinds that can be built now, in registry order."""
+    return tuple(FAMILIES)
+
+
+def build_model(spec: ModelSpec, info: DataInfo) -> nn.Module:
+    """Build the model ``spec`` describes for data described by ``info``.
+
+    Raises
+    ------
+    ConfigError
+        For a kind that is not available or sizes or options that do not fit the data.
+    """
+    family = FAMILIES.get(spec.kind)
+    if family is None:
+        raise ConfigError(
+            f"model kind {spec.kind!r} is not available; choose one of {', '.join(FAMILIES)}"
+        )
+    return family.build(spec, info)
+
+
+def count_parameters(model: nn.Module) -> int:
+    """Number of trainable parameters."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)

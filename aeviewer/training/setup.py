@@ -1,0 +1,134 @@
+"""Setting up a run: data, split, device, model, trainer and the PCA baseline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from aeviewer.config import DataSpec, RunConfig
+from aeviewer.data.dataset import Dataset
+from aeviewer.models.info import DataInfo
+from aeviewer.models.pca import PCA, RANDOMIZED_ABOVE
+from aeviewer.models.registry import build_model, count_parameters
+from aeviewer.training.devices import resolve_device
+from aeviewer.training.events import Started
+from aeviewer.training.snapshots import Snapshotter
+from aeviewer.training.splits import training_split
+from aeviewer.training.trainers import Trainer, make_trainer
+
+
+def load_prepared(spec: DataSpec) -> Dataset:
+    """Load ``spec.source`` and prepare it (normalisation, limit) as training expects."""
+    from aeviewer.data import load_source, prepare
+
+    return prepare(load_source(spec.source), spec)
+
+
+def fit_baseline(x_train: torch.Tensor, latent: int, seed: int) -> tuple[PCA, int]:
+    """PCA of the training split and its number of components (the latent size, at most rank).
+
+    Exact SVD (the full spectrum) unless the data are large, then randomised with ``k`` axes.
+    """
+    n, d = x_train.shape
+    k = min(latent, n, d)
+    if n * d > RANDOMIZED_ABOVE and k < min(n, d) // 4:
+        return PCA.fit(x_train, k, method="randomized", seed=seed), k
+    return PCA.fit(x_train, None, method="exact"), k
+
+
+@dataclass
+class RunSetup:
+    """Everything the loop needs, built from a config and a data set."""
+
+    config: RunConfig
+    dataset: Dataset
+    device: torch.device
+    model: nn.Module
+    trainer: Trainer
+    train_indices: np.ndarray
+    val_indices: np.ndarray
+    x_train: torch.Tensor
+    x_val: torch.Tensor | None
+    pca: PCA
+    pca_k: int
+    pca_val_loss: float
+    snapshotter: Snapshotter
+    shuffle: torch.Generator
+    warnings: tuple[str, ...]
+
+    def started(self) -> Started:
+        """The :class:`Started` event of this run."""
+        train = self.config.train
+        n_train = int(self.x_train.shape[0])
+        ev = self.pca.explained_variance.cpu().numpy()
+        ev.flags.writeable = False
+        return Started(
+            config=self.config,
+            device=str(self.device),
+            n_train=n_train,
+            n_val=0 if self.x_val is None else int(self.x_val.shape[0]),
+            n_batches=-(-n_train // train.batch_size),
+            n_parameters=count_parameters(self.model),
+            stages=self.trainer.stages(),
+            pca_val_loss=self.pca_val_loss,
+            pca_explained_variance=ev,
+            warnings=self.warnings,
+        )
+
+
+def set_up(config: RunConfig, dataset: Dataset | None = None) -> RunSetup:
+    """Build a run; ``dataset`` None loads and prepares ``config.data.source``.
+
+    Raises
+    ------
+    ConfigError, DatasetError, DeviceError
+        For a config that does not fit the data, data that fail to load, a missing device.
+    """
+    if dataset is None:
+        dataset = load_prepared(config.data)
+    device = resolve_device(config.train.device)
+    train_idx, val_idx = training_split(dataset, config.data)
+    seed = config.train.seed
+    info = DataInfo.from_dataset(dataset)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = build_model(config.model, info)
+    model.to(device)
+    generator = torch.Generator(device=device).manual_seed(seed + 1)
+    trainer = make_trainer(model, config, generator)
+    x_train = torch.from_numpy(dataset.x[train_idx]).to(device)
+    x_val = torch.from_numpy(dataset.x[val_idx]).to(device) if val_idx.size else None
+    pca, k = fit_baseline(x_train, config.model.latent, seed)
+    with torch.no_grad():
+        pca_val = pca.reconstruction_mse(x_val, k) if x_val is not None else pca.fitted_mse(k)
+    snapshotter = Snapshotter(
+        dataset,
+        pca,
+        k,
+        device,
+        n_eval=config.train.n_eval,
+        n_recon=config.train.n_recon,
+        seed=seed,
+        noisy_from=model,
+    )
+    warning = config.model.identity_warning(dataset.n_features)
+    return RunSetup(
+        config=config,
+        dataset=dataset,
+        device=device,
+        model=model,
+        trainer=trainer,
+        train_indices=train_idx,
+        val_indices=val_idx,
+        x_train=x_train,
+        x_val=x_val,
+        pca=pca,
+        pca_k=k,
+        pca_val_loss=pca_val,
+        snapshotter=snapshotter,
+        shuffle=torch.Generator().manual_seed(seed),
+        warnings=() if warning is None else (warning,),
+    )
