@@ -1,0 +1,807 @@
+"""The latent-space tab: a scatter of the encoded evaluation set, projected to 2-D when needed.
+
+Colours show the class, the anomaly flag or the reconstruction error. Hovering shows the sample
+with its reconstruction, a click selects a point, a rectangle or lasso selects a group. With a
+2-D latent and a decoder, clicking or dragging in decode mode decodes that point live, a grid of
+decoded samples can be laid over the plane, and any two samples can be interpolated. An epoch
+slider replays how the latent space formed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aeviewer.analysis import projections
+from aeviewer.analysis.thresholds import Threshold
+from aeviewer.data.dataset import Dataset
+from aeviewer.gui.views.base import View
+from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
+from aeviewer.gui.widgets.scatter_layers import Layer, ScatterLayers, class_colors, ramp_colors
+from aeviewer.gui.widgets.selection_viewbox import MODES, SelectionViewBox, points_in_polygon
+from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
+from aeviewer.training.events import Snapshot
+
+Decoder = Callable[[np.ndarray], np.ndarray]
+
+COLOR_BY: tuple[str, ...] = ("class", "anomaly", "error")
+_COLOR_LABELS = {"class": "Class", "anomaly": "Anomaly flag", "error": "Reconstruction error"}
+_MODE_LABELS = {
+    "pan": "Pan / pick",
+    "rect": "Select rectangle",
+    "lasso": "Select lasso",
+    "decode": "Decode point",
+}
+_HOVER_RADIUS_PX = 8.0
+_N_ERROR_BINS = 8
+_GRID_SIDE = 12
+_INTERPOLATION_STEPS = 10
+_MAX_GALLERY = 64
+
+
+@dataclass(frozen=True)
+class LatentFrame:
+    """One snapshot as the replay slider keeps it: 2-D positions (PCA above 2-D) and scores."""
+
+    epoch: int
+    eval_indices: np.ndarray
+    positions: np.ndarray
+    scores: np.ndarray | None
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the frame holds."""
+        return self.positions.nbytes + (0 if self.scores is None else self.scores.nbytes)
+
+
+class LatentView(View):
+    """Scatter of ``Snapshot.latents`` with projection, colouring, hover, selection and decoding.
+
+    Signals
+    -------
+    selection_changed(object)
+        Data-set indices (``np.ndarray``) of the selected samples.
+    projection_finished(str)
+        A background projection (``"tsne"`` or ``"umap"``) finished and is drawn.
+    """
+
+    title = "Latent space"
+    selection_changed = Signal(object)
+    projection_finished = Signal(str)
+
+    #: Replay keeps at most this many snapshots and this many bytes; older ones are thinned out.
+    MAX_FRAMES = 200
+    MAX_FRAME_BYTES = 256 * 2**20
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._dataset: Dataset | None = None
+        self._decoder: Decoder | None = None
+        self._frames: list[LatentFrame] = []
+        self._latest: Snapshot | None = None
+        self._frame_index = -1
+        self._positions = np.zeros((0, 2), np.float32)
+        self._selection = np.zeros(0, np.int64)
+        self._ends: list[int | None] = [None, None]
+        self._cache: dict[tuple[int, str], np.ndarray] = {}
+        self._runner = projections.BackgroundRunner("aeviewer-latent")
+        self._pending: tuple[Future[np.ndarray], tuple[int, str]] | None = None
+        self._grid_runner = projections.BackgroundRunner("aeviewer-decode")
+        self._grid_pending: Future[tuple[np.ndarray, QRectF]] | None = None
+        self._poll = QTimer(self)
+        self._poll.setInterval(50)
+        self._poll.timeout.connect(self._poll_background)
+        self._build()
+
+    # -- construction ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.color_combo = QComboBox()
+        for key in COLOR_BY:
+            self.color_combo.addItem(_COLOR_LABELS[key], key)
+        self.projection_combo = QComboBox()
+        hints = []
+        for method in projections.METHODS:
+            self.projection_combo.addItem(projections.METHOD_LABELS[method], method)
+            if not projections.is_available(method):
+                item = self.projection_combo.model().item(self.projection_combo.count() - 1)
+                item.setEnabled(False)
+                hint = projections.install_hint(method)
+                item.setToolTip(hint)
+                hints.append(projections.METHOD_LABELS[method])
+        self.install_hint = QLabel(
+            f"{' and '.join(hints)}: {projections.INSTALL_HINT}" if hints else ""
+        )
+        self.install_hint.setVisible(bool(hints))
+        self.install_hint.setStyleSheet("color: gray;")
+        self.mode_combo = QComboBox()
+        for mode in MODES:
+            self.mode_combo.addItem(_MODE_LABELS[mode], mode)
+        self.grid_check = QCheckBox("Decoded grid")
+        self.status = QLabel("")
+        self.export_button = ExportButton(self.export_plot, self.export_data, "latent")
+
+        top = QHBoxLayout()
+        for label, widget in (("Colour", self.color_combo), ("Projection", self.projection_combo)):
+            top.addWidget(QLabel(label))
+            top.addWidget(widget)
+        top.addWidget(self.mode_combo)
+        top.addWidget(self.grid_check)
+        top.addWidget(self.status, 1)
+        top.addWidget(self.export_button)
+
+        self.viewbox = SelectionViewBox()
+        self.plot_widget = pg.PlotWidget(viewBox=self.viewbox)
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.layers = ScatterLayers(self.plot)
+        self.grid_image = pg.ImageItem(axisOrder="row-major")
+        self.grid_image.setZValue(-10)
+        self.grid_image.setOpacity(0.85)
+        self.plot.addItem(self.grid_image)
+        self.highlight = pg.ScatterPlotItem(
+            pxMode=True, size=11, brush=None, pen=pg.mkPen("w", width=1.5), hoverable=False
+        )
+        self.highlight.setZValue(100)
+        self.plot.addItem(self.highlight)
+        self.cursor = pg.ScatterPlotItem(
+            pxMode=True, size=14, symbol="+", pen=pg.mkPen("r", width=2), hoverable=False
+        )
+        self.cursor.setZValue(101)
+        self.plot.addItem(self.cursor)
+        self.outline = pg.PlotCurveItem(pen=pg.mkPen((255, 255, 0), width=1, style=Qt.DashLine))
+        self.outline.setZValue(102)
+        self.plot.addItem(self.outline)
+
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setEnabled(False)
+        self.slider_label = QLabel("no snapshot yet")
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel("Epoch"))
+        bottom.addWidget(self.slider, 1)
+        bottom.addWidget(self.slider_label)
+
+        self.side = self._build_side()
+        splitter = QSplitter()
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.plot_widget, 1)
+        centre_layout.addLayout(bottom)
+        splitter.addWidget(centre)
+        splitter.addWidget(self.side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.install_hint)
+        layout.addWidget(splitter, 1)
+
+        self.color_combo.currentIndexChanged.connect(self._redraw)
+        self.projection_combo.currentIndexChanged.connect(self._show_current_frame)
+        self.mode_combo.currentIndexChanged.connect(
+            lambda: self.viewbox.set_mode(self.mode_combo.currentData())
+        )
+        self.grid_check.toggled.connect(self._update_decoded_grid)
+        self.slider.valueChanged.connect(self._on_slider)
+        self.viewbox.clicked.connect(self._on_click)
+        self.viewbox.dragged.connect(self._on_drag)
+        self._hover_proxy = pg.SignalProxy(
+            self.plot_widget.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse_moved
+        )
+        self._update_controls()
+
+    def _build_side(self) -> QWidget:
+        side = QWidget()
+        layout = QVBoxLayout(side)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.preview_stack = QStackedWidget()
+        preview_images = pg.GraphicsLayoutWidget()
+        self.preview_panel = MosaicPanel(preview_images.ci, "Hover a point", 0, 0)
+        preview_vector = pg.GraphicsLayoutWidget()
+        self.preview_plot = preview_vector.addPlot(title="Hover a point")
+        self.preview_plot.addLegend(labelTextSize="8pt")
+        self.preview_original = self.preview_plot.plot(pen=pg.mkPen("w"), name="sample")
+        self.preview_recon = self.preview_plot.plot(
+            pen=pg.mkPen((255, 127, 14), style=Qt.DashLine), name="reconstruction"
+        )
+        self.preview_stack.addWidget(preview_images)
+        self.preview_stack.addWidget(preview_vector)
+        layout.addWidget(self.preview_stack, 2)
+
+        gallery = pg.GraphicsLayoutWidget()
+        self.gallery_panel = MosaicPanel(gallery.ci, "Selection: none", 0, 0)
+        layout.addWidget(gallery, 3)
+
+        ends = QHBoxLayout()
+        self.set_a_button = QPushButton("A ← selected")
+        self.set_b_button = QPushButton("B ← selected")
+        ends.addWidget(self.set_a_button)
+        ends.addWidget(self.set_b_button)
+        layout.addLayout(ends)
+        strip = pg.GraphicsLayoutWidget()
+        self.interpolation_panel = MosaicPanel(strip.ci, "Interpolation A → B", 0, 0)
+        layout.addWidget(strip, 1)
+        self.set_a_button.clicked.connect(lambda: self._set_end(0))
+        self.set_b_button.clicked.connect(lambda: self._set_end(1))
+        return side
+
+    # -- View hooks ------------------------------------------------------------------------------
+    def set_dataset(self, dataset: Dataset | None) -> None:
+        """Keep the data set for labels, flags and hover thumbnails; forget old snapshots."""
+        self._dataset = dataset
+        self.reset()
+        self.preview_stack.setCurrentIndex(0 if dataset is None or dataset.is_image else 1)
+
+    def reset(self) -> None:
+        """Forget every snapshot and selection."""
+        self._runner.cancel()
+        self._grid_runner.cancel()
+        self._pending = None
+        self._grid_pending = None
+        self._frames.clear()
+        self._cache.clear()
+        self._latest = None
+        self._frame_index = -1
+        self._positions = np.zeros((0, 2), np.float32)
+        self._ends = [None, None]
+        self.layers.clear()
+        self.grid_image.clear()
+        self.cursor.setData([], [])
+        self.outline.setData([], [])
+        self.interpolation_panel.clear()
+        self._set_selection(np.zeros(0, np.int64))
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, 0)
+        self.slider.blockSignals(False)
+        self.slider_label.setText("no snapshot yet")
+        self.status.setText("")
+        self._update_controls()
+
+    def on_snapshot(self, event: Snapshot) -> None:
+        """Keep the snapshot for replay and show it unless the user is replaying an older one."""
+        if event.latents is None:
+            return
+        latents = np.asarray(event.latents, np.float32)
+        positions = latents if latents.shape[1] == 2 else projections.pca_2d(latents)
+        if latents.shape[1] == 1:
+            positions = projections.pca_2d(latents)
+        scores = None if event.scores is None else np.asarray(event.scores, np.float32)
+        frame = LatentFrame(event.epoch, np.asarray(event.eval_indices), positions, scores)
+        following = self._frame_index < 0 or self._frame_index == len(self._frames) - 1
+        self._latest = event
+        self._cache = {k: v for k, v in self._cache.items() if k[0] == event.epoch}
+        self._frames.append(frame)
+        self._thin_frames()
+        self.slider.blockSignals(True)
+        self.slider.setRange(0, len(self._frames) - 1)
+        if following:
+            self.slider.setValue(len(self._frames) - 1)
+        self.slider.setEnabled(len(self._frames) > 1)
+        self.slider.blockSignals(False)
+        self._frame_index = self.slider.value() if not following else len(self._frames) - 1
+        self._update_controls()
+        self._show_current_frame()
+
+    def closeEvent(self, event: object) -> None:
+        """Stop the background workers with the widget."""
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Cancel background work and join the worker threads."""
+        self._poll.stop()
+        self._runner.shutdown()
+        self._grid_runner.shutdown()
+
+    # -- public actions (the controls call these; tests too) -----------------------------------
+    def set_decoder(self, decoder: Decoder | None) -> None:
+        """Set the function that decodes latents ``(n, K)`` into samples ``(n, D)``, or None."""
+        self._decoder = decoder
+        self._update_controls()
+        self._update_decoded_grid()
+
+    def set_color_by(self, key: str) -> None:
+        """Colour points by ``"class"``, ``"anomaly"`` or ``"error"``."""
+        self.color_combo.setCurrentIndex(COLOR_BY.index(key))
+
+    def set_projection(self, method: str) -> None:
+        """Project latents above 2-D with ``method`` (``"pca"``, ``"tsne"`` or ``"umap"``)."""
+        self.projection_combo.setCurrentIndex(projections.METHODS.index(method))
+
+    def set_mode(self, mode: str) -> None:
+        """Set the interaction mode: ``"pan"``, ``"rect"``, ``"lasso"`` or ``"decode"``."""
+        self.mode_combo.setCurrentIndex(MODES.index(mode))
+
+    def show_frame(self, index: int) -> None:
+        """Show the ``index``-th kept snapshot (as the slider does)."""
+        self.slider.setValue(index)
+
+    @property
+    def frames(self) -> list[LatentFrame]:
+        """The snapshots kept for replay, oldest first."""
+        return list(self._frames)
+
+    @property
+    def positions(self) -> np.ndarray:
+        """The 2-D positions drawn now, one row per evaluation sample."""
+        return self._positions
+
+    def selected_indices(self) -> np.ndarray:
+        """Data-set indices of the selected samples."""
+        frame = self._current_frame()
+        if frame is None:
+            return np.zeros(0, np.int64)
+        return np.asarray(frame.eval_indices[self._selection], np.int64)
+
+    def pick(self, x: float, y: float) -> int | None:
+        """Select the point nearest to ``(x, y)`` (within a few pixels); returns its row or None."""
+        row = self._nearest(x, y)
+        self._set_selection(np.zeros(0, np.int64) if row is None else np.array([row]))
+        return row
+
+    def select_rect(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+        """Select the points inside a rectangle; returns their data-set indices."""
+        p = self._positions
+        lo_x, hi_x, lo_y, hi_y = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+        inside = (p[:, 0] >= lo_x) & (p[:, 0] <= hi_x) & (p[:, 1] >= lo_y) & (p[:, 1] <= hi_y)
+        self._set_selection(np.flatnonzero(inside))
+        return self.selected_indices()
+
+    def select_polygon(self, polygon: np.ndarray) -> np.ndarray:
+        """Select the points inside a closed polygon ``(M, 2)``; returns their data-set indices."""
+        self._set_selection(np.flatnonzero(points_in_polygon(self._positions, polygon)))
+        return self.selected_indices()
+
+    def decode_at(self, x: float, y: float) -> np.ndarray | None:
+        """Decode the latent point ``(x, y)`` (2-D latents only) and show it; returns the sample."""
+        if not self._can_decode_plane():
+            return None
+        sample = np.asarray(self._decoder(np.array([[x, y]], np.float32)), np.float32)[0]
+        self.cursor.setData([x], [y])
+        self._show_preview(None, sample, f"decoded ({x:.2f}, {y:.2f})")
+        return sample
+
+    def interpolate(self, row_a: int, row_b: int) -> np.ndarray | None:
+        """Decode ``10`` steps between the latents of evaluation rows ``a`` and ``b``."""
+        if self._decoder is None or self._latest is None or self._latest.latents is None:
+            return None
+        latents = np.asarray(self._latest.latents, np.float32)
+        t = np.linspace(0.0, 1.0, _INTERPOLATION_STEPS, dtype=np.float32)[:, None]
+        path = (1 - t) * latents[row_a] + t * latents[row_b]
+        samples = np.asarray(self._decoder(path), np.float32)
+        self._show_samples(self.interpolation_panel, samples, n_columns=_INTERPOLATION_STEPS)
+        self.interpolation_panel.set_title(f"Interpolation #{row_a} → #{row_b}")
+        return samples
+
+    def decoded_grid_ready(self) -> bool:
+        """True when the decoded grid is drawn and no grid computation is pending."""
+        return self._grid_pending is None and self.grid_image.image is not None
+
+    def export_plot(self, path: Path) -> Path:
+        """Write the scatter as PNG or SVG."""
+        return export_plot(self.plot, path)
+
+    def export_data(self, path: Path) -> Path:
+        """Write the drawn points (index, x, y, label, score, selected) as CSV or NPY."""
+        frame = self._current_frame()
+        if frame is None:
+            raise ValueError(f"{path}: there is no latent snapshot to export yet")
+        columns: dict[str, np.ndarray] = {
+            "index": frame.eval_indices,
+            "x": self._positions[:, 0],
+            "y": self._positions[:, 1],
+        }
+        labels = self._eval_labels(frame)
+        if labels is not None:
+            columns["label"] = labels
+        if frame.scores is not None:
+            columns["score"] = frame.scores
+        selected = np.zeros(len(frame.eval_indices), bool)
+        selected[self._selection] = True
+        columns["selected"] = selected
+        return export_table(path, columns)
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _current_frame(self) -> LatentFrame | None:
+        if 0 <= self._frame_index < len(self._frames):
+            return self._frames[self._frame_index]
+        return None
+
+    def _showing_latest(self) -> bool:
+        return self._frame_index == len(self._frames) - 1 and self._latest is not None
+
+    def _show_current_frame(self) -> None:
+        frame = self._current_frame()
+        if frame is None:
+            return
+        method = self.projection_combo.currentData()
+        dim = self._latent_dim()
+        self.slider_label.setText(
+            f"epoch {frame.epoch} ({self._frame_index + 1}/{len(self._frames)})"
+        )
+        if dim <= 2 or method == "pca" or not self._showing_latest():
+            self._runner.cancel()
+            self._pending = None
+            if dim > 2 and method != "pca":
+                self.status.setText("replaying an older epoch: PCA projection")
+            else:
+                self.status.setText("" if dim <= 2 else f"PCA of {dim}-D latents")
+            self._draw(frame.positions)
+            return
+        key = (frame.epoch, method)
+        if key in self._cache:
+            self.status.setText(f"{projections.METHOD_LABELS[method]} of {dim}-D latents")
+            self._draw(self._cache[key])
+            return
+        if self._pending is None or self._pending[1] != key:
+            latents = np.array(self._latest.latents, np.float32)
+            job = partial(_project_job, latents, method)
+            self._pending = (self._runner.submit(job), key)
+            self._poll.start()
+        label = projections.METHOD_LABELS[method]
+        self.status.setText(f"computing {label} of {len(frame.positions)} points… (PCA meanwhile)")
+        self._draw(frame.positions)
+
+    def _draw(self, positions: np.ndarray) -> None:
+        self._positions = positions
+        frame = self._current_frame()
+        if frame is None:
+            return
+        self.layers.set_layers(positions, self._layers(frame))
+        self._draw_highlight()
+        self._update_decoded_grid()
+
+    def _redraw(self) -> None:
+        if self._current_frame() is not None:
+            self._draw(self._positions)
+
+    def _layers(self, frame: LatentFrame) -> list[Layer]:
+        n = len(frame.eval_indices)
+        color_by = self.color_combo.currentData()
+        if color_by == "error" and frame.scores is not None:
+            return _error_layers(frame.scores)
+        if color_by == "anomaly":
+            flags, name = self._anomaly_flags(frame)
+            if flags is not None:
+                red, grey = ramp_colors(1, "CET-L3")[0], pg.mkColor(140, 140, 140)
+                return [
+                    Layer("normal", np.flatnonzero(~flags), grey),
+                    Layer(name, np.flatnonzero(flags), red),
+                ]
+        labels = self._eval_labels(frame)
+        if color_by == "class" and labels is not None and self._dataset is not None:
+            n_classes = max(self._dataset.n_classes, int(labels.max()) + 1)
+            colors = class_colors(n_classes)
+            order = np.argsort(labels, kind="stable")
+            bounds = np.searchsorted(labels[order], np.arange(n_classes + 1))
+            return [
+                Layer(self._dataset.class_name(c), order[bounds[c] : bounds[c + 1]], colors[c])
+                for c in range(n_classes)
+                if bounds[c + 1] > bounds[c]
+            ]
+        return [Layer("samples", np.arange(n), pg.mkColor(31, 119, 180))]
+
+    def _anomaly_flags(self, frame: LatentFrame) -> tuple[np.ndarray | None, str]:
+        ds = self._dataset
+        if ds is not None and ds.anomalies is not None and self._indices_fit(frame):
+            return np.asarray(ds.anomalies[frame.eval_indices], bool), "anomaly"
+        if frame.scores is not None:
+            return Threshold("percentile", 95.0).flags(frame.scores), "top 5% error"
+        return None, ""
+
+    def _eval_labels(self, frame: LatentFrame) -> np.ndarray | None:
+        ds = self._dataset
+        if ds is None or ds.labels is None or not self._indices_fit(frame):
+            return None
+        return ds.labels[frame.eval_indices]
+
+    def _indices_fit(self, frame: LatentFrame) -> bool:
+        ds = self._dataset
+        return ds is not None and (
+            frame.eval_indices.size == 0 or frame.eval_indices.max() < ds.n_samples
+        )
+
+    def _latent_dim(self) -> int:
+        if self._latest is None or self._latest.latents is None:
+            return 0
+        return int(np.asarray(self._latest.latents).shape[1])
+
+    def _thin_frames(self) -> None:
+        """Above the limits, drop every second older frame: the replay keeps its whole span."""
+        while len(self._frames) > 2 and (
+            len(self._frames) > self.MAX_FRAMES
+            or sum(f.nbytes for f in self._frames) > self.MAX_FRAME_BYTES
+        ):
+            self._frames = [*self._frames[:-1:2], self._frames[-1]]
+
+    def _update_controls(self) -> None:
+        plane = self._can_decode_plane()
+        self.grid_check.setEnabled(plane and self._dataset is not None and self._dataset.is_image)
+        mode_model = self.mode_combo.model()
+        mode_model.item(MODES.index("decode")).setEnabled(plane)
+        if not plane and self.mode_combo.currentData() == "decode":
+            self.set_mode("pan")
+        has_scores = self._latest is not None and self._latest.scores is not None
+        self.color_combo.model().item(COLOR_BY.index("error")).setEnabled(has_scores)
+        can_interpolate = self._decoder is not None and self._latest is not None
+        self.set_a_button.setEnabled(can_interpolate)
+        self.set_b_button.setEnabled(can_interpolate)
+
+    def _can_decode_plane(self) -> bool:
+        return self._decoder is not None and self._latent_dim() == 2
+
+    # -- selection and hover ---------------------------------------------------------------------
+    def _nearest(self, x: float, y: float) -> int | None:
+        p = self._positions
+        if p.shape[0] == 0:
+            return None
+        pixel = self.viewbox.viewPixelSize()
+        px, py = (pixel[0] or 1.0), (pixel[1] or 1.0)
+        d2 = ((p[:, 0] - x) / px) ** 2 + ((p[:, 1] - y) / py) ** 2
+        row = int(np.argmin(d2))
+        return row if d2[row] <= _HOVER_RADIUS_PX**2 else None
+
+    def _set_selection(self, rows: np.ndarray) -> None:
+        self._selection = np.asarray(rows, np.int64)
+        self._draw_highlight()
+        self._show_gallery()
+        self.selection_changed.emit(self.selected_indices())
+
+    def _draw_highlight(self) -> None:
+        rows = self._selection
+        if rows.size == 0 or rows.max() >= len(self._positions):
+            self.highlight.setData([], [])
+            return
+        shown = rows[:2000]
+        self.highlight.setData(self._positions[shown, 0], self._positions[shown, 1])
+
+    def _show_gallery(self) -> None:
+        indices = self.selected_indices()
+        ds = self._dataset
+        if indices.size == 0 or ds is None or indices.max() >= ds.n_samples:
+            self.gallery_panel.clear()
+            self.gallery_panel.set_title("Selection: none")
+            return
+        shown = indices[:_MAX_GALLERY]
+        captions = None
+        if ds.labels is not None and ds.is_image:
+            captions = [ds.class_name(int(ds.labels[i])) for i in shown]
+        self._show_samples(self.gallery_panel, ds.x[shown], captions=captions)
+        more = f" (first {len(shown)} shown)" if indices.size > len(shown) else ""
+        self.gallery_panel.set_title(f"Selection: {indices.size} samples{more}")
+
+    def _show_samples(
+        self,
+        panel: MosaicPanel,
+        samples: np.ndarray,
+        captions: list[str] | None = None,
+        n_columns: int | None = None,
+    ) -> None:
+        ds = self._dataset
+        if ds is not None and ds.is_image and samples.shape[1] == ds.n_features:
+            levels = ds.value_range
+            panel.set_images(as_images(samples, ds.sample_shape), captions, n_columns, levels)
+        else:
+            # Vectors: one row per sample, one column per feature, as a heat map.
+            panel.set_images(samples[None], n_columns=1, colormap=HEAT_MAP)
+
+    def _on_mouse_moved(self, args: tuple[QPointF]) -> None:
+        pos = args[0]
+        if not self.plot.sceneBoundingRect().contains(pos) or self.viewbox.mode == "decode":
+            return
+        point = self.viewbox.mapSceneToView(pos)
+        row = self._nearest(point.x(), point.y())
+        if row is not None:
+            self.hover(row)
+
+    def hover(self, row: int) -> None:
+        """Show evaluation row ``row`` with its reconstruction in the preview."""
+        frame = self._current_frame()
+        ds = self._dataset
+        if frame is None or ds is None or not self._indices_fit(frame):
+            return
+        index = int(frame.eval_indices[row])
+        original = ds.x[index]
+        label = f"#{index}"
+        if ds.labels is not None:
+            label += f" ({ds.class_name(int(ds.labels[index]))})"
+        if frame.scores is not None:
+            label += f" error {frame.scores[row]:.4g}"
+        self._show_preview(original, self._reconstruction_of(row, index), label)
+
+    def _reconstruction_of(self, row: int, index: int) -> np.ndarray | None:
+        snap = self._latest
+        if snap is None or not self._showing_latest():
+            return None
+        if snap.recon_indices is not None and snap.reconstructions is not None:
+            hits = np.flatnonzero(np.asarray(snap.recon_indices) == index)
+            if hits.size:
+                return np.asarray(snap.reconstructions[hits[0]], np.float32)
+        if self._decoder is not None and snap.latents is not None:
+            latent = np.asarray(snap.latents[row : row + 1], np.float32)
+            return np.asarray(self._decoder(latent), np.float32)[0]
+        return None
+
+    def _show_preview(
+        self, original: np.ndarray | None, recon: np.ndarray | None, label: str
+    ) -> None:
+        ds = self._dataset
+        if ds is None:
+            return
+        if ds.is_image:
+            tiles = [s for s in (original, recon) if s is not None]
+            names = [
+                n for n, s in (("sample", original), ("reconstruction", recon)) if s is not None
+            ]
+            self.preview_panel.set_images(
+                as_images(np.stack(tiles), ds.sample_shape), names, len(tiles), ds.value_range
+            )
+            self.preview_panel.set_title(label)
+        else:
+            features = np.arange(ds.n_features)
+            for curve, values in ((self.preview_original, original), (self.preview_recon, recon)):
+                if values is None:
+                    curve.setData([], [])
+                else:
+                    curve.setData(features, values)
+            self.preview_plot.setTitle(label)
+
+    def _on_click(self, point: QPointF) -> None:
+        if self.viewbox.mode == "decode":
+            self.decode_at(point.x(), point.y())
+        elif self.viewbox.mode == "pan":
+            row = self.pick(point.x(), point.y())
+            if row is not None:
+                self.hover(row)
+
+    def _on_drag(self, start: QPointF, current: QPointF, finished: bool) -> None:
+        mode = self.viewbox.mode
+        if mode == "decode":
+            self.decode_at(current.x(), current.y())
+            return
+        if mode == "rect":
+            xs = [start.x(), current.x(), current.x(), start.x(), start.x()]
+            ys = [start.y(), start.y(), current.y(), current.y(), start.y()]
+            self.outline.setData(xs, ys)
+            if finished:
+                self.outline.setData([], [])
+                self.select_rect(start.x(), start.y(), current.x(), current.y())
+            return
+        if mode == "lasso":
+            xs, ys = self.outline.getData()
+            if xs is None or len(xs) == 0:
+                xs, ys = np.array([start.x()]), np.array([start.y()])
+            xs, ys = np.append(xs, current.x()), np.append(ys, current.y())
+            self.outline.setData(xs, ys)
+            if finished:
+                self.outline.setData([], [])
+                self.select_polygon(np.column_stack([xs, ys]))
+
+    def _set_end(self, which: int) -> None:
+        if self._selection.size:
+            self._ends[which] = int(self._selection[0])
+        a, b = self._ends
+        if a is not None and b is not None:
+            self.interpolate(a, b)
+
+    # -- background work -------------------------------------------------------------------------
+    def _update_decoded_grid(self) -> None:
+        if not (self.grid_check.isChecked() and self.grid_check.isEnabled()):
+            self._grid_runner.cancel()
+            self._grid_pending = None
+            self.grid_image.clear()
+            return
+        p = self._positions
+        if p.shape[0] == 0:
+            return
+        lo, hi = np.percentile(p, 1, axis=0), np.percentile(p, 99, axis=0)
+        decoder, ds = self._decoder, self._dataset
+        job = partial(_decode_grid_job, decoder, lo, hi, ds.sample_shape)
+        self._grid_pending = self._grid_runner.submit(job)
+        self._poll.start()
+
+    def _poll_background(self) -> None:
+        if self._pending is not None and self._pending[0].done():
+            future, key = self._pending
+            self._pending = None
+            self._finish_projection(future, key)
+        if self._grid_pending is not None and self._grid_pending.done():
+            future = self._grid_pending
+            self._grid_pending = None
+            if not future.cancelled() and future.exception() is None:
+                mosaic, rect = future.result()
+                self.grid_image.setImage(mosaic, levels=self._dataset.value_range)
+                self.grid_image.setRect(rect)
+            elif not future.cancelled():
+                self.status.setText(f"decoding the grid failed: {future.exception()}")
+        if self._pending is None and self._grid_pending is None:
+            self._poll.stop()
+
+    def _finish_projection(self, future: Future[np.ndarray], key: tuple[int, str]) -> None:
+        if future.cancelled():
+            return
+        error = future.exception()
+        label = projections.METHOD_LABELS[key[1]]
+        if isinstance(error, projections.ProjectionCancelled):
+            return
+        if error is not None:
+            self.status.setText(f"{label} failed: {error}")
+            return
+        self._cache[key] = future.result()
+        frame = self._current_frame()
+        if (
+            frame is not None
+            and self._showing_latest()
+            and key == (frame.epoch, self.projection_combo.currentData())
+        ):
+            self.status.setText(f"{label} of {self._latent_dim()}-D latents")
+            self._draw(self._cache[key])
+        self.projection_finished.emit(key[1])
+
+    def _on_slider(self, value: int) -> None:
+        self._frame_index = value
+        self._show_current_frame()
+
+
+def _error_layers(scores: np.ndarray) -> list[Layer]:
+    edges = np.quantile(scores, np.linspace(0, 1, _N_ERROR_BINS + 1))
+    bins = np.clip(np.searchsorted(edges[1:-1], scores, side="right"), 0, _N_ERROR_BINS - 1)
+    colors = ramp_colors(_N_ERROR_BINS)
+    return [
+        Layer(f"≤ {edges[b + 1]:.3g}", np.flatnonzero(bins == b), colors[b])
+        for b in range(_N_ERROR_BINS)
+    ]
+
+
+def _project_job(latents: np.ndarray, method: str, cancel: projections.CancelCheck) -> np.ndarray:
+    return projections.project(latents, method, seed=0, cancel=cancel)
+
+
+def _decode_grid_job(
+    decoder: Decoder,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    sample_shape: tuple[int, ...],
+    cancel: projections.CancelCheck,
+) -> tuple[np.ndarray, QRectF]:
+    """Decode a square grid over ``[lo, hi]``; returns a mosaic laid out for a y-up plot."""
+    xs = np.linspace(lo[0], hi[0], _GRID_SIDE, dtype=np.float32)
+    ys = np.linspace(hi[1], lo[1], _GRID_SIDE, dtype=np.float32)  # top row first
+    grid = np.array([[x, y] for y in ys for x in xs], np.float32)
+    samples = np.asarray(decoder(grid), np.float32)
+    if cancel():
+        raise projections.ProjectionCancelled("the decoded grid was superseded")
+    images = as_images(samples, sample_shape)
+    h, w = images.shape[1:3]
+    rows = images.reshape(_GRID_SIDE, _GRID_SIDE, h, w, *images.shape[3:])
+    mosaic = np.concatenate([np.concatenate(list(r), axis=1) for r in rows], axis=0)
+    # In a y-up plot the image's first row lands at the bottom: flip so the top row is on top.
+    step_x = (hi[0] - lo[0]) / max(_GRID_SIDE - 1, 1)
+    step_y = (hi[1] - lo[1]) / max(_GRID_SIDE - 1, 1)
+    rect = QRectF(
+        float(lo[0] - step_x / 2),
+        float(lo[1] - step_y / 2),
+        float(step_x * _GRID_SIDE),
+        float(step_y * _GRID_SIDE),
+    )
+    return np.ascontiguousarray(mosaic[::-1]), rect
