@@ -227,6 +227,8 @@ def _fetch(info: DownloadInfo, remote: RemoteFile, url: str, folder: Path, track
     import requests
 
     downloader = pooch.HTTPDownloader(progressbar=tracker, timeout=TIMEOUT_S)
+    target = folder / remote.name
+    stale = target.is_file() and pooch.file_hash(str(target)) != remote.sha256
     try:
         with _quiet_pooch():
             pooch.retrieve(
@@ -243,10 +245,11 @@ def _fetch(info: DownloadInfo, remote: RemoteFile, url: str, folder: Path, track
         ) from None
     except requests.exceptions.RequestException as exc:
         names = ", ".join(f.name for f in info.files)
+        note = f" (the {remote.name} already there has the wrong SHA-256)" if stale else ""
         raise DatasetError(
             f"cannot download {remote.name} of {info.title} from {url} ({_reason(exc)}). "
             f"Without a network, fetch the files {names} by hand (see {info.homepage}) "
-            f"and put them into {folder}"
+            f"and put them into {folder}{note}"
         ) from None
     except OSError as exc:
         raise DatasetError(f"{folder}: cannot store {remote.name}: {exc.strerror or exc}") from None

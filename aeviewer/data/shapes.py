@@ -13,10 +13,16 @@ from aeviewer.data.dataset import Dataset, Normalization
 SIZE = 28
 CLASS_NAMES: tuple[str, ...] = ("circle", "ring", "square", "triangle", "cross", "bar")
 
-# How far each shape reaches from its centre, in units of its size parameter: used to keep the
-# whole shape inside the frame whatever the rotation.
-_REACH = {"circle": 1.0, "ring": 1.0, "square": np.sqrt(2.0), "triangle": 2 / np.sqrt(3.0)}
-_REACH.update(cross=1.0, bar=1.0)
+# How far each shape reaches from its centre, in units of its size parameter, whatever the
+# rotation: a square's corners lie at sqrt(2), a triangle's at 2 / sqrt(3).
+_REACH = {
+    "circle": 1.0,
+    "ring": 1.0,
+    "square": np.sqrt(2.0),
+    "triangle": 2 / np.sqrt(3.0),
+    "cross": 1.0,
+    "bar": 1.0,
+}
 
 
 def make_shapes(n: int, seed: int) -> Dataset:
@@ -27,12 +33,15 @@ def make_shapes(n: int, seed: int) -> Dataset:
     """
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(n) % len(CLASS_NAMES)).astype(np.int64)
-    size = rng.uniform(5.0, 10.5, n).astype(np.float32)
     stroke = rng.uniform(1.5, 3.5, n).astype(np.float32)
+    # The shape's outer radius (stroke included) is drawn first, so every class spans the same
+    # range of visual sizes; the size parameter follows from the class's reach.
+    reach = rng.uniform(6.5, SIZE / 2 - 2.0, n).astype(np.float32)
+    factor = np.array([_REACH[c] for c in CLASS_NAMES], np.float32)[labels]
+    size = (reach - stroke / 2) / factor
     angle = rng.uniform(0.0, 2 * np.pi, n).astype(np.float32)
     brightness = rng.uniform(0.7, 1.0, n).astype(np.float32)
-    reach = np.array([_REACH[c] for c in CLASS_NAMES], np.float32)[labels] * size + stroke / 2
-    room = np.maximum(SIZE / 2 - 1.0 - reach, 0.0)
+    room = SIZE / 2 - 1.0 - reach
     centre = (SIZE - 1) / 2 + rng.uniform(-1.0, 1.0, (2, n)).astype(np.float32) * room
 
     images = np.empty((n, SIZE * SIZE), np.float32)

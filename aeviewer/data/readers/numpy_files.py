@@ -144,9 +144,11 @@ def _to_dataset(
 
 
 def _channels_first(samples: np.ndarray, where: str) -> np.ndarray:
-    if samples.shape[1] in CHANNEL_COUNTS:
+    first, last = samples.shape[1], samples.shape[-1]
+    # When both ends could be channels (tiny images), the smaller one is.
+    if first in CHANNEL_COUNTS and (last not in CHANNEL_COUNTS or first <= last):
         return samples
-    if samples.shape[-1] in CHANNEL_COUNTS:
+    if last in CHANNEL_COUNTS:
         return np.moveaxis(samples, -1, 1)
     raise DatasetError(
         f"{where}: 4-D samples of shape {samples.shape} have no channel axis of size 1, 3 or 4 "
