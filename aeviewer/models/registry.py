@@ -1,8 +1,9 @@
 """The registry of model kinds: how each family is built from a :class:`ModelSpec`.
 
 A family is a name, a one-line description and a builder. The command line's ``--model``
-choices and the GUI's model list come from :data:`FAMILIES`; adding a family (stacked, vae,
-gan ...) means adding an entry here and, if it trains differently, a trainer in
+choices and the GUI's model list come from :data:`FAMILIES` (the names and descriptions live in
+the torch-free :mod:`aeviewer.models.kinds`). Adding a family (stacked, vae, gan ...) means a
+description there, a builder here and, if it trains differently, a trainer in
 :mod:`aeviewer.training.trainers`.
 """
 
@@ -18,6 +19,7 @@ from aeviewer.errors import ConfigError
 from aeviewer.models.autoencoder import Autoencoder
 from aeviewer.models.conv import ConvDecoder, ConvEncoder
 from aeviewer.models.info import DataInfo
+from aeviewer.models.kinds import MODEL_DESCRIPTIONS
 from aeviewer.models.layers import mlp
 from aeviewer.models.losses import resolve_loss
 
@@ -155,21 +157,17 @@ def _code_activation(sparsity: SparsitySpec | None) -> str:
     return "relu" if sparsity.kind == "l1" else "sigmoid"
 
 
+_BUILDERS: dict[str, Callable[[ModelSpec, DataInfo], nn.Module]] = {
+    "ae": build_ae,
+    "linear": build_linear,
+    "conv": build_conv,
+    "sparse": build_sparse,
+    "denoising": build_denoising,
+}
+
 FAMILIES: dict[str, ModelFamily] = {
-    f.kind: f
-    for f in (
-        ModelFamily("ae", "multilayer autoencoder", build_ae),
-        ModelFamily(
-            "linear", "linear autoencoder (no non-linearities; spans PCA's subspace)", build_linear
-        ),
-        ModelFamily("conv", "convolutional autoencoder for images", build_conv),
-        ModelFamily("sparse", "autoencoder with an L1 or KL penalty on its code", build_sparse),
-        ModelFamily(
-            "denoising",
-            "autoencoder that reconstructs clean inputs from noisy ones",
-            build_denoising,
-        ),
-    )
+    kind: ModelFamily(kind, description, _BUILDERS[kind])
+    for kind, description in MODEL_DESCRIPTIONS.items()
 }
 
 

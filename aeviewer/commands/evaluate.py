@@ -1,0 +1,28 @@
+"""``aeviewer evaluate``: compare a trained model with the PCA baseline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``aeviewer evaluate``."""
+    parser.add_argument("run_dir", metavar="RUNDIR", help="a run directory written by train")
+    parser.add_argument("--data", metavar="SOURCE", help="evaluate on this data instead")
+    parser.add_argument("--device", default="cpu", help="auto, cpu, cuda, cuda:N or mps")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Evaluate and print the result."""
+    from aeviewer.training.evaluation import evaluate_run
+
+    result = evaluate_run(args.run_dir, args.data, args.device)
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    for key, value in result.items():
+        text = f"{value:.6g}" if isinstance(value, float) else str(value)
+        print(f"{key:>15}: {text}")
+    return 0

@@ -1,0 +1,195 @@
+"""``aeviewer train``: train a model headless into a run directory."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from aeviewer.config import (
+    ACTIVATIONS,
+    LOSSES,
+    NORMALIZATIONS,
+    OPTIMIZERS,
+    OUTPUTS,
+    DataSpec,
+    ModelSpec,
+    NoiseSpec,
+    RunConfig,
+    SparsitySpec,
+    TrainSpec,
+)
+from aeviewer.errors import ConfigError
+from aeviewer.models.kinds import MODEL_DESCRIPTIONS
+
+BAR_WIDTH = 24
+
+
+def _sizes(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(v) for v in text.replace(" ", "").split(",") if v)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes like 256,128, not {text!r}") from None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``aeviewer train``."""
+    defaults_model, defaults_train, defaults_data = ModelSpec(), TrainSpec(), DataSpec()
+    add = parser.add_argument
+    add(
+        "--data",
+        default=defaults_data.source,
+        metavar="SOURCE",
+        help="builtin:NAME, a file or folder, or mnist / fashion-mnist / kmnist",
+    )
+    add("--model", default="ae", choices=list(MODEL_DESCRIPTIONS), help="model kind")
+    add("--latent", type=int, default=defaults_model.latent, metavar="K", help="latent size")
+    add("--epochs", type=int, default=defaults_train.epochs, metavar="N")
+    add("--out", required=True, metavar="RUNDIR", help="run directory to create")
+    add(
+        "--hidden",
+        type=_sizes,
+        default=defaults_model.hidden,
+        metavar="SIZES",
+        help="hidden layer sizes, e.g. 256,128 ('' for none)",
+    )
+    add(
+        "--conv-channels",
+        type=_sizes,
+        default=defaults_model.conv_channels,
+        metavar="SIZES",
+        help="channels of the convolutional layers, e.g. 16,32",
+    )
+    add("--activation", choices=ACTIVATIONS, default=defaults_model.activation)
+    add("--output", choices=OUTPUTS, default="auto", help="output layer (auto: from the data)")
+    add("--loss", choices=LOSSES, default="auto", help="reconstruction loss (auto: mse)")
+    add("--noise", metavar="KIND:LEVEL", help="input noise: gaussian:0.3, uniform:0.5, mask:0.25")
+    add("--sparsity", metavar="SPEC", help="code penalty: l1:1e-3 or kl:RATE:WEIGHT")
+    add("--batch-size", type=int, default=defaults_train.batch_size)
+    add("--lr", type=float, default=defaults_train.lr, help="learning rate")
+    add("--optimizer", choices=OPTIMIZERS, default=defaults_train.optimizer)
+    add("--weight-decay", type=float, default=0.0)
+    add("--grad-clip", type=float, metavar="NORM", help="clip the gradient norm")
+    add("--seed", type=int, default=0)
+    add("--device", default="auto", help="auto, cpu, cuda, cuda:N or mps")
+    add("--normal-class", type=int, metavar="C", help="train on class C only (one-class)")
+    add("--val-fraction", type=float, default=defaults_data.val_fraction)
+    add("--normalize", choices=NORMALIZATIONS, default="auto")
+    add("--limit", type=int, metavar="N", help="use at most N samples")
+    add("--checkpoint-every", type=int, default=1, metavar="EPOCHS")
+    add("--quiet", action="store_true", help="no progress on stderr")
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """The run configuration the options describe (validated)."""
+    return RunConfig(
+        data=DataSpec(
+            source=args.data,
+            normalize=args.normalize,
+            val_fraction=args.val_fraction,
+            normal_class=args.normal_class,
+            limit=args.limit,
+        ),
+        model=ModelSpec(
+            kind=args.model,
+            latent=args.latent,
+            hidden=tuple(args.hidden),
+            activation=args.activation,
+            output=args.output,
+            loss=args.loss,
+            noise=None if args.noise is None else NoiseSpec.parse(args.noise),
+            sparsity=None if args.sparsity is None else SparsitySpec.parse(args.sparsity),
+            conv_channels=tuple(args.conv_channels),
+        ),
+        train=TrainSpec(
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            lr=args.lr,
+            optimizer=args.optimizer,
+            weight_decay=args.weight_decay,
+            seed=args.seed,
+            device=args.device,
+            grad_clip=args.grad_clip,
+            # Headless runs have nobody to show snapshots to: one at the end is enough.
+            snapshot_every=args.epochs,
+            checkpoint_every=args.checkpoint_every,
+        ),
+    )
+
+
+class ProgressPrinter:
+    """A plain progress bar on a stream, rewritten in place with carriage returns."""
+
+    def __init__(self, stream: TextIO, epochs: int, live: bool) -> None:
+        self.stream = stream
+        self.epochs = epochs
+        self.live = live
+        self.pca: float | None = None
+
+    def bar(self, epoch: int, batch: int, n_batches: int, loss: float, rate: float) -> None:
+        """Rewrite the bar of the running epoch."""
+        if not self.live:
+            return
+        done = int(BAR_WIDTH * batch / max(n_batches, 1))
+        bar = "#" * done + "-" * (BAR_WIDTH - done)
+        self.stream.write(
+            f"\repoch {epoch}/{self.epochs} [{bar}] {100 * batch // max(n_batches, 1):3d}% "
+            f"loss {loss:.5g} {rate:,.0f} samples/s"
+        )
+        self.stream.flush()
+
+    def epoch_line(self, epoch: int, train: float, val: float | None, seconds: float) -> None:
+        """Replace the bar with the epoch's summary line."""
+        text = f"epoch {epoch}/{self.epochs} train {train:.5g}"
+        if val is not None:
+            text += f" val {val:.5g}"
+        if self.pca is not None:
+            text += f" (PCA mse {self.pca:.5g})"
+        clear = "\r\x1b[K" if self.live else ""
+        self.stream.write(f"{clear}{text} {seconds:.1f}s\n")
+        self.stream.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, printing progress on stderr and a final summary line on stdout."""
+    from aeviewer.training.events import EpochEnd, Finished, Progress, Started
+    from aeviewer.training.loop import train
+
+    config = config_from_args(args)
+    printer = ProgressPrinter(
+        sys.stderr, config.train.epochs, sys.stderr.isatty() and not args.quiet
+    )
+    finished: Finished | None = None
+    last_val_mse: float | None = None
+    for event in train(config, run_dir=args.out):
+        if isinstance(event, Started):
+            printer.pca = event.pca_val_loss
+            for warning in event.warnings:
+                sys.stderr.write(f"aeviewer: warning: {warning}\n")
+            if not args.quiet:
+                sys.stderr.write(
+                    f"training {config.model.kind} ({event.n_parameters:,} parameters) with "
+                    f"{event.n_train} samples ({event.n_val} for validation) "
+                    f"on {event.device}\n"
+                )
+        elif isinstance(event, Progress):
+            printer.bar(event.epoch, event.batch, event.n_batches, event.loss, event.samples_per_s)
+        elif isinstance(event, EpochEnd):
+            last_val_mse = event.val.get("mse")
+            if not args.quiet:
+                printer.epoch_line(event.epoch, event.train_loss, event.val_loss, event.seconds)
+        elif isinstance(event, Finished):
+            finished = event
+    if finished is None:
+        raise ConfigError("training ended without a result")
+    summary = f"{finished.reason} after {finished.epoch} epochs"
+    if last_val_mse is not None and printer.pca:
+        summary += (
+            f"; validation mse {last_val_mse:.5g}, PCA {printer.pca:.5g} "
+            f"(ratio {last_val_mse / printer.pca:.3f})"
+        )
+    print(f"{summary}; model saved in {args.out}")
+    if finished.reason == "diverged":
+        sys.stderr.write(f"aeviewer: warning: {finished.message}\n")
+        return 1
+    return 0
