@@ -158,7 +158,7 @@ class LatentView(View):
         self.grid_image.setOpacity(0.85)
         self.plot.addItem(self.grid_image)
         self.highlight = pg.ScatterPlotItem(
-            pxMode=True, size=11, brush=None, pen=pg.mkPen("w", width=1.5), hoverable=False
+            pxMode=True, size=8, brush=None, pen=pg.mkPen("w", width=1), hoverable=False
         )
         self.highlight.setZValue(100)
         self.plot.addItem(self.highlight)
@@ -636,7 +636,7 @@ class LatentView(View):
         if snap.recon_indices is not None and snap.reconstructions is not None:
             hits = np.flatnonzero(np.asarray(snap.recon_indices) == index)
             if hits.size:
-                return np.asarray(snap.reconstructions[hits[0]], np.float32)
+                return np.asarray(snap.reconstructions[hits[0]], np.float32).reshape(-1)
         if self._decoder is not None and snap.latents is not None:
             latent = np.asarray(snap.latents[row : row + 1], np.float32)
             return np.asarray(self._decoder(latent), np.float32)[0]

@@ -56,9 +56,10 @@ def make_snapshot(
     centres = rng.normal(scale=4.0, size=(int(labels.max()) + 1, latent_dim))
     latents = (centres[labels] + rng.normal(size=(n_eval, latent_dim))).astype(np.float32)
     recon_indices = np.arange(n_recon)
-    originals = dataset.x[recon_indices]
-    reconstructions = originals + rng.normal(scale=0.05, size=originals.shape).astype(np.float32)
-    pca_reconstructions = originals + rng.normal(scale=0.1, size=originals.shape).astype(np.float32)
+    shape = (n_recon, *dataset.sample_shape)  # as the engine ships them
+    originals = dataset.x[recon_indices].reshape(shape)
+    reconstructions = originals + rng.normal(scale=0.05, size=shape).astype(np.float32)
+    pca_reconstructions = originals + rng.normal(scale=0.1, size=shape).astype(np.float32)
     scores = rng.gamma(2.0, 0.01, size=n_eval).astype(np.float32)
     if dataset.anomalies is not None:
         scores[dataset.anomalies[eval_indices]] += 0.05

@@ -1,0 +1,275 @@
+"""The reconstructions tab: fixed samples next to the autoencoder's and PCA's reconstructions.
+
+Images: the originals (and, for denoising runs, the noisy inputs), the autoencoder's output, PCA's
+output with as many components, and the absolute error of both as heat maps, each tile captioned
+with its mean squared error. Vectors: input and both reconstructions overlaid per feature.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from aeviewer.data.dataset import Dataset
+from aeviewer.gui.views.base import View
+from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
+from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
+from aeviewer.training.events import Snapshot, Started
+
+#: Vector data: how many samples get a line plot.
+N_VECTOR_PLOTS = 4
+_PENS = {
+    "input": pg.mkPen((230, 230, 230), width=2),
+    "autoencoder": pg.mkPen((255, 127, 14), width=2),
+    "pca": pg.mkPen((44, 160, 44), width=1.5, style=Qt.PenStyle.DashLine),
+}
+
+
+def sample_mse(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Mean squared error per sample between two stacks of samples of any shape."""
+    n = reference.shape[0]
+    diff = np.asarray(reference, np.float64).reshape(n, -1) - np.asarray(other, np.float64).reshape(
+        n, -1
+    )
+    return (diff**2).mean(axis=1)
+
+
+class ReconstructionsView(View):
+    """Originals, autoencoder and PCA reconstructions, and their errors, for the fixed samples."""
+
+    title = "Reconstructions"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._dataset: Dataset | None = None
+        self._latent: int | None = None
+        self._kind = ""
+        self._snapshot: Snapshot | None = None
+        self.panels: dict[str, MosaicPanel] = {}
+        self.vector_plots: list[pg.PlotItem] = []
+        self.vector_curves: list[dict[str, pg.PlotDataItem]] = []
+        self.summary = QLabel("No snapshot yet: start training to see reconstructions.")
+        self.export_button = ExportButton(self.export_plot, self.export_data, "reconstructions")
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.export_button)
+        self.canvas = pg.GraphicsLayoutWidget()
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.canvas, 1)
+
+    # -- View hooks ------------------------------------------------------------------------------
+    def set_dataset(self, dataset: Dataset | None) -> None:
+        """Remember the data set (its sample shape decides between images and vectors)."""
+        self._dataset = dataset
+        self.reset()
+
+    def reset(self) -> None:
+        """Clear every panel."""
+        self._snapshot = None
+        self._kind = ""
+        self.panels = {}
+        self.vector_plots = []
+        self.vector_curves = []
+        self.canvas.clear()
+        self.summary.setText("No snapshot yet: start training to see reconstructions.")
+
+    def on_started(self, event: Started) -> None:
+        """Note the latent size: PCA's panel is labelled with its number of components."""
+        self._latent = event.config.model.latent
+
+    def on_snapshot(self, event: Snapshot) -> None:
+        """Draw the fixed samples of the snapshot."""
+        if event.originals is None or event.reconstructions is None:
+            return
+        self._snapshot = event
+        originals = np.asarray(event.originals, np.float32)
+        shape = tuple(originals.shape[1:])
+        is_image = len(shape) == 3 and not (shape[1] == 1 and shape[2] == 1)
+        denoising = event.noisy is not None
+        kind = ("denoise" if denoising else "image") if is_image else "vector"
+        if kind != self._kind:
+            self._build(kind, min(len(originals), N_VECTOR_PLOTS))
+        if kind == "vector":
+            self._draw_vectors(event)
+        else:
+            self._draw_images(event)
+
+    # -- drawing ---------------------------------------------------------------------------------
+    def _build(self, kind: str, n_plots: int) -> None:
+        self.canvas.clear()
+        self.panels = {}
+        self.vector_plots = []
+        self.vector_curves = []
+        self._kind = kind
+        layout = self.canvas.ci
+        if kind == "vector":
+            for i in range(n_plots):
+                plot = layout.addPlot(row=i, col=0)
+                plot.showGrid(x=True, y=True, alpha=0.2)
+                if i == 0:
+                    plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+                curves = {
+                    name: plot.plot(pen=pen, name=name, symbol="o", symbolSize=4, symbolPen=None)
+                    for name, pen in _PENS.items()
+                }
+                self.vector_plots.append(plot)
+                self.vector_curves.append(curves)
+            self.vector_plots[-1].setLabel("bottom", "feature")
+            return
+        columns = ["input", "autoencoder", "pca"]
+        if kind == "denoise":
+            columns = ["input", "noisy", "autoencoder", "pca"]
+        for col, name in enumerate(columns):
+            self.panels[name] = MosaicPanel(layout, name, 0, col)
+        for name in ("autoencoder", "pca"):
+            col = columns.index(name)
+            self.panels[f"{name} error"] = MosaicPanel(layout, f"{name} error", 2, col)
+
+    def _draw_images(self, event: Snapshot) -> None:
+        originals = np.asarray(event.originals, np.float32)
+        shape = tuple(originals.shape[1:])
+        recon = np.asarray(event.reconstructions, np.float32)
+        pca = None if event.pca_reconstructions is None else np.asarray(event.pca_reconstructions)
+        levels = _levels(originals)
+        ae_mse = sample_mse(originals, recon)
+        self.panels["input"].set_images(
+            as_images(_flat(originals), shape), _index_captions(event), levels=levels
+        )
+        self.panels["input"].set_title("clean input" if event.noisy is not None else "input")
+        if "noisy" in self.panels and event.noisy is not None:
+            noisy = np.asarray(event.noisy, np.float32)
+            self.panels["noisy"].set_images(
+                as_images(_flat(noisy), shape),
+                _mse_captions(sample_mse(originals, noisy)),
+                levels=levels,
+            )
+            self.panels["noisy"].set_title(
+                f"noisy input · MSE {sample_mse(originals, noisy).mean():.4g}"
+            )
+        name = "denoised" if event.noisy is not None else "autoencoder"
+        self.panels["autoencoder"].set_images(
+            as_images(_flat(recon), shape), _mse_captions(ae_mse), levels=levels
+        )
+        self.panels["autoencoder"].set_title(f"{name} · MSE {ae_mse.mean():.4g}")
+        errors = [_pixel_error(originals, recon)]
+        pca_label = "PCA" if self._latent is None else f"PCA, {self._latent} components"
+        if pca is not None:
+            pca_mse = sample_mse(originals, pca)
+            self.panels["pca"].set_images(
+                as_images(_flat(pca), shape), _mse_captions(pca_mse), levels=levels
+            )
+            self.panels["pca"].set_title(f"{pca_label} · MSE {pca_mse.mean():.4g}")
+            errors.append(_pixel_error(originals, pca))
+        else:
+            self.panels["pca"].clear()
+            self.panels["pca"].set_title("PCA: not available")
+        top = max(float(e.max()) for e in errors) or 1.0
+        self.panels["autoencoder error"].set_images(
+            as_images(_flat(errors[0]), errors[0].shape[1:]), levels=(0.0, top), colormap=HEAT_MAP
+        )
+        self.panels["autoencoder error"].set_title(f"|input − {name}| (0 … {top:.3g})")
+        if pca is not None:
+            self.panels["pca error"].set_images(
+                as_images(_flat(errors[1]), errors[1].shape[1:]),
+                levels=(0.0, top),
+                colormap=HEAT_MAP,
+            )
+            self.panels["pca error"].set_title(f"|input − PCA| (0 … {top:.3g})")
+        else:
+            self.panels["pca error"].clear()
+        self._summarise(event, ae_mse, None if pca is None else sample_mse(originals, pca))
+
+    def _draw_vectors(self, event: Snapshot) -> None:
+        originals = _flat(np.asarray(event.originals, np.float32))
+        recon = _flat(np.asarray(event.reconstructions, np.float32))
+        pca = (
+            None
+            if event.pca_reconstructions is None
+            else _flat(np.asarray(event.pca_reconstructions))
+        )
+        ae_mse = sample_mse(originals, recon)
+        pca_mse = None if pca is None else sample_mse(originals, pca)
+        features = np.arange(originals.shape[1])
+        names = self._feature_names(originals.shape[1])
+        for i, (plot, curves) in enumerate(zip(self.vector_plots, self.vector_curves, strict=True)):
+            curves["input"].setData(features, originals[i])
+            curves["autoencoder"].setData(features, recon[i])
+            if pca is None:
+                curves["pca"].setData([], [])
+            else:
+                curves["pca"].setData(features, pca[i])
+            title = f"sample {_index(event, i)} · AE MSE {ae_mse[i]:.4g}"
+            if pca_mse is not None:
+                title += f" · PCA MSE {pca_mse[i]:.4g}"
+            plot.setTitle(title, size="9pt")
+            if names is not None:
+                plot.getAxis("bottom").setTicks([list(enumerate(names))])
+        self._summarise(event, ae_mse, pca_mse)
+
+    def _summarise(self, event: Snapshot, ae: np.ndarray, pca: np.ndarray | None) -> None:
+        text = f"epoch {event.epoch} · {len(ae)} fixed samples · autoencoder MSE {ae.mean():.4g}"
+        if pca is not None:
+            text += f" · PCA MSE {pca.mean():.4g}"
+        self.summary.setText(text)
+
+    def _feature_names(self, n: int) -> tuple[str, ...] | None:
+        ds = self._dataset
+        if ds is None or ds.feature_names is None or len(ds.feature_names) != n or n > 20:
+            return None
+        return ds.feature_names
+
+    # -- export ----------------------------------------------------------------------------------
+    def export_plot(self, path: Path) -> Path:
+        """Write the whole grid as PNG or SVG."""
+        return export_plot(self.canvas.ci, path)
+
+    def export_data(self, path: Path) -> Path:
+        """Write per-sample errors (index, autoencoder MSE, PCA MSE) as CSV or NPY."""
+        event = self._snapshot
+        if event is None:
+            raise ValueError(f"{path}: there are no reconstructions to export yet")
+        originals = np.asarray(event.originals, np.float32)
+        columns = {
+            "index": np.asarray(
+                event.recon_indices
+                if event.recon_indices is not None
+                else np.arange(len(originals))
+            ),
+            "autoencoder_mse": sample_mse(originals, np.asarray(event.reconstructions)),
+        }
+        if event.pca_reconstructions is not None:
+            columns["pca_mse"] = sample_mse(originals, np.asarray(event.pca_reconstructions))
+        if event.noisy is not None:
+            columns["noisy_mse"] = sample_mse(originals, np.asarray(event.noisy))
+        return export_table(path, columns)
+
+
+def _flat(samples: np.ndarray) -> np.ndarray:
+    return samples.reshape(samples.shape[0], -1)
+
+
+def _pixel_error(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
+    """Absolute error per pixel ``(N, 1, H, W)``, averaged over the channels."""
+    return np.abs(reference - np.asarray(other, np.float32)).mean(axis=1, keepdims=True)
+
+
+def _levels(samples: np.ndarray) -> tuple[float, float]:
+    lo, hi = float(samples.min()), float(samples.max())
+    return lo, hi if hi > lo else lo + 1.0
+
+
+def _mse_captions(mse: np.ndarray) -> list[str]:
+    return [f"{v:.3g}" for v in mse]
+
+
+def _index(event: Snapshot, i: int) -> str:
+    return f"#{int(event.recon_indices[i])}" if event.recon_indices is not None else f"{i}"
+
+
+def _index_captions(event: Snapshot) -> list[str]:
+    return [_index(event, i) for i in range(len(event.originals))]
