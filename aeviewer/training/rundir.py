@@ -72,11 +72,16 @@ def load_weights(path: str | Path, model: nn.Module) -> None:
         state = load_safetensors(path.read_bytes())
     except (OSError, SafetensorError) as exc:
         raise RunError(f"{path}: cannot read weights: {exc}") from None
+    load_state(model, state, path)
+
+
+def load_state(model: nn.Module, state: dict[str, torch.Tensor], where: str | Path) -> None:
+    """Load ``state`` into ``model`` strictly; a mismatch is a RunError naming ``where``."""
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as exc:
         first = str(exc).strip().splitlines()[:2]
-        raise RunError(f"{path}: weights do not fit the model: {' '.join(first)}") from None
+        raise RunError(f"{where}: weights do not fit the model: {' '.join(first)}") from None
 
 
 # -- the run directory -----------------------------------------------------------------------
@@ -199,6 +204,23 @@ def load_model(path: str | Path) -> tuple[nn.Module, RunConfig, ModelRecord]:
         meta = json.loads(json_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RunError(f"{json_path}: not a readable model description: {exc}") from None
+    model, config, record = model_from_description(meta, json_path)
+    load_weights(json_path.parent / str(meta.get("weights", MODEL_WEIGHTS)), model)
+    model.eval()
+    return model, config, record
+
+
+def model_from_description(
+    meta: Any, where: str | Path
+) -> tuple[nn.Module, RunConfig, ModelRecord]:
+    """Build the (untrained) model a ``model.json`` object describes; ``where`` names it.
+
+    Raises
+    ------
+    RunError
+        When ``meta`` is not an aeviewer model description or does not describe a valid model.
+    """
+    json_path = where
     if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
         raise RunError(f"{json_path}: not an aeviewer model description")
     try:
@@ -220,8 +242,6 @@ def load_model(path: str | Path) -> tuple[nn.Module, RunConfig, ModelRecord]:
         raise RunError(f"{json_path}: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
         raise RunError(f"{json_path}: incomplete model description ({exc})") from None
-    load_weights(json_path.parent / str(meta.get("weights", MODEL_WEIGHTS)), model)
-    model.eval()
     return model, config, record
 
 
