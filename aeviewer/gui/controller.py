@@ -1,0 +1,243 @@
+"""The training controls: actions, the run state machine, and the worker they drive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+from aeviewer.config import RunConfig
+from aeviewer.data.dataset import Dataset
+from aeviewer.errors import AeviewerError
+from aeviewer.gui.state import RunState, enabled_controls
+from aeviewer.gui.worker import EventSource, TrainingRun
+from aeviewer.training.control import TrainingControl
+from aeviewer.training.events import EpochEnd, Event, Finished, Started
+
+#: Returns the config and data set of the next run; raises AeviewerError when they are invalid.
+RunRequest = Callable[[], tuple[RunConfig, Dataset]]
+
+
+def engine_source(config: RunConfig, dataset: Dataset) -> EventSource:
+    """The real engine as an event source (torch is imported in the worker thread)."""
+
+    def source(control: TrainingControl) -> Iterator[Event]:
+        from aeviewer.training.loop import train
+
+        return train(config, dataset, control=control)
+
+    return source
+
+
+class TrainingController(QObject):
+    """Start, Pause/Resume, Step, Stop and Reset over one :class:`TrainingRun` at a time.
+
+    Signals (all in the GUI thread): ``state_changed(RunState)``, ``event(Event)``,
+    ``progress(Progress)``, ``errored(str)`` (the run failed), ``request_failed(str)`` (the
+    settings were invalid, nothing started) and ``reset_done()``.
+    """
+
+    state_changed = Signal(object)
+    event = Signal(object)
+    progress = Signal(object)
+    errored = Signal(str)
+    request_failed = Signal(str)
+    reset_done = Signal()
+
+    def __init__(self, request: RunRequest, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._request = request
+        self._run: TrainingRun | None = None
+        self._stepping = False
+        self.state = RunState.IDLE
+        self.config: RunConfig | None = None
+        self.started: Started | None = None
+        #: Builds the event source of a run; the real engine unless a test swaps it.
+        self.make_source: Callable[[RunConfig, Dataset], EventSource] = engine_source
+
+        style = parent.style()
+        icon = style.standardIcon
+        self.actions: dict[str, QAction] = {
+            "start": self._action("&Start", parent, icon(QStyle.StandardPixmap.SP_MediaPlay)),
+            "pause": self._action("&Pause", parent, icon(QStyle.StandardPixmap.SP_MediaPause)),
+            "step": self._action(
+                "S&tep one epoch", parent, icon(QStyle.StandardPixmap.SP_MediaSeekForward)
+            ),
+            "stop": self._action("St&op", parent, icon(QStyle.StandardPixmap.SP_MediaStop)),
+            "reset": self._action("&Reset", parent, icon(QStyle.StandardPixmap.SP_BrowserReload)),
+            "start_pause": self._action("Start / Pause", parent),
+        }
+        self.actions["step"].setIconText("Step")
+        self.actions["start_pause"].setShortcut(QKeySequence(Qt.Key.Key_Space))
+        # Application-wide, so Space works whichever child has the focus; a line edit or spin
+        # box still takes it as text because they accept the shortcut override for spaces.
+        self.actions["start_pause"].setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.actions["step"].setShortcut(QKeySequence("Ctrl+T"))
+        self.actions["stop"].setShortcut(QKeySequence("Ctrl+."))
+        self.actions["reset"].setShortcut(QKeySequence("Ctrl+R"))
+        self.actions["start"].setToolTip("Build a new model and train it (Space)")
+        self.actions["pause"].setToolTip("Pause or resume training (Space)")
+        self.actions["step"].setToolTip("Train one more epoch, then pause (Ctrl+T)")
+        self.actions["stop"].setToolTip("End the run, keeping the model (Ctrl+.)")
+        self.actions["reset"].setToolTip("Throw the model away and start from scratch (Ctrl+R)")
+        self.actions["start"].triggered.connect(self.start)
+        self.actions["pause"].triggered.connect(self.toggle_pause)
+        self.actions["step"].triggered.connect(self.step)
+        self.actions["stop"].triggered.connect(self.stop)
+        self.actions["reset"].triggered.connect(self.reset)
+        self.actions["start_pause"].triggered.connect(self.start_or_pause)
+        self._update_actions()
+
+    @staticmethod
+    def _action(text: str, parent: QWidget, icon=None) -> QAction:
+        action = QAction(text, parent)
+        if icon is not None:
+            action.setIcon(icon)
+        return action
+
+    # -- requests ------------------------------------------------------------------------------
+    @property
+    def control(self) -> TrainingControl | None:
+        """The control of the current run, if any."""
+        return None if self._run is None else self._run.control
+
+    @Slot()
+    def start(self) -> bool:
+        """Start a new run from the current settings; False when they are invalid."""
+        return self._begin(epochs=None)
+
+    @Slot()
+    def step(self) -> None:
+        """Train one epoch: start a run that pauses after it, or let a paused run go on for one."""
+        if self.state is RunState.IDLE:
+            self._begin(epochs=1)
+        elif self.state is RunState.PAUSED and self._run is not None:
+            self._stepping = True
+            self._run.control.allow_epochs(1)
+            self._set_state(RunState.RUNNING)
+
+    @Slot()
+    def toggle_pause(self) -> None:
+        """Pause a running loop or resume a paused one."""
+        if self._run is None:
+            return
+        if self.state is RunState.RUNNING:
+            self._run.control.pause()
+            self._set_state(RunState.PAUSED)
+        elif self.state is RunState.PAUSED:
+            self._stepping = False
+            self._run.control.allow_epochs(None)
+            self._set_state(RunState.RUNNING)
+
+    @Slot()
+    def start_or_pause(self) -> None:
+        """The Space key: start when idle, otherwise pause or resume."""
+        if self.state is RunState.IDLE:
+            self.start()
+        else:
+            self.toggle_pause()
+
+    @Slot()
+    def stop(self) -> None:
+        """Ask the loop to end after its current batch."""
+        if self._run is not None and self.state in (RunState.RUNNING, RunState.PAUSED):
+            self._run.stop()
+            self._set_state(RunState.STOPPING)
+
+    @Slot()
+    def reset(self) -> None:
+        """Stop and join any run and forget the model."""
+        self.shutdown()
+        self.config = None
+        self.started = None
+        self._stepping = False
+        self._set_state(RunState.IDLE)
+        self.reset_done.emit()
+
+    def set_lr(self, lr: float) -> None:
+        """Change the learning rate of the running loop (every optimiser of the model)."""
+        if self._run is None or self.state not in (RunState.RUNNING, RunState.PAUSED):
+            return
+        groups = ("generator", "discriminator") if self._is_gan() else ("model",)
+        for group in groups:
+            self._run.control.set_lr(lr, group)
+
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Stop the loop and join its thread (on reset and when the window closes)."""
+        run, self._run = self._run, None
+        if run is None:
+            return True
+        run.event.disconnect(self._on_event)
+        run.progress.disconnect(self.progress)
+        run.errored.disconnect(self._on_errored)
+        run.finished.disconnect(self._on_run_finished)
+        return run.stop_and_join(timeout_ms)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _is_gan(self) -> bool:
+        return self.config is not None and self.config.model.kind == "gan"
+
+    def _begin(self, epochs: int | None) -> bool:
+        if self.state is not RunState.IDLE:
+            return False
+        try:
+            config, dataset = self._request()
+        except AeviewerError as exc:
+            self.request_failed.emit(str(exc))
+            return False
+        run = TrainingRun(self.make_source(config, dataset), self)
+        if epochs is not None:
+            run.control.allow_epochs(epochs)
+        self._stepping = epochs is not None
+        run.event.connect(self._on_event)
+        run.progress.connect(self.progress)
+        run.errored.connect(self._on_errored)
+        run.finished.connect(self._on_run_finished)
+        self._run = run
+        self.config = config
+        self._set_state(RunState.RUNNING)
+        run.start()
+        return True
+
+    @Slot(object)
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, Started):
+            self.started = event
+        self.event.emit(event)
+        if isinstance(event, EpochEnd) and self._stepping and self.state is RunState.RUNNING:
+            self._stepping = False
+            self._set_state(RunState.PAUSED)
+        elif isinstance(event, Finished):
+            self._set_state(RunState.FINISHED)
+
+    @Slot(str)
+    def _on_errored(self, message: str) -> None:
+        self._set_state(RunState.FINISHED)
+        self.errored.emit(message)
+
+    @Slot()
+    def _on_run_finished(self) -> None:
+        if self.state is not RunState.IDLE:
+            self._set_state(RunState.FINISHED)
+
+    def _set_state(self, state: RunState) -> None:
+        if state is self.state:
+            return
+        self.state = state
+        self._update_actions()
+        self.state_changed.emit(state)
+
+    def _update_actions(self) -> None:
+        for name, enabled in enabled_controls(self.state).items():
+            self.actions[name].setEnabled(enabled)
+        resume = self.state is RunState.PAUSED
+        pause = self.actions["pause"]
+        pause.setText("&Resume" if resume else "&Pause")
+        pause.setIconText("Resume" if resume else "Pause")
+        style = self.parent().style()
+        pixmap = (
+            QStyle.StandardPixmap.SP_MediaPlay if resume else QStyle.StandardPixmap.SP_MediaPause
+        )
+        pause.setIcon(style.standardIcon(pixmap))

@@ -1,0 +1,349 @@
+"""The main window: the docks, the view tabs, the menus, and the wiring between them."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabWidget, QWidget
+
+from aeviewer.config import DataSpec, RunConfig
+from aeviewer.data import DEFAULT_SOURCE, prepare
+from aeviewer.data.dataset import Dataset
+from aeviewer.errors import AeviewerError, ConfigError
+from aeviewer.gui import dialogs
+from aeviewer.gui.controller import TrainingController
+from aeviewer.gui.panels.data_panel import DataPanel
+from aeviewer.gui.panels.model_panel import ModelPanel
+from aeviewer.gui.panels.training_panel import TrainingPanel
+from aeviewer.gui.state import RunState, has_model
+from aeviewer.gui.threads import BackgroundTask
+from aeviewer.gui.views import view_classes
+from aeviewer.gui.views.base import View
+from aeviewer.gui.widgets.training_status import TrainingStatus
+from aeviewer.training.events import EpochEnd, Event, Finished, Progress, Started
+
+
+def probe_devices(progress, cancel) -> list[str]:
+    """The devices this machine has (imports torch, so it runs in the background)."""
+    from aeviewer.training.devices import available_devices
+
+    return available_devices()
+
+
+class MainWindow(QMainWindow):
+    """Data, Model and Training docks on the left, view tabs in the centre, a status bar.
+
+    ``first_shown`` fires once, on the first event-loop turn after the window is shown.
+    """
+
+    first_shown = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("aeviewer")
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks)
+        self._shown_once = False
+        self._closed = False
+        self._device_task: BackgroundTask | None = None
+        self._prepared: Dataset | None = None
+
+        self.controller = TrainingController(self._run_request, self)
+        self.data_panel = DataPanel()
+        self.model_panel = ModelPanel()
+        self.training_panel = TrainingPanel(self.controller.actions)
+        self.docks = {
+            "data": self._dock("Data", self.data_panel),
+            "model": self._dock("Model", self.model_panel),
+            "training": self._dock("Training", self.training_panel),
+        }
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.views: list[View] = []
+        for cls in view_classes():
+            view = cls()
+            self.views.append(view)
+            self.tabs.addTab(view, view.title)
+        self.setCentralWidget(self.tabs)
+        self.status = TrainingStatus()
+        self.statusBar().addPermanentWidget(self.status)
+        self._build_menus()
+        self._connect()
+        self.resize(1400, 900)
+        self._restore_settings()
+
+    # -- construction --------------------------------------------------------------------------
+    def _dock(self, title: str, panel: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"{title.lower()}_dock")
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        scroll = QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(330)
+        dock.setWidget(scroll)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.open_action = QAction("&Open data file…", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.data_panel.open_file)
+        file_menu.addAction(self.open_action)
+        open_folder = QAction("Open image &folder…", self)
+        open_folder.triggered.connect(self.data_panel.open_folder)
+        file_menu.addAction(open_folder)
+        file_menu.addSeparator()
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.quit_action)
+
+        train_menu = bar.addMenu("&Training")
+        actions = self.controller.actions
+        for name in ("start", "pause", "step", "stop", "reset"):
+            train_menu.addAction(actions[name])
+        # Not in a menu (its text would duplicate Start and Pause), but active window-wide.
+        self.addAction(actions["start_pause"])
+
+        view_menu = bar.addMenu("&View")
+        self.tab_actions: list[QAction] = []
+        for index, view in enumerate(self.views[:9]):
+            action = QAction(view.title, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
+            view_menu.addAction(action)
+            self.tab_actions.append(action)
+        view_menu.addSeparator()
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.event.connect(self._on_event)
+        c.progress.connect(self._on_progress)
+        c.errored.connect(self._on_errored)
+        c.request_failed.connect(self._on_request_failed)
+        c.state_changed.connect(self.status.set_state)
+        c.reset_done.connect(self._on_reset_done)
+        self.data_panel.confirm_change = lambda: self._confirm_reset("the data set")
+        self.data_panel.dataset_changed.connect(self._on_dataset_changed)
+        self.model_panel.changed.connect(self._on_model_edited)
+        self.training_panel.changed.connect(self._on_training_edited)
+        self.training_panel.lr_changed.connect(c.set_lr)
+        self.training_panel.device.currentTextChanged.connect(self._on_device_picked)
+
+    # -- the run -------------------------------------------------------------------------------
+    @property
+    def dataset(self) -> Dataset | None:
+        """The loaded data set, prepared as the engine trains on it (see :func:`prepare`)."""
+        return self._prepared
+
+    def run_config(self) -> RunConfig:
+        """The config the panels describe; raises ConfigError for invalid settings."""
+        source = self.data_panel.source or DEFAULT_SOURCE
+        return RunConfig(
+            data=DataSpec(source=source),
+            model=self.model_panel.spec(),
+            train=self.training_panel.spec(),
+        )
+
+    def _run_request(self) -> tuple[RunConfig, Dataset]:
+        if self.dataset is None:
+            raise ConfigError("no data set is loaded yet; pick one in the Data panel")
+        return self.run_config(), self.dataset
+
+    def _confirm_reset(self, what: str) -> bool:
+        """Before a change that needs a new model: True when there is none or the user agreed."""
+        if not has_model(self.controller.state):
+            return True
+        if dialogs.ask_reset(self, what):
+            self.controller.reset()
+            return True
+        return False
+
+    @Slot()
+    def _on_model_edited(self) -> None:
+        if self.controller.config is not None and not self._confirm_reset("the model"):
+            self.model_panel.set_spec(self.controller.config.model)
+
+    @Slot()
+    def _on_training_edited(self) -> None:
+        config = self.controller.config
+        if config is not None and not self._confirm_reset("the training settings"):
+            # Keep the live learning rate; put every other setting back.
+            lr = self.training_panel.lr.value()
+            self.training_panel.set_spec(config.train)
+            self.training_panel.lr.blockSignals(True)
+            self.training_panel.lr.setValue(lr)
+            self.training_panel.lr.blockSignals(False)
+
+    @Slot(str)
+    def _on_device_picked(self, device: str) -> None:
+        if not has_model(self.controller.state):
+            self.status.set_device(device)
+
+    @Slot(object)
+    def _on_event(self, event: Event) -> None:
+        for view in self.views:
+            view.handle_event(event)
+        if isinstance(event, Started):
+            self.status.on_started(event)
+            for warning in event.warnings:
+                self.statusBar().showMessage(warning, 10_000)
+        elif isinstance(event, EpochEnd):
+            self.status.on_epoch(event)
+        elif isinstance(event, Finished):
+            self._on_finished(event)
+
+    @Slot(object)
+    def _on_progress(self, event: Progress) -> None:
+        self.status.on_progress(event)
+        for view in self.views:
+            on_progress = getattr(view, "on_progress", None)
+            if on_progress is not None:
+                on_progress(event)
+
+    def _on_finished(self, event: Finished) -> None:
+        if event.reason == "diverged":
+            dialogs.show_warning(self, "Training diverged", event.message or "The loss became NaN.")
+        else:
+            self.statusBar().showMessage(
+                f"Training {event.reason} after epoch {event.epoch}.", 10_000
+            )
+
+    @Slot(str)
+    def _on_errored(self, message: str) -> None:
+        dialogs.show_error(self, "Training failed", message)
+
+    @Slot(str)
+    def _on_request_failed(self, message: str) -> None:
+        dialogs.show_warning(self, "Cannot start training", message)
+
+    @Slot()
+    def _on_reset_done(self) -> None:
+        for view in self.views:
+            view.reset()
+        self.status.clear()
+        self.status.set_device(self.training_panel.device.currentText())
+
+    @Slot(object)
+    def _on_dataset_changed(self, loaded: Dataset) -> None:
+        # The views see the values the engine trains on (z-scored vectors, [0, 1] images).
+        dataset = prepare(loaded, DataSpec(source=loaded.source or DEFAULT_SOURCE))
+        self._prepared = dataset
+        self.model_panel.set_n_features(dataset.n_features)
+        for view in self.views:
+            view.set_dataset(dataset)
+        self.setWindowTitle(f"aeviewer — {dataset.name}")
+
+    # -- start-up and shut-down ----------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            QTimer.singleShot(0, self._after_first_show)
+
+    @Slot()
+    def _after_first_show(self) -> None:
+        self.first_shown.emit()
+        if self._closed:
+            return
+        self.data_panel.load(self._restored_source or DEFAULT_SOURCE)
+        task = BackgroundTask(probe_devices, "aeviewer-devices", self)
+        task.succeeded.connect(self._on_devices)
+        task.failed.connect(lambda msg: self.statusBar().showMessage(f"No device list: {msg}"))
+        self._device_task = task
+        task.start()
+
+    @Slot(object)
+    def _on_devices(self, devices: list[str]) -> None:
+        self.training_panel.set_devices(devices)
+        if not has_model(self.controller.state):
+            self.status.set_device(devices[0] if devices else "cpu")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Save the settings, stop training and join every background thread (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._save_settings()
+        self.controller.shutdown()
+        self.data_panel.shutdown()
+        if self._device_task is not None:
+            self._device_task.wait()
+
+    # -- settings ------------------------------------------------------------------------------
+    def _save_settings(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/tab", self.tabs.currentIndex())
+        if self.data_panel.source:
+            settings.setValue("data/source", self.data_panel.source)
+        try:
+            config = self.run_config()
+        except AeviewerError:
+            config = None
+        if config is not None:
+            data = config.to_dict()
+            settings.setValue("run/model", json.dumps(data["model"]))
+            settings.setValue("run/train", json.dumps(data["train"]))
+        for view in self.views:
+            state = getattr(view, "settings_state", None)
+            if state is not None:
+                settings.setValue(f"views/{view.title}", json.dumps(state()))
+
+    def _restore_settings(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        self.tabs.setCurrentIndex(int(settings.value("window/tab", 0) or 0))
+        self._restored_source = settings.value("data/source") or None
+        model, train = settings.value("run/model"), settings.value("run/train")
+        if model and train:
+            try:
+                config = RunConfig.from_dict(
+                    {"model": json.loads(model), "train": json.loads(train)}
+                )
+            except (AeviewerError, ValueError):
+                config = None
+            if config is not None:
+                self.model_panel.set_spec(config.model)
+                self.training_panel.set_spec(config.train)
+        for view in self.views:
+            restore = getattr(view, "restore_settings_state", None)
+            text = settings.value(f"views/{view.title}")
+            if restore is not None and text:
+                with contextlib.suppress(ValueError, TypeError):
+                    restore(json.loads(text))
+
+    @property
+    def state(self) -> RunState:
+        """The training state."""
+        return self.controller.state
+
+    def view(self, title: str) -> View:
+        """The view with ``title``."""
+        for view in self.views:
+            if view.title == title:
+                return view
+        raise KeyError(title)

@@ -1,0 +1,249 @@
+"""The Data dock: choose a built-in, open a file or folder, or download the MNIST family."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aeviewer.data.dataset import Dataset
+from aeviewer.gui import dialogs
+from aeviewer.gui.threads import BackgroundTask
+from aeviewer.gui.widgets.sample_preview import SamplePreview
+
+#: Downloadable data sets offered in the list: source name -> label.
+DOWNLOAD_LABELS: dict[str, str] = {
+    "mnist": "MNIST digits (download)",
+    "fashion-mnist": "Fashion-MNIST clothes (download)",
+    "kmnist": "KMNIST Japanese characters (download)",
+}
+
+FILE_FILTER = (
+    "Data files (*.csv *.tsv *.txt *.npy *.npz *.idx *.gz *-ubyte *.idx1-ubyte *.idx3-ubyte);;"
+    "All files (*)"
+)
+
+
+def load_dataset(source: str) -> Callable[..., Dataset]:
+    """The background function that loads ``source`` with progress and cancellation."""
+
+    def run(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Dataset:
+        from aeviewer.data import load_source
+
+        return load_source(source, progress=progress, cancel=cancel)
+
+    return run
+
+
+def describe(dataset: Dataset) -> str:
+    """A few lines about a data set: size, shape, value range and classes."""
+    shape = "×".join(str(s) for s in dataset.sample_shape)
+    kind = "images" if dataset.is_image else "vectors"
+    lo, hi = dataset.value_range
+    lines = [
+        f"<b>{dataset.name}</b>: {dataset.n_samples:,} {kind} of {shape}",
+        f"{dataset.n_features:,} features, values {lo:.3g} … {hi:.3g}",
+    ]
+    if dataset.n_classes:
+        counts = dataset.class_counts()
+        names = ", ".join(list(counts)[:8]) + (" …" if len(counts) > 8 else "")
+        lines.append(f"{dataset.n_classes} classes: {names}")
+    if dataset.anomalies is not None:
+        lines.append(f"{int(dataset.anomalies.sum()):,} marked anomalies")
+    return "<br>".join(lines)
+
+
+class DataPanel(QWidget):
+    """Loads data sets off the GUI thread and shows what was loaded.
+
+    ``dataset_changed(Dataset)`` fires after a successful load. Before a load starts,
+    :attr:`confirm_change` is asked (the main window asks to reset a trained model there).
+    """
+
+    dataset_changed = Signal(object)
+    load_failed = Signal(str)
+    loading_changed = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dataset: Dataset | None = None
+        self.source: str | None = None
+        self.confirm_change: Callable[[], bool] = lambda: True
+        self._task: BackgroundTask | None = None
+        self._tasks: set[BackgroundTask] = set()
+
+        self.sources = QComboBox()
+        self.sources.setToolTip("Built-in data sets are generated in code; downloads are cached.")
+        from aeviewer.data.builtins import BUILTINS
+
+        for name, info in BUILTINS.items():
+            self.sources.addItem(f"{name} (built-in)", f"builtin:{name}")
+            self.sources.setItemData(self.sources.count() - 1, info.description, _tip_role())
+        self.sources.insertSeparator(self.sources.count())
+        for name, label in DOWNLOAD_LABELS.items():
+            self.sources.addItem(label, name)
+        self.open_file_button = QPushButton("Open file…")
+        self.open_file_button.setToolTip("CSV/TSV, NPY/NPZ or IDX (Ctrl+O)")
+        self.open_folder_button = QPushButton("Open folder…")
+        self.open_folder_button.setToolTip("A folder of PNG/JPEG images; sub-folders are classes")
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.info = QLabel("No data loaded")
+        self.info.setWordWrap(True)
+        self.preview = SamplePreview()
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_file_button)
+        buttons.addWidget(self.open_folder_button)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.sources)
+        layout.addLayout(buttons)
+        layout.addLayout(progress_row)
+        layout.addWidget(self.info)
+        layout.addWidget(self.preview)
+        layout.addStretch(1)
+        self._show_loading(False)
+
+        self.sources.activated.connect(self._on_source_picked)
+        self.open_file_button.clicked.connect(self.open_file)
+        self.open_folder_button.clicked.connect(self.open_folder)
+        self.cancel_button.clicked.connect(self.cancel)
+
+    # -- requests ------------------------------------------------------------------------------
+    def load(self, source: str) -> bool:
+        """Load ``source`` in the background; False when the user declined the change."""
+        if self.dataset is not None and not self.confirm_change():
+            self._select(self.source)
+            return False
+        if self._task is not None:
+            self._task.cancel()
+        task = BackgroundTask(load_dataset(source), "aeviewer-load", self)
+        task.progressed.connect(self._on_progress)
+        task.succeeded.connect(lambda ds, t=task, s=source: self._on_loaded(t, s, ds))
+        task.failed.connect(lambda msg, t=task, s=source: self._on_failed(t, s, msg))
+        task.cancelled.connect(lambda t=task: self._on_cancelled(t))
+        task.finished.connect(lambda t=task: self._tasks.discard(t))
+        self._task = task
+        self._tasks.add(task)
+        self._select(source)
+        self.info.setText(f"Loading {source} …")
+        self.progress.setRange(0, 0)
+        self._show_loading(True)
+        task.start()
+        return True
+
+    def is_loading(self) -> bool:
+        """True while a load runs."""
+        return self._task is not None
+
+    @Slot()
+    def cancel(self) -> None:
+        """Cancel the running load or download."""
+        if self._task is not None:
+            self._task.cancel()
+
+    @Slot()
+    def open_file(self) -> None:
+        """Ask for a data file and load it."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open a data file", "", FILE_FILTER)
+        if path:
+            self.load(path)
+
+    @Slot()
+    def open_folder(self) -> None:
+        """Ask for a folder of images and load it."""
+        path = QFileDialog.getExistingDirectory(self, "Open a folder of images")
+        if path:
+            self.load(path)
+
+    def shutdown(self, timeout_ms: int = 30_000) -> None:
+        """Cancel every load and join the threads (when the window closes)."""
+        for task in list(self._tasks):
+            task.cancel()
+            task.wait(timeout_ms)
+
+    # -- results -------------------------------------------------------------------------------
+    def _on_loaded(self, task: BackgroundTask, source: str, dataset: Dataset) -> None:
+        if task is not self._task:
+            return
+        self._finish()
+        self.dataset = dataset
+        self.source = source
+        self.info.setText(describe(dataset))
+        self.info.setToolTip(source)
+        self.preview.set_dataset(dataset)
+        self.dataset_changed.emit(dataset)
+
+    def _on_failed(self, task: BackgroundTask, source: str, message: str) -> None:
+        if task is not self._task:
+            return
+        self._finish()
+        self._restore()
+        self.load_failed.emit(message)
+        dialogs.show_error(self, "Cannot load the data set", message)
+
+    def _on_cancelled(self, task: BackgroundTask) -> None:
+        if task is not self._task:
+            return
+        self._finish()
+        self._restore()
+
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            # QProgressBar holds ints; large byte counts are shown as per mille.
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(1000 * min(done, total) / total))
+        else:
+            self.progress.setRange(0, 0)
+
+    def _finish(self) -> None:
+        self._task = None
+        self._show_loading(False)
+
+    def _restore(self) -> None:
+        self._select(self.source)
+        self.info.setText(describe(self.dataset) if self.dataset is not None else "No data loaded")
+
+    def _show_loading(self, loading: bool) -> None:
+        self.progress.setVisible(loading)
+        self.cancel_button.setVisible(loading)
+        self.loading_changed.emit(loading)
+
+    def _select(self, source: str | None) -> None:
+        if source is None:
+            return
+        index = self.sources.findData(source)
+        if index < 0:
+            label = Path(source).name or source
+            self.sources.addItem(f"{label} (file)", source)
+            index = self.sources.count() - 1
+            self.sources.setItemData(index, source, _tip_role())
+        self.sources.setCurrentIndex(index)
+
+    @Slot(int)
+    def _on_source_picked(self, index: int) -> None:
+        source = self.sources.itemData(index)
+        if source and source != self.source:
+            self.load(source)
+
+
+def _tip_role():
+    from PySide6.QtCore import Qt
+
+    return Qt.ItemDataRole.ToolTipRole

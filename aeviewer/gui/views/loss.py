@@ -1,0 +1,333 @@
+"""The Loss view: every loss term against epochs or steps, with PCA's loss as a reference."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aeviewer.errors import AeviewerError
+from aeviewer.gui import dialogs
+from aeviewer.gui.views.base import View
+from aeviewer.gui.views.loss_history import CurveKey, Ema, LossHistory, ema
+from aeviewer.io.atomic import atomic_write_text
+from aeviewer.training.events import EpochEnd, Finished, LrChanged, Progress, Started
+
+#: Colours of the loss terms, in order of first appearance.
+PALETTE: tuple[str, ...] = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+)  # fmt: skip
+
+
+def export_plot(item: pg.PlotItem, path: str | os.PathLike[str]) -> None:
+    """Export a plot as PNG (or another raster format) or SVG, atomically.
+
+    The exporter writes to a temporary file in the same folder, which then replaces ``path``.
+    """
+    import pyqtgraph.exporters as exporters
+
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in (".png", ".jpg", ".jpeg", ".bmp", ".svg"):
+        what = suffix or "a file without suffix"
+        raise AeviewerError(f"{target}: cannot export a plot as {what}; use .png or .svg")
+    exporter = exporters.SVGExporter(item) if suffix == ".svg" else exporters.ImageExporter(item)
+    if suffix != ".svg":
+        exporter.parameters()["width"] = max(1200, int(item.sceneBoundingRect().width()))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix, dir=target.parent)
+    os.close(fd)
+    try:
+        exporter.export(tmp)
+        if os.path.getsize(tmp) == 0:
+            raise AeviewerError(f"{target}: the exporter wrote nothing")
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+class LossView(View):
+    """Train and validation loss and every term of the family, live."""
+
+    title = "Loss"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.history = LossHistory()
+        self._n_batches = 1
+        self._pca_loss: float | None = None
+        self._batch_ema = Ema(0.0)
+        self._batch_smoothed: list[float] = []
+
+        self.log_scale = QCheckBox("Log scale")
+        self.log_scale.setToolTip("A true logarithmic y axis")
+        self.smoothing = QSlider(Qt.Orientation.Horizontal)
+        self.smoothing.setRange(0, 99)
+        self.smoothing.setFixedWidth(140)
+        self.smoothing.setToolTip("Exponential moving average: weight of the past, 0 … 0.99")
+        self.smoothing_label = QLabel()
+        self.x_axis = QComboBox()
+        self.x_axis.addItem("Epochs", "epoch")
+        self.x_axis.addItem("Steps", "step")
+        self.x_axis.setToolTip("Plot against epochs or optimiser steps")
+        self.export_csv_button = QPushButton("Export CSV…")
+        self.export_image_button = QPushButton("Export image…")
+
+        controls = QHBoxLayout()
+        controls.addWidget(self.log_scale)
+        controls.addSpacing(12)
+        controls.addWidget(QLabel("Smoothing"))
+        controls.addWidget(self.smoothing)
+        controls.addWidget(self.smoothing_label)
+        controls.addSpacing(12)
+        controls.addWidget(QLabel("X axis"))
+        controls.addWidget(self.x_axis)
+        controls.addStretch(1)
+        controls.addWidget(self.export_csv_button)
+        controls.addWidget(self.export_image_button)
+
+        self.plot_widget = pg.PlotWidget(background="w")
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setLabel("left", "loss")
+        self.plot.setClipToView(True)
+        self.plot.setDownsampling(auto=True, mode="peak")
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="k")
+        self.batch_curve = self.plot.plot(
+            [], [], pen=pg.mkPen((31, 119, 180, 70), width=1), name="train loss (batches)"
+        )
+        self.curves: dict[CurveKey, pg.PlotDataItem] = {}
+        self.pca_line = pg.InfiniteLine(
+            angle=0,
+            movable=False,
+            pen=pg.mkPen("#555555", width=1.5, style=Qt.PenStyle.DashLine),
+            label="PCA",
+            labelOpts={"position": 0.05, "color": "#555555", "anchors": [(0, 1), (0, 1)]},
+        )
+        self.pca_line.setVisible(False)
+        self.plot.addItem(self.pca_line, ignoreBounds=True)
+        self.lr_lines: list[tuple[LrChanged, pg.InfiniteLine]] = []
+        self.empty_hint = pg.TextItem(
+            "Press Start (Space) to train", color="#888888", anchor=(0.5, 0.5)
+        )
+        self.plot.addItem(self.empty_hint, ignoreBounds=True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.plot_widget, 1)
+
+        self.log_scale.toggled.connect(self._on_log_toggled)
+        self.smoothing.valueChanged.connect(self._on_smoothing)
+        self.x_axis.currentIndexChanged.connect(self._redraw)
+        self.export_csv_button.clicked.connect(self._ask_export_csv)
+        self.export_image_button.clicked.connect(self._ask_export_image)
+        self._on_smoothing(0)
+        self._update_axis_label()
+
+    # -- settings ------------------------------------------------------------------------------
+    @property
+    def alpha(self) -> float:
+        """The smoothing weight, 0 … 0.99."""
+        return self.smoothing.value() / 100.0
+
+    @property
+    def axis(self) -> str:
+        """``"epoch"`` or ``"step"``."""
+        return self.x_axis.currentData()
+
+    def settings_state(self) -> dict[str, object]:
+        """The display options to keep across restarts."""
+        return {
+            "log": self.log_scale.isChecked(),
+            "smoothing": self.smoothing.value(),
+            "x": self.axis,
+        }
+
+    def restore_settings_state(self, state: dict[str, object]) -> None:
+        """Apply options saved by :meth:`settings_state`."""
+        self.log_scale.setChecked(bool(state.get("log", False)))
+        self.smoothing.setValue(int(state.get("smoothing", 0)))
+        self.x_axis.setCurrentIndex(max(0, self.x_axis.findData(state.get("x", "epoch"))))
+
+    # -- View hooks ----------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Clear every curve and marker."""
+        self.history.clear()
+        self._pca_loss = None
+        self.pca_line.setVisible(False)
+        for line in (line for _, line in self.lr_lines):
+            self.plot.removeItem(line)
+        self.lr_lines.clear()
+        for key, curve in self.curves.items():
+            self.plot.removeItem(curve)
+            self.legend.removeItem(key.label)
+        self.curves.clear()
+        self._batch_ema = Ema(self.alpha)
+        self._batch_smoothed.clear()
+        self.batch_curve.setData([], [])
+        self.empty_hint.setVisible(True)
+
+    def set_dataset(self, dataset) -> None:
+        """A new data set means a new model, so the curves go."""
+        self.reset()
+
+    def on_started(self, event: Started) -> None:
+        """Remember the stages and the PCA baseline."""
+        self.reset()
+        self.history.multi_stage = len(event.stages) > 1
+        self._n_batches = max(1, event.n_batches)
+        self._pca_loss = event.pca_val_loss
+        if event.pca_val_loss is not None and math.isfinite(event.pca_val_loss):
+            self.pca_line.label.setFormat(
+                f"PCA, {event.config.model.latent} components: {event.pca_val_loss:.4g}"
+            )
+            self.pca_line.setVisible(True)
+            self._place_pca_line()
+        self.empty_hint.setVisible(False)
+
+    def on_epoch(self, event: EpochEnd) -> None:
+        """Add the epoch's terms to their curves."""
+        self.history.add_epoch(event)
+        self.empty_hint.setVisible(False)
+        self._update_curves()
+
+    def on_progress(self, event: Progress) -> None:
+        """Add a per-batch loss (throttled by the worker)."""
+        self.history.add_batch(event)
+        self._batch_smoothed.append(self._batch_ema.push(event.loss))
+        self.empty_hint.setVisible(False)
+        self._update_batch_curve()
+
+    def on_lr_changed(self, event: LrChanged) -> None:
+        """Mark the change with a vertical line labelled with the new value."""
+        self.history.add_lr_change(event)
+        line = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            pen=pg.mkPen("#9467bd", width=1, style=Qt.PenStyle.DotLine),
+            label=f"lr {event.lr:.3g}",
+            labelOpts={
+                "position": 0.92,
+                "color": "#9467bd",
+                "rotateAxis": (1, 0),
+                "anchors": [(0, 0), (0, 0)],
+            },
+        )
+        line.setPos(self.history.step_to_x(event.step, self.axis))
+        self.plot.addItem(line, ignoreBounds=True)
+        self.lr_lines.append((event, line))
+
+    def on_finished(self, event: Finished) -> None:
+        """Nothing to add: the last epoch is drawn already."""
+
+    # -- drawing -------------------------------------------------------------------------------
+    def curve_data(self, key: CurveKey) -> tuple[np.ndarray, np.ndarray]:
+        """What a curve shows now (smoothed when smoothing is on)."""
+        x, y = self.history.series(key, self.axis)
+        return x, ema(y, self.alpha)
+
+    def _update_curves(self) -> None:
+        for key in self.history.curve_keys():
+            curve = self.curves.get(key)
+            if curve is None:
+                curve = self._make_curve(key)
+            curve.setData(*self.curve_data(key))
+
+    def _make_curve(self, key: CurveKey) -> pg.PlotDataItem:
+        pairs = list(dict.fromkeys((k.term, k.stage) for k in [*self.curves, key]))
+        colour = PALETTE[pairs.index((key.term, key.stage)) % len(PALETTE)]
+        style = Qt.PenStyle.SolidLine if key.split == "train" else Qt.PenStyle.DashLine
+        width = 2.0 if key.term == "loss" else 1.4
+        curve = self.plot.plot(
+            [], [], pen=pg.mkPen(colour, width=width, style=style), name=key.label
+        )
+        curve.setSkipFiniteCheck(False)
+        self.curves[key] = curve
+        return curve
+
+    def _update_batch_curve(self) -> None:
+        x, _ = self.history.batch_series(self.axis)
+        self.batch_curve.setData(x, np.asarray(self._batch_smoothed, float))
+
+    @Slot()
+    def _redraw(self) -> None:
+        self._update_axis_label()
+        self._update_curves()
+        self._update_batch_curve()
+        for event, line in self.lr_lines:
+            line.setPos(self.history.step_to_x(event.step, self.axis))
+        self.plot.enableAutoRange()
+
+    def _update_axis_label(self) -> None:
+        self.plot.setLabel("bottom", "epoch" if self.axis == "epoch" else "step")
+
+    def _place_pca_line(self) -> None:
+        if self._pca_loss is None:
+            return
+        value = self._pca_loss
+        if self.log_scale.isChecked():
+            # In log mode pyqtgraph plots log10 of the data, and lines live in that space.
+            value = math.log10(value) if value > 0 else -12.0
+        self.pca_line.setPos(value)
+
+    @Slot(bool)
+    def _on_log_toggled(self, on: bool) -> None:
+        self.plot.setLogMode(x=False, y=on)
+        self._place_pca_line()
+        self.plot.enableAutoRange()
+
+    @Slot(int)
+    def _on_smoothing(self, value: int) -> None:
+        self.smoothing_label.setText(f"{value / 100:.2f}")
+        self._batch_ema = Ema(self.alpha)
+        self._batch_smoothed = [self._batch_ema.push(v) for v in self.history.batch_loss]
+        self._update_curves()
+        self._update_batch_curve()
+
+    # -- export --------------------------------------------------------------------------------
+    def export_csv(self, path: str | os.PathLike[str]) -> None:
+        """Write the per-epoch curves (raw, not smoothed) as CSV, atomically."""
+        atomic_write_text(path, self.history.to_csv())
+
+    def export_image(self, path: str | os.PathLike[str]) -> None:
+        """Write the plot as PNG or SVG (by the suffix), atomically."""
+        export_plot(self.plot, path)
+
+    @Slot()
+    def _ask_export_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export loss curves", "loss.csv", "CSV (*.csv)")
+        if path:
+            self._export(self.export_csv, path)
+
+    @Slot()
+    def _ask_export_image(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export loss plot", "loss.png", "PNG image (*.png);;SVG drawing (*.svg)"
+        )
+        if path:
+            self._export(self.export_image, path)
+
+    def _export(self, export, path: str) -> None:
+        try:
+            export(path)
+        except (OSError, AeviewerError) as exc:
+            dialogs.show_error(self, "Export failed", f"{path}: {exc}")

@@ -1,0 +1,165 @@
+"""The numbers behind the Loss view: per-epoch terms, per-batch losses, smoothing and CSV.
+
+Qt-free, so it is tested on its own and the view only draws.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from aeviewer.training.events import EpochEnd, LrChanged, Progress
+
+SPLITS: tuple[str, ...] = ("train", "val")
+
+
+def ema(values: np.ndarray, alpha: float) -> np.ndarray:
+    """Exponential moving average with weight ``alpha`` on the past, bias-corrected.
+
+    ``alpha`` 0 returns the values unchanged; the bias correction (as in Adam or TensorBoard)
+    keeps the first points from being pulled towards zero.
+    """
+    values = np.asarray(values, dtype=float)
+    if alpha <= 0 or values.size == 0:
+        return values
+    smoother = Ema(alpha)
+    return np.fromiter((smoother.push(v) for v in values), float, values.size)
+
+
+class Ema:
+    """An incremental, bias-corrected exponential moving average."""
+
+    def __init__(self, alpha: float) -> None:
+        self.alpha = alpha
+        self._state = 0.0
+        self._count = 0
+
+    def push(self, value: float) -> float:
+        """Add one value and return the smoothed value so far."""
+        if self.alpha <= 0:
+            return float(value)
+        self._state = self.alpha * self._state + (1.0 - self.alpha) * float(value)
+        self._count += 1
+        return self._state / (1.0 - self.alpha**self._count)
+
+
+@dataclass(frozen=True)
+class CurveKey:
+    """One curve: a split, a loss term and, for multi-stage runs, the stage."""
+
+    split: str
+    term: str
+    stage: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The legend text."""
+        text = f"{self.split} {self.term}"
+        return text if self.stage is None else f"{text} · {self.stage}"
+
+
+@dataclass
+class LossHistory:
+    """Everything the Loss view plots, appended to as events arrive."""
+
+    multi_stage: bool = False
+    epochs: list[EpochEnd] = field(default_factory=list)
+    lr_changes: list[LrChanged] = field(default_factory=list)
+    batch_x_epoch: list[float] = field(default_factory=list)
+    batch_step: list[int] = field(default_factory=list)
+    batch_loss: list[float] = field(default_factory=list)
+
+    def clear(self) -> None:
+        """Forget everything (a reset)."""
+        self.epochs.clear()
+        self.lr_changes.clear()
+        self.batch_x_epoch.clear()
+        self.batch_step.clear()
+        self.batch_loss.clear()
+
+    def add_epoch(self, event: EpochEnd) -> None:
+        """Record an epoch's training and validation terms."""
+        self.epochs.append(event)
+
+    def add_batch(self, event: Progress) -> None:
+        """Record a (throttled) per-batch loss."""
+        self.batch_x_epoch.append(event.epoch - 1 + event.batch / max(event.n_batches, 1))
+        self.batch_step.append(event.step)
+        self.batch_loss.append(event.loss)
+
+    def add_lr_change(self, event: LrChanged) -> None:
+        """Record a live learning-rate change."""
+        self.lr_changes.append(event)
+
+    # -- reading -------------------------------------------------------------------------------
+    def curve_keys(self) -> list[CurveKey]:
+        """Every curve seen so far, in order of first appearance."""
+        seen: dict[CurveKey, None] = {}
+        for event in self.epochs:
+            stage = event.stage if self.multi_stage else None
+            for split in SPLITS:
+                for term in getattr(event, split):
+                    seen.setdefault(CurveKey(split, term, stage))
+        return list(seen)
+
+    def series(self, key: CurveKey, x_axis: str = "epoch") -> tuple[np.ndarray, np.ndarray]:
+        """The x values (epochs or steps) and y values of one curve."""
+        xs: list[float] = []
+        ys: list[float] = []
+        for event in self.epochs:
+            if key.stage is not None and event.stage != key.stage:
+                continue
+            value = getattr(event, key.split).get(key.term)
+            if value is None:
+                continue
+            xs.append(event.epoch if x_axis == "epoch" else event.step)
+            ys.append(float(value))
+        return np.asarray(xs, float), np.asarray(ys, float)
+
+    def batch_series(self, x_axis: str = "epoch") -> tuple[np.ndarray, np.ndarray]:
+        """The per-batch training loss, against fractional epochs or steps."""
+        xs = self.batch_x_epoch if x_axis == "epoch" else self.batch_step
+        return np.asarray(xs, float), np.asarray(self.batch_loss, float)
+
+    def step_to_x(self, step: int, x_axis: str = "epoch") -> float:
+        """Where a step lies on the x axis (fractional epochs, interpolated from what we saw)."""
+        if x_axis == "step":
+            return float(step)
+        anchors_step = [0.0, *map(float, self.batch_step), *(float(e.step) for e in self.epochs)]
+        anchors_x = [0.0, *self.batch_x_epoch, *(float(e.epoch) for e in self.epochs)]
+        order = np.argsort(anchors_step, kind="stable")
+        return float(np.interp(step, np.asarray(anchors_step)[order], np.asarray(anchors_x)[order]))
+
+    def to_csv(self) -> str:
+        """One row per epoch: epoch, step, stage, seconds, every term of both splits, the lrs."""
+        terms = {split: _ordered(getattr(e, split) for e in self.epochs) for split in SPLITS}
+        groups = _ordered(e.lr for e in self.epochs)
+        header = ["epoch", "step", "stage", "seconds"]
+        header += [f"{split}_{term}" for split in SPLITS for term in terms[split]]
+        header += [f"lr_{group}" for group in groups]
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        for e in self.epochs:
+            row: list[object] = [e.epoch, e.step, e.stage, f"{e.seconds:.6g}"]
+            for split in SPLITS:
+                values = getattr(e, split)
+                row += [_fmt(values.get(term)) for term in terms[split]]
+            row += [_fmt(e.lr.get(group)) for group in groups]
+            writer.writerow(row)
+        return out.getvalue()
+
+
+def _ordered(mappings) -> list[str]:
+    seen: dict[str, None] = {}
+    for mapping in mappings:
+        for name in mapping:
+            seen.setdefault(name)
+    return list(seen)
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else repr(float(value))

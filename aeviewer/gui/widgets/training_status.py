@@ -1,0 +1,96 @@
+"""The status bar's training read-out: state, epoch and batch, samples per second, ETA, device."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from aeviewer.gui.state import RunState
+from aeviewer.training.events import EpochEnd, Progress, Started
+
+
+def format_eta(seconds: float | None) -> str:
+    """``h:mm:ss`` or ``m:ss``; ``–`` when unknown."""
+    if seconds is None or seconds != seconds or seconds < 0:
+        return "–"
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def total_epochs(started: Started) -> int:
+    """Epochs of the whole run, counting the pre-training stages of a stacked model."""
+    pre_stages = max(0, len(started.stages) - 1)
+    return started.config.train.epochs + pre_stages * started.config.model.stage_epochs
+
+
+def eta_seconds(started: Started, progress: Progress) -> float | None:
+    """Time left at the current speed, from the batches still to go."""
+    if progress.samples_per_s <= 0:
+        return None
+    batches_left = (total_epochs(started) - progress.epoch) * progress.n_batches + (
+        progress.n_batches - progress.batch
+    )
+    return max(0, batches_left) * started.config.train.batch_size / progress.samples_per_s
+
+
+class TrainingStatus(QWidget):
+    """Permanent status bar fields, updated from training events."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = QLabel()
+        self.position = QLabel()
+        self.speed = QLabel()
+        self.eta = QLabel()
+        self.device = QLabel()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 6, 0)
+        layout.setSpacing(18)
+        for label in (self.state, self.position, self.speed, self.eta, self.device):
+            layout.addWidget(label)
+        self._started: Started | None = None
+        self.set_state(RunState.IDLE)
+        self.clear()
+
+    def clear(self) -> None:
+        """Back to the idle read-out."""
+        self._started = None
+        self.position.setText("epoch – · batch –")
+        self.speed.setText("– samples/s")
+        self.eta.setText("ETA –")
+
+    def set_device(self, device: str) -> None:
+        """Show where the model trains (or will)."""
+        self.device.setText(f"device {device}")
+
+    def set_state(self, state: RunState) -> None:
+        """Show the run state."""
+        self.state.setText(state.value)
+
+    def on_started(self, event: Started) -> None:
+        """A run began: its device and size."""
+        self._started = event
+        self.set_device(event.device)
+        self.position.setText(f"epoch 0/{total_epochs(event)} · batch 0/{event.n_batches}")
+
+    def on_progress(self, event: Progress) -> None:
+        """A batch ended."""
+        epochs = total_epochs(self._started) if self._started else "?"
+        self.position.setText(
+            f"epoch {event.epoch}/{epochs} · batch {event.batch}/{event.n_batches}"
+        )
+        self.speed.setText(f"{event.samples_per_s:,.0f} samples/s")
+        if self._started is not None:
+            self.eta.setText(f"ETA {format_eta(eta_seconds(self._started, event))}")
+
+    def on_epoch(self, event: EpochEnd) -> None:
+        """An epoch ended."""
+        self.speed.setText(f"{event.samples_per_s:,.0f} samples/s")
+        if self._started is not None:
+            epochs = total_epochs(self._started)
+            n = self._started.n_batches
+            self.position.setText(f"epoch {event.epoch}/{epochs} · batch {n}/{n}")
+            if event.samples_per_s > 0:
+                left = (epochs - event.epoch) * n * self._started.config.train.batch_size
+                self.eta.setText(f"ETA {format_eta(left / event.samples_per_s)}")
