@@ -124,3 +124,23 @@ def test_reader_leaves_the_file_untouched(tmp_path: Path) -> None:
     load_source(str(path))
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.csv"]
+
+
+def test_fast_and_row_by_row_parsing_agree(tmp_path: Path, monkeypatch) -> None:
+    from aeviewer.data.readers import table
+
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(30, 3)).round(4)
+    kinds = rng.choice(["a", "b", "c"], 30)
+    text = '"f,1",f2,f3,kind\n' + "".join(
+        f'{v[0]},{v[1]},{v[2]},"{k}"\n' for v, k in zip(values, kinds, strict=True)
+    )
+    path = write(tmp_path, "t.csv", text)
+    fast = load_source(str(path), label_column="kind")
+    monkeypatch.setattr(table, "_read_fast", lambda *args: None)
+    slow = load_source(str(path), label_column="kind")
+    np.testing.assert_allclose(fast.x, values.astype(np.float32))
+    np.testing.assert_array_equal(fast.x, slow.x)
+    np.testing.assert_array_equal(fast.labels, slow.labels)
+    assert fast.class_names == slow.class_names == ("a", "b", "c")
+    assert fast.feature_names == slow.feature_names == ("f,1", "f2", "f3")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -37,32 +38,29 @@ def read_table(
     """Load a delimited text table; ``label_column`` (name or 0-based index) holds labels."""
     text = _decode(read_bytes(path), path)
     delimiter = _sniff_delimiter(path, text)
-    rows = _rows(text, delimiter, reporter)
-    if not rows:
+    head = _rows(_first_rows_text(text, 2), delimiter, reporter)
+    if not head:
         raise DatasetError(f"{path}: holds no rows (only blank lines)")
-    header = rows[0][1] if _has_header(rows) else None
-    body = rows[1:] if header is not None else rows
-    width = len(rows[0][1])
-    for line, cells in rows:
-        if len(cells) != width:
-            raise DatasetError(
-                f"{path}: line {line} has {len(cells)} columns, expected {width} "
-                f"as on line {rows[0][0]} (ragged rows)"
-            )
-    if not body:
-        raise DatasetError(f"{path}: holds zero samples (a header row and no data)")
-    names = tuple(h.strip() for h in header) if header is not None else None
+    width = len(head[0][1])
+    header = head[0] if _has_header(head) else None
+    names = tuple(h.strip() for h in header[1]) if header is not None else None
     label_index = _label_index(path, label_column, names, width)
     feature_columns = [j for j in range(width) if j != label_index]
     if not feature_columns:
         raise DatasetError(f"{path}: no feature columns besides the label column")
-    cells = np.array([r[1] for r in body], dtype=str)
-    x = _numbers(cells[:, feature_columns], body, feature_columns, names, path)
-    _check_finite(x, body, feature_columns, names, path)
+    reporter.report(0, 1)
+    skip = header[0] if header is not None else 0
+    fast = _read_fast(text, delimiter, skip, width, feature_columns, label_index)
+    if fast is not None:
+        x, label_cells = fast
+    else:
+        x, label_cells = _read_checked(
+            path, text, delimiter, reporter, header is not None, feature_columns, label_index, names
+        )
     labels = class_names = None
-    if label_index is not None:
-        labels, class_names = _labels(cells[:, label_index], path)
-    reporter.report(len(rows), len(rows))
+    if label_cells is not None:
+        labels, class_names = _labels(label_cells, path)
+    reporter.report(1, 1)
     return build_dataset(
         x,
         where=str(path),
@@ -73,6 +71,82 @@ def read_table(
         class_names=class_names,
         feature_names=None if names is None else tuple(names[j] for j in feature_columns),
     )
+
+
+def _read_fast(
+    text: str,
+    delimiter: str,
+    skip: int,
+    width: int,
+    feature_columns: list[int],
+    label_index: int | None,
+) -> tuple[np.ndarray, np.ndarray | None] | None:
+    """Parse a well-formed table with numpy's C parser; None when anything looks off.
+
+    Any irregularity (ragged or quoted rows, text, NaN) sends the table to the slow path,
+    which names the line and column of the problem.
+    """
+    lines = [line for line in text.splitlines()[skip:] if line.strip()]
+    if not lines or any(_count(line, delimiter) != width - 1 for line in lines):
+        return None
+    options = {
+        "delimiter": None if delimiter == " " else delimiter,
+        "skiprows": skip,
+        "comments": None,
+        "quotechar": '"',
+        "ndmin": 2,
+    }
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            x = np.loadtxt(io.StringIO(text), usecols=feature_columns, **options)
+            labels = None
+            if label_index is not None:
+                labels = np.loadtxt(io.StringIO(text), usecols=[label_index], dtype=str, **options)
+    except ValueError:
+        return None
+    if x.shape[0] != len(lines) or not np.isfinite(x).all():
+        return None
+    return x, None if labels is None else labels[:, 0]
+
+
+def _read_checked(
+    path: Path,
+    text: str,
+    delimiter: str,
+    reporter: Reporter,
+    has_header: bool,
+    feature_columns: list[int],
+    label_index: int | None,
+    names: tuple[str, ...] | None,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Parse row by row with the csv module, naming the line and column of any problem."""
+    rows = _rows(text, delimiter, reporter)
+    width = len(rows[0][1])
+    for line, cells in rows:
+        if len(cells) != width:
+            raise DatasetError(
+                f"{path}: line {line} has {len(cells)} columns, expected {width} "
+                f"as on line {rows[0][0]} (ragged rows)"
+            )
+    body = rows[1:] if has_header else rows
+    if not body:
+        raise DatasetError(f"{path}: holds zero samples (a header row and no data)")
+    cells = np.array([r[1] for r in body], dtype=str)
+    x = _numbers(cells[:, feature_columns], body, feature_columns, names, path)
+    _check_finite(x, body, feature_columns, names, path)
+    return x, None if label_index is None else cells[:, label_index]
+
+
+def _first_rows_text(text: str, count: int) -> str:
+    """The text up to the end of its ``count``-th non-blank line (line numbers unchanged)."""
+    kept: list[str] = []
+    for line in text.splitlines(keepends=True):
+        kept.append(line)
+        count -= bool(line.strip())
+        if count == 0:
+            break
+    return "".join(kept)
 
 
 def _decode(data: bytes, path: Path) -> str:
