@@ -23,6 +23,7 @@ DATA_DIR_ENV = "AEVIEWER_DATA_DIR"
 DOWNLOAD_URL_ENV = "AEVIEWER_DOWNLOAD_URL"
 SPLITS: tuple[str, ...] = ("train", "test")
 TIMEOUT_S = 30
+CHUNK_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -226,7 +227,9 @@ def _fetch(info: DownloadInfo, remote: RemoteFile, url: str, folder: Path, track
     import pooch
     import requests
 
-    downloader = pooch.HTTPDownloader(progressbar=tracker, timeout=TIMEOUT_S)
+    downloader = pooch.HTTPDownloader(
+        progressbar=tracker, chunk_size=CHUNK_BYTES, timeout=TIMEOUT_S
+    )
     target = folder / remote.name
     stale = target.is_file() and pooch.file_hash(str(target)) != remote.sha256
     try:

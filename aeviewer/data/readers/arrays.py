@@ -10,6 +10,7 @@ from aeviewer.data.dataset import Dataset, Normalization
 from aeviewer.errors import DatasetError
 
 BYTE_RANGE = 255.0
+MAX_CLASS_CODE = 255
 
 
 def encode_labels(
@@ -17,25 +18,23 @@ def encode_labels(
 ) -> tuple[np.ndarray, tuple[str, ...]]:
     """Integer labels and class names for ``values`` (numbers or strings).
 
-    Non-negative integers keep their value, and every class up to the largest one is named
-    after its number. Anything else (strings, negative or fractional numbers) becomes the
-    index into its sorted distinct values, which are the class names.
+    Integers from 0 to 255 keep their value (class codes such as MNIST's digits), and every
+    class up to the largest is named after its number. Anything else (text, negative, large or
+    fractional numbers) becomes the index into its sorted distinct values, which are the class
+    names.
     """
     array = np.asarray(values)
     if array.ndim != 1:
         raise DatasetError(f"{where}: labels must be one value per sample, got shape {array.shape}")
-    if array.dtype.kind in "iub":
-        ints = array.astype(np.int64)
-        if ints.size and ints.min() >= 0:
-            return ints, tuple(str(k) for k in range(int(ints.max()) + 1))
-    elif array.dtype.kind == "f":
-        if not np.isfinite(array).all():
-            row = int(np.flatnonzero(~np.isfinite(array))[0])
-            raise DatasetError(f"{where}: label of sample {row} is NaN or infinity")
-        if np.all(array == np.round(array)) and (array.size == 0 or array.min() >= 0):
-            ints = array.astype(np.int64)
-            return ints, tuple(str(k) for k in range(int(ints.max()) + 1 if ints.size else 0))
-    elif array.dtype.kind not in "US":
+    if array.dtype.kind == "f" and not np.isfinite(array).all():
+        row = int(np.flatnonzero(~np.isfinite(array))[0])
+        raise DatasetError(f"{where}: label of sample {row} is NaN or infinity")
+    if array.dtype.kind in "iubf" and array.size:
+        integral = array.dtype.kind != "f" or bool(np.all(array == np.round(array)))
+        if integral and array.min() >= 0 and array.max() <= MAX_CLASS_CODE:
+            codes = array.astype(np.int64)
+            return codes, tuple(str(k) for k in range(int(codes.max()) + 1))
+    elif array.dtype.kind not in "iubfUS":
         raise DatasetError(f"{where}: labels of type {array.dtype} are neither numbers nor text")
     if array.dtype.kind in "US":
         names, labels = np.unique(array.astype(str), return_inverse=True)

@@ -23,7 +23,7 @@ from aeviewer.errors import DatasetError
 
 DELIMITERS: tuple[str, ...] = ("\t", ",", ";", "|", " ")
 SNIFF_LINES = 20
-REPORT_EVERY = 5000
+CANCEL_CHECK_EVERY = 5000
 
 Row = tuple[int, list[str]]
 
@@ -192,8 +192,8 @@ def _rows(text: str, delimiter: str, reporter: Reporter) -> list[Row]:
         if not any(c.strip() for c in cells):
             continue
         rows.append((line, cells))
-        if len(rows) % REPORT_EVERY == 0:
-            reporter.report(len(rows), 0)
+        if len(rows) % CANCEL_CHECK_EVERY == 0:
+            reporter.check()
     return rows
 
 
