@@ -116,7 +116,9 @@ class _Loop:
         self.model.train()
         start = last = time.perf_counter()
         for b in range(n_batches):
-            if not control.checkpoint():
+            # stop_requested first: an epoch budget spent right after a stop re-pauses the
+            # control, and checkpoint() would then wait although a stop was asked for.
+            if control.stop_requested or not control.checkpoint():
                 return "stopped"
             changes = control.take_lr_changes()
             if changes:
