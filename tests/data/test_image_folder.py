@@ -78,3 +78,10 @@ def test_single_image_file_points_at_its_folder(tmp_path: Path) -> None:
     save(tmp_path / "one.png", np.zeros((4, 4), np.uint8))
     with pytest.raises(DatasetError, match="is a single image; open the folder"):
         load_source(str(tmp_path / "one.png"))
+
+
+def test_sixteen_bit_images_are_rescaled_not_clipped(tmp_path: Path) -> None:
+    wide = np.array([[0, 257 * 100], [65535, 257 * 200]], np.uint16)
+    Image.fromarray(wide).save(tmp_path / "deep.png")
+    data = load_source(str(tmp_path))
+    np.testing.assert_allclose(data.images()[0, 0] * 255, [[0, 100], [255, 200]], atol=1e-3)

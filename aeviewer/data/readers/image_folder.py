@@ -7,6 +7,7 @@ their class. Grayscale images stay one channel; if any image has colour, all bec
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,10 +16,15 @@ from aeviewer.data.progress import Reporter
 from aeviewer.data.readers.arrays import build_dataset
 from aeviewer.errors import DatasetError
 
+if TYPE_CHECKING:
+    from PIL.Image import Image as PillowImage
+
 IMAGE_EXTENSIONS: frozenset[str] = frozenset(
     {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 )
-GRAY_MODES = frozenset({"1", "L", "LA", "I", "I;16", "F"})
+GRAY_MODES = frozenset({"1", "L", "LA", "I", "F", "I;16", "I;16B", "I;16L"})
+SIXTEEN_BIT_MODES = frozenset({"I;16", "I;16B", "I;16L"})
+SIXTEEN_TO_EIGHT_BITS = 257
 
 
 def image_files(folder: Path) -> list[Path]:
@@ -66,7 +72,7 @@ def read_image_folder(path: Path, *, reporter: Reporter, source: str | None = No
             with Image.open(file) as image:
                 image.load()
                 colour = image.mode not in GRAY_MODES
-                array = np.asarray(image.convert("RGB" if colour else "L"))
+                array = _pixels(image, colour)
         except (OSError, UnidentifiedImageError, ValueError) as exc:
             raise DatasetError(f"{path}: image {name} cannot be read ({exc})") from None
         size = (array.shape[1], array.shape[0])
@@ -95,3 +101,12 @@ def read_image_folder(path: Path, *, reporter: Reporter, source: str | None = No
         labels=labels,
         class_names=class_names,
     )
+
+
+def _pixels(image: PillowImage, colour: bool) -> np.ndarray:
+    """8-bit pixels, ``(H, W)`` for grayscale or ``(H, W, 3)`` for colour."""
+    if image.mode in SIXTEEN_BIT_MODES:
+        # Pillow's own conversion to "L" clips 16-bit values at 255; rescale instead.
+        wide = np.asarray(image, np.uint32)
+        return ((wide + SIXTEEN_TO_EIGHT_BITS // 2) // SIXTEEN_TO_EIGHT_BITS).astype(np.uint8)
+    return np.asarray(image.convert("RGB" if colour else "L"))
