@@ -14,7 +14,16 @@ from typing import Any, Literal
 
 from aeviewer.errors import ConfigError
 
-MODEL_KINDS: tuple[str, ...] = ("ae", "linear", "conv", "sparse", "denoising", "stacked", "vae", "gan")
+MODEL_KINDS: tuple[str, ...] = (
+    "ae",
+    "linear",
+    "conv",
+    "sparse",
+    "denoising",
+    "stacked",
+    "vae",
+    "gan",
+)
 ACTIVATIONS: tuple[str, ...] = ("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid")
 LOSSES: tuple[str, ...] = ("auto", "mse", "bce", "l1")
 OUTPUTS: tuple[str, ...] = ("auto", "identity", "sigmoid")
@@ -37,7 +46,8 @@ class NoiseSpec:
 
     def __post_init__(self) -> None:
         if self.kind not in NOISE_KINDS:
-            raise ConfigError(f"unknown noise {self.kind!r}; choose one of {', '.join(NOISE_KINDS)}")
+            choices = ", ".join(NOISE_KINDS)
+            raise ConfigError(f"unknown noise {self.kind!r}; choose one of {choices}")
         if not self.level > 0 or (self.kind == "mask" and self.level >= 1):
             raise ConfigError(f"noise level must be positive (below 1 for mask), got {self.level}")
 
@@ -48,7 +58,9 @@ class NoiseSpec:
         try:
             return cls(kind.strip().lower(), float(level))  # type: ignore[arg-type]
         except ValueError:
-            raise ConfigError(f"noise must look like gaussian:0.3, uniform:0.5 or mask:0.25, not {text!r}") from None
+            raise ConfigError(
+                f"noise must look like gaussian:0.3, uniform:0.5 or mask:0.25, not {text!r}"
+            ) from None
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.level:g}"
@@ -109,7 +121,9 @@ class DataSpec:
         if not self.source:
             raise ConfigError("a data source is required")
         if self.normalize not in NORMALIZATIONS:
-            raise ConfigError(f"unknown normalisation {self.normalize!r}; choose one of {NORMALIZATIONS}")
+            raise ConfigError(
+                f"unknown normalisation {self.normalize!r}; choose one of {NORMALIZATIONS}"
+            )
         if not 0.0 <= self.val_fraction < 1.0:
             raise ConfigError(f"validation fraction must lie in [0, 1), got {self.val_fraction}")
         if self.limit is not None and self.limit < 2:
@@ -136,15 +150,19 @@ class ModelSpec:
 
     def __post_init__(self) -> None:
         if self.kind not in MODEL_KINDS:
-            raise ConfigError(f"unknown model kind {self.kind!r}; choose one of {', '.join(MODEL_KINDS)}")
+            choices = ", ".join(MODEL_KINDS)
+            raise ConfigError(f"unknown model kind {self.kind!r}; choose one of {choices}")
         if self.latent < 1:
             raise ConfigError(f"latent size must be at least 1, got {self.latent}")
         if any(h < 1 for h in self.hidden):
             raise ConfigError(f"hidden sizes must be positive, got {list(self.hidden)}")
         if any(c < 1 for c in self.conv_channels):
-            raise ConfigError(f"convolution channels must be positive, got {list(self.conv_channels)}")
+            channels = list(self.conv_channels)
+            raise ConfigError(f"convolution channels must be positive, got {channels}")
         if self.activation not in ACTIVATIONS:
-            raise ConfigError(f"unknown activation {self.activation!r}; choose one of {ACTIVATIONS}")
+            raise ConfigError(
+                f"unknown activation {self.activation!r}; choose one of {ACTIVATIONS}"
+            )
         if self.output not in OUTPUTS:
             raise ConfigError(f"unknown output {self.output!r}; choose one of {OUTPUTS}")
         if self.loss not in LOSSES:
@@ -261,7 +279,8 @@ class RunConfig:
         try:
             return cls.from_dict(json.loads(text))
         except json.JSONDecodeError as exc:
-            raise ConfigError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+            where = f"line {exc.lineno} column {exc.colno}"
+            raise ConfigError(f"invalid JSON at {where}: {exc.msg}") from None
 
     @classmethod
     def load(cls, path: str | Path) -> RunConfig:

@@ -110,7 +110,8 @@ class Dataset:
         where = self.source or self.name
         x = self.x
         if not isinstance(x, np.ndarray) or x.dtype != np.float32 or x.ndim != 2:
-            raise DatasetError(f"{where}: samples must be a float32 array (N, D), got {_describe(x)}")
+            got = _describe(x)
+            raise DatasetError(f"{where}: samples must be a float32 array (N, D), got {got}")
         if x.shape[0] == 0:
             raise DatasetError(f"{where}: the data set holds zero samples")
         if math.prod(self.sample_shape) != x.shape[1]:
@@ -123,7 +124,8 @@ class Dataset:
         n = x.shape[0]
         if self.labels is not None:
             if self.labels.shape != (n,) or not np.issubdtype(self.labels.dtype, np.integer):
-                raise DatasetError(f"{where}: labels must be {n} integers, got {_describe(self.labels)}")
+                got = _describe(self.labels)
+                raise DatasetError(f"{where}: labels must be {n} integers, got {got}")
             if self.labels.size and self.labels.min() < 0:
                 raise DatasetError(f"{where}: labels must not be negative")
             if self.class_names is not None and self.labels.max() >= len(self.class_names):
@@ -228,7 +230,7 @@ class Dataset:
         if not 0.0 <= val_fraction < 1.0:
             raise DatasetError(f"validation fraction must lie in [0, 1), got {val_fraction}")
         order = np.random.default_rng(seed).permutation(self.n_samples)
-        n_val = int(round(self.n_samples * val_fraction))
+        n_val = round(self.n_samples * val_fraction)
         if val_fraction > 0 and self.n_samples > 1:
             n_val = min(max(n_val, 1), self.n_samples - 1)
         return np.sort(order[n_val:]), np.sort(order[:n_val])
