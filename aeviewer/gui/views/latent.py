@@ -36,6 +36,7 @@ from aeviewer.analysis.thresholds import Threshold
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
+from aeviewer.gui.widgets.replay_history import ReplayHistory
 from aeviewer.gui.widgets.scatter_layers import Layer, ScatterLayers, class_colors, ramp_colors
 from aeviewer.gui.widgets.selection_viewbox import MODES, SelectionViewBox, points_in_polygon
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
@@ -96,7 +97,9 @@ class LatentView(View):
         super().__init__(parent)
         self._dataset: Dataset | None = None
         self._decoder: Decoder | None = None
-        self._frames: list[LatentFrame] = []
+        self._frames: ReplayHistory[LatentFrame] = ReplayHistory(
+            lambda f: f.nbytes, self.MAX_FRAMES, self.MAX_FRAME_BYTES
+        )
         self._latest: Snapshot | None = None
         self._frame_index = -1
         self._positions = np.zeros((0, 2), np.float32)
@@ -291,7 +294,6 @@ class LatentView(View):
         self._latest = event
         self._cache = {k: v for k, v in self._cache.items() if k[0] == event.epoch}
         self._frames.append(frame)
-        self._thin_frames()
         self.slider.blockSignals(True)
         self.slider.setRange(0, len(self._frames) - 1)
         if following:
@@ -525,14 +527,6 @@ class LatentView(View):
         if self._latest is None or self._latest.latents is None:
             return 0
         return int(np.asarray(self._latest.latents).shape[1])
-
-    def _thin_frames(self) -> None:
-        """Above the limits, drop every second older frame: the replay keeps its whole span."""
-        while len(self._frames) > 2 and (
-            len(self._frames) > self.MAX_FRAMES
-            or sum(f.nbytes for f in self._frames) > self.MAX_FRAME_BYTES
-        ):
-            self._frames = [*self._frames[:-1:2], self._frames[-1]]
 
     def _update_controls(self) -> None:
         plane = self._can_decode_plane()

@@ -180,7 +180,7 @@ def test_epoch_slider_replays_earlier_snapshots(view: LatentView, image_dataset:
 
 
 def test_replay_memory_stays_bounded(view: LatentView, image_dataset: Dataset) -> None:
-    view.MAX_FRAMES = 10
+    view._frames.max_frames = 10
     for epoch in range(1, 41):
         view.handle_event(make_snapshot(image_dataset, epoch=epoch, n_recon=1))
     epochs = [f.epoch for f in view.frames]
