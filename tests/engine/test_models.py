@@ -19,12 +19,12 @@ UNIT_VECTOR = DataInfo((12,), in_unit_interval=True)
 IMAGE_SHAPES = [(1, 28, 28), (3, 9, 11), (1, 5, 5)]
 
 
-def test_registry_lists_the_buildable_kinds_only():
-    assert list(FAMILIES) == ["ae", "linear", "conv", "sparse", "denoising"]
-    assert set(MODEL_DESCRIPTIONS) == set(FAMILIES)
-    for kind in ("stacked", "vae", "gan"):
-        with pytest.raises(ConfigError, match="not available"):
-            build_model(ModelSpec(kind=kind), VECTOR)
+def test_registry_lists_the_buildable_kinds(monkeypatch):
+    assert list(FAMILIES)[:5] == ["ae", "linear", "conv", "sparse", "denoising"]
+    assert list(MODEL_DESCRIPTIONS) == list(FAMILIES)
+    monkeypatch.delitem(FAMILIES, "conv")
+    with pytest.raises(ConfigError, match="not available"):
+        build_model(ModelSpec(kind="conv"), VECTOR)
 
 
 @pytest.mark.parametrize("kind", ["ae", "linear", "sparse", "denoising"])
