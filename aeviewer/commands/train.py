@@ -66,7 +66,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--noise", metavar="KIND:LEVEL", help="input noise: gaussian:0.3, uniform:0.5, mask:0.25")
     add("--sparsity", metavar="SPEC", help="code penalty: l1:1e-3 or kl:RATE:WEIGHT")
     add("--batch-size", type=int, default=defaults_train.batch_size)
-    add("--lr", type=float, default=defaults_train.lr, help="learning rate")
+    add("--lr", type=float, default=defaults_train.lr, help="learning rate (a GAN's generator)")
+    add("--lr-d", type=float, metavar="LR", help="gan: discriminator learning rate (default --lr)")
+    add(
+        "--stage-epochs",
+        type=int,
+        default=defaults_model.stage_epochs,
+        metavar="N",
+        help="stacked: pre-training epochs per layer (then --epochs of fine-tuning)",
+    )
+    add("--beta", type=float, default=defaults_model.beta, help="vae: weight of the KL term")
+    add("--gan-d-steps", type=int, default=1, metavar="N", help="gan: D steps per batch")
+    add("--gan-g-steps", type=int, default=1, metavar="N", help="gan: G steps per batch")
     add("--optimizer", choices=OPTIMIZERS, default=defaults_train.optimizer)
     add("--weight-decay", type=float, default=0.0)
     add("--grad-clip", type=float, metavar="NORM", help="clip the gradient norm")
@@ -100,11 +111,16 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             noise=None if args.noise is None else NoiseSpec.parse(args.noise),
             sparsity=None if args.sparsity is None else SparsitySpec.parse(args.sparsity),
             conv_channels=tuple(args.conv_channels),
+            beta=args.beta,
+            stage_epochs=args.stage_epochs,
+            gan_d_steps=args.gan_d_steps,
+            gan_g_steps=args.gan_g_steps,
         ),
         train=TrainSpec(
             epochs=args.epochs,
             batch_size=args.batch_size,
             lr=args.lr,
+            lr_d=args.lr_d,
             optimizer=args.optimizer,
             weight_decay=args.weight_decay,
             seed=args.seed,
@@ -163,7 +179,10 @@ def run(args: argparse.Namespace) -> int:
     last_val_mse: float | None = None
     for event in train(config, run_dir=args.out):
         if isinstance(event, Started):
-            printer.pca = event.pca_val_loss
+            # A GAN reconstructs nothing, so PCA's error is no reference for it.
+            printer.pca = None if config.model.kind == "gan" else event.pca_val_loss
+            # Stacked pre-training stages come before the fine-tuning epochs.
+            printer.epochs += config.model.stage_epochs * (len(event.stages) - 1)
             for warning in event.warnings:
                 sys.stderr.write(f"aeviewer: warning: {warning}\n")
             if not args.quiet:

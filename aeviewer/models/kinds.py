@@ -11,4 +11,7 @@ MODEL_DESCRIPTIONS: dict[str, str] = {
     "conv": "convolutional autoencoder for images",
     "sparse": "autoencoder with an L1 or KL penalty on its code",
     "denoising": "autoencoder that reconstructs clean inputs from noisy ones",
+    "stacked": "deep autoencoder pre-trained greedily layer by layer, then fine-tuned",
+    "vae": "variational autoencoder (Gaussian encoder, KL term weighted by beta)",
+    "gan": "generative adversarial network (generator and discriminator)",
 }

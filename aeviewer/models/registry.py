@@ -18,10 +18,13 @@ from aeviewer.config import ModelSpec, NoiseSpec, SparsitySpec
 from aeviewer.errors import ConfigError
 from aeviewer.models.autoencoder import Autoencoder
 from aeviewer.models.conv import ConvDecoder, ConvEncoder
+from aeviewer.models.gan import build_gan
 from aeviewer.models.info import DataInfo
 from aeviewer.models.kinds import MODEL_DESCRIPTIONS
 from aeviewer.models.layers import mlp
 from aeviewer.models.losses import resolve_loss
+from aeviewer.models.stacked import build_stacked
+from aeviewer.models.vae import build_vae
 
 
 @dataclass(frozen=True)
@@ -163,6 +166,9 @@ _BUILDERS: dict[str, Callable[[ModelSpec, DataInfo], nn.Module]] = {
     "conv": build_conv,
     "sparse": build_sparse,
     "denoising": build_denoising,
+    "stacked": build_stacked,
+    "vae": build_vae,
+    "gan": build_gan,
 }
 
 FAMILIES: dict[str, ModelFamily] = {

@@ -8,6 +8,8 @@ The reported numbers:
 - ``model_auc`` and ``pca_auc`` (labelled data with a normal class only): ROC AUC of anomaly
   detection by reconstruction error, the normal class's validation samples as negatives and
   every sample of the other classes as positives (training never saw any of those).
+- For a VAE also ``neg_elbo``, ``recon`` and ``kl``; a GAN, which reconstructs nothing, gets the
+  sample statistics of :mod:`aeviewer.training.family_evaluation` instead.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import RunError
 from aeviewer.training.devices import resolve_device
+from aeviewer.training.family_evaluation import evaluate_gan, vae_terms
 from aeviewer.training.rundir import load_model
 from aeviewer.training.setup import fit_baseline, load_prepared
 from aeviewer.training.snapshots import batched
@@ -38,6 +41,16 @@ def evaluate_model(
     model = model.to(dev).eval()
     train_idx, val_idx = training_split(dataset, config.data)
     held_out = val_idx if val_idx.size else train_idx
+    if config.model.kind == "gan":
+        # A GAN reconstructs nothing: its numbers compare its samples with the data.
+        report = evaluate_gan(model, dataset, train_idx, held_out, config.train.seed)
+        return {
+            "kind": "gan",
+            "latent": config.model.latent,
+            "n_train": int(train_idx.size),
+            "n_val": int(val_idx.size),
+            **report,
+        }
     x_train = torch.from_numpy(dataset.x[train_idx]).to(dev)
     x_val = torch.from_numpy(dataset.x[held_out]).to(dev)
     pca, k = fit_baseline(x_train, config.model.latent, config.train.seed)
@@ -54,6 +67,8 @@ def evaluate_model(
         "pca_mse": pca_mse,
         "mse_ratio": model_mse / pca_mse if pca_mse > 0 else None,
     }
+    if config.model.kind == "vae":
+        result.update(vae_terms(model, x_val, config.train.seed))
     if config.data.normal_class is not None and dataset.labels is not None:
         indices, is_anomaly = anomaly_split(dataset, config.data)
         x_eval = torch.from_numpy(dataset.x[indices]).to(dev)

@@ -15,6 +15,7 @@ from aeviewer.models.pca import PCA, RANDOMIZED_ABOVE
 from aeviewer.models.registry import build_model, count_parameters
 from aeviewer.training.devices import resolve_device
 from aeviewer.training.events import Started
+from aeviewer.training.family_snapshots import snapshotter_class
 from aeviewer.training.snapshots import Snapshotter
 from aeviewer.training.splits import training_split
 from aeviewer.training.trainers import Trainer, make_trainer
@@ -104,7 +105,7 @@ def set_up(config: RunConfig, dataset: Dataset | None = None) -> RunSetup:
     pca, k = fit_baseline(x_train, config.model.latent, seed)
     with torch.no_grad():
         pca_val = pca.reconstruction_mse(x_val, k) if x_val is not None else pca.fitted_mse(k)
-    snapshotter = Snapshotter(
+    snapshotter = snapshotter_class(config.model.kind)(
         dataset,
         pca,
         k,

@@ -9,6 +9,7 @@ subclass and an entry in :data:`TRAINERS`; the loop stays as it is.
 from __future__ import annotations
 
 import abc
+import functools
 
 import torch
 from torch import nn
@@ -135,5 +136,16 @@ TRAINERS: dict[str, type[Trainer]] = {}
 
 def make_trainer(model: nn.Module, config: RunConfig, generator: torch.Generator) -> Trainer:
     """The trainer for ``config.model.kind``."""
+    _register_family_trainers()
     cls = TRAINERS.get(config.model.kind, AutoencoderTrainer)
     return cls(model, config, generator)
+
+
+@functools.cache
+def _register_family_trainers() -> None:
+    # These modules subclass the trainers above, so they cannot be imported at the top.
+    from aeviewer.training.gan_trainer import GanTrainer
+    from aeviewer.training.stacked_trainer import StackedTrainer
+    from aeviewer.training.vae_trainer import VaeTrainer
+
+    TRAINERS.update(stacked=StackedTrainer, vae=VaeTrainer, gan=GanTrainer)

@@ -1,0 +1,106 @@
+"""Adversarial training of a GAN: discriminator and generator steps on every batch.
+
+Per batch of real samples the discriminator takes ``ModelSpec.gan_d_steps`` steps (each on fresh
+noise) on ``-log D(x) - log(1 - D(G(z)))``, then the generator takes ``gan_g_steps`` steps on the
+non-saturating ``-log D(G(z))``. Two optimisers, ``generator`` (``TrainSpec.lr``) and
+``discriminator`` (``TrainSpec.lr_d``, else ``lr``), each with its own live learning rate; Adam
+and AdamW use ``beta1 = 0.5``, as DCGAN does.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from aeviewer.config import TrainSpec
+from aeviewer.models.gan import GAN
+from aeviewer.training.trainers import Trainer, make_optimizer
+
+#: Adam's betas for both networks.
+GAN_BETAS = (0.5, 0.999)
+
+
+def gan_optimizer(spec: TrainSpec, params, lr: float) -> torch.optim.Optimizer:
+    """Adam or AdamW with :data:`GAN_BETAS`; any other optimiser as ``spec`` says."""
+    if spec.optimizer == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=GAN_BETAS, weight_decay=spec.weight_decay)
+    if spec.optimizer == "adamw":
+        return torch.optim.AdamW(params, lr=lr, betas=GAN_BETAS, weight_decay=spec.weight_decay)
+    return make_optimizer(spec, params, lr)
+
+
+def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+    """``-log D(x) - log(1 - D(G(z)))``, batch means."""
+    return F.binary_cross_entropy_with_logits(
+        real_logits, torch.ones_like(real_logits)
+    ) + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+
+
+def generator_loss(fake_logits: torch.Tensor) -> torch.Tensor:
+    """The non-saturating generator loss ``-log D(G(z))``, batch mean."""
+    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+
+
+class GanTrainer(Trainer):
+    """Alternate discriminator and generator steps (see the module doc)."""
+
+    model: GAN
+
+    def make_optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        """``generator`` and ``discriminator`` optimisers."""
+        spec = self.config.train
+        lr_d = spec.lr_d if spec.lr_d is not None else spec.lr
+        model = self.model
+        return {
+            "generator": gan_optimizer(spec, model.generator.parameters(), spec.lr),
+            "discriminator": gan_optimizer(spec, model.discriminator.parameters(), lr_d),
+        }
+
+    def train_step(self, batch: torch.Tensor) -> dict[str, torch.Tensor]:
+        """``gan_d_steps`` discriminator steps, then ``gan_g_steps`` generator steps."""
+        model, spec = self.model, self.config.model
+        opt_d, opt_g = self.optimizers["discriminator"], self.optimizers["generator"]
+        clip = self.config.train.grad_clip
+        n = batch.shape[0]
+        for _ in range(spec.gan_d_steps):
+            with torch.no_grad():
+                fake = model.decode(model.sample_noise(n, self.generator))
+            real_logits = model.discriminate(batch)
+            fake_logits = model.discriminate(fake)
+            d_loss = discriminator_loss(real_logits, fake_logits)
+            opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.discriminator.parameters(), clip)
+            opt_d.step()
+        for _ in range(spec.gan_g_steps):
+            g_loss = generator_loss(model.discriminate(model.generate(n, self.generator)))
+            opt_g.zero_grad(set_to_none=True)
+            g_loss.backward()
+            if clip is not None:
+                nn.utils.clip_grad_norm_(model.generator.parameters(), clip)
+            opt_g.step()
+        d_loss, g_loss = d_loss.detach(), g_loss.detach()
+        return {
+            "loss": d_loss + g_loss,
+            "d_loss": d_loss,
+            "g_loss": g_loss,
+            "d_real": torch.sigmoid(real_logits.detach()).mean(),
+            "d_fake": torch.sigmoid(fake_logits.detach()).mean(),
+        }
+
+    def eval_terms(self, batch: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Both losses and the mean outputs of D on held-out real samples and fresh fakes."""
+        model = self.model
+        real_logits = model.discriminate(batch)
+        fake_logits = model.discriminate(model.generate(batch.shape[0], self.generator))
+        d_loss = discriminator_loss(real_logits, fake_logits)
+        g_loss = generator_loss(fake_logits)
+        return {
+            "loss": d_loss + g_loss,
+            "d_loss": d_loss,
+            "g_loss": g_loss,
+            "d_real": torch.sigmoid(real_logits).mean(),
+            "d_fake": torch.sigmoid(fake_logits).mean(),
+        }
