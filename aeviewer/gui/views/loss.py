@@ -39,23 +39,25 @@ PALETTE: tuple[str, ...] = (
 def export_plot(item: pg.PlotItem, path: str | os.PathLike[str]) -> None:
     """Export a plot as PNG (or another raster format) or SVG, atomically.
 
-    The exporter writes to a temporary file in the same folder, which then replaces ``path``.
+    The image is written to a temporary file in the same folder, which then replaces ``path``.
     """
-    import pyqtgraph.exporters as exporters
-
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in (".png", ".jpg", ".jpeg", ".bmp", ".svg"):
         what = suffix or "a file without suffix"
         raise AeviewerError(f"{target}: cannot export a plot as {what}; use .png or .svg")
-    exporter = exporters.SVGExporter(item) if suffix == ".svg" else exporters.ImageExporter(item)
-    if suffix != ".svg":
-        exporter.parameters()["width"] = max(1200, int(item.sceneBoundingRect().width()))
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix, dir=target.parent)
     os.close(fd)
     try:
-        exporter.export(tmp)
+        if suffix == ".svg":
+            _write_svg(item, tmp)
+        else:
+            import pyqtgraph.exporters as exporters
+
+            exporter = exporters.ImageExporter(item)
+            exporter.parameters()["width"] = max(1200, int(item.sceneBoundingRect().width()))
+            exporter.export(tmp)
         if os.path.getsize(tmp) == 0:
             raise AeviewerError(f"{target}: the exporter wrote nothing")
         os.replace(tmp, target)
@@ -63,6 +65,26 @@ def export_plot(item: pg.PlotItem, path: str | os.PathLike[str]) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _write_svg(item: pg.PlotItem, path: str) -> None:
+    # pyqtgraph 0.14's SVGExporter cannot parse the path data Qt 6.11 writes, so the scene is
+    # painted into Qt's own SVG generator instead (still vector graphics).
+    from PySide6.QtCore import QRectF, QSize
+    from PySide6.QtGui import QPainter
+    from PySide6.QtSvg import QSvgGenerator
+
+    source = item.sceneBoundingRect()
+    generator = QSvgGenerator()
+    generator.setFileName(path)
+    generator.setSize(QSize(int(source.width()), int(source.height())))
+    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    generator.setTitle("aeviewer loss curves")
+    painter = QPainter(generator)
+    try:
+        item.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
+    finally:
+        painter.end()
 
 
 class LossView(View):

@@ -1,0 +1,161 @@
+"""The Loss view: curves from events, log scale, smoothing, x axis, PCA line and exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import numpy as np
+import pytest
+
+from aeviewer.config import ModelSpec, RunConfig
+from aeviewer.gui.views.loss import LossView
+from aeviewer.gui.views.loss_history import CurveKey, Ema, LossHistory, ema
+from aeviewer.training.events import EpochEnd, LrChanged, Progress, Started
+
+N_BATCHES = 10
+
+
+def started(stages=("train",), pca=0.05) -> Started:
+    config = RunConfig(model=ModelSpec(kind="vae", latent=3))
+    return Started(config, "cpu", 1000, 200, N_BATCHES, 1234, stages, pca_val_loss=pca)
+
+
+def epoch(n: int, loss: float, stage: str = "train") -> EpochEnd:
+    return EpochEnd(
+        epoch=n,
+        step=n * N_BATCHES,
+        train={"loss": loss, "recon": loss * 0.8, "kl": loss * 0.2},
+        val={"loss": loss * 1.1, "recon": loss * 0.9},
+        lr={"model": 1e-3},
+        seconds=0.5,
+        samples_per_s=2000.0,
+        stage=stage,
+    )
+
+
+@pytest.fixture
+def view(qtbot) -> LossView:
+    widget = LossView()
+    qtbot.addWidget(widget)
+    widget.handle_event(started())
+    for n, loss in enumerate([1.0, 0.5, 0.25, 0.125], start=1):
+        widget.handle_event(epoch(n, loss))
+    return widget
+
+
+def test_ema_is_bias_corrected_and_incremental():
+    values = np.array([1.0, 1.0, 1.0, 3.0])
+    assert list(ema(values, 0.0)) == list(values)
+    smoothed = ema(values, 0.5)
+    assert smoothed[:3] == pytest.approx([1.0, 1.0, 1.0])  # no pull towards zero at the start
+    assert smoothed[3] == pytest.approx((0.5 * 0.875 + 1.5) / (1 - 0.5**4))
+    incremental = Ema(0.5)
+    assert [incremental.push(v) for v in values] == pytest.approx(list(smoothed))
+
+
+def test_every_term_of_both_splits_becomes_a_curve(view):
+    labels = {key.label for key in view.curves}
+    assert labels == {"train loss", "train recon", "train kl", "val loss", "val recon"}
+    x, y = view.curves[CurveKey("train", "kl")].getData()
+    assert list(x) == [1, 2, 3, 4]
+    assert y == pytest.approx([0.2, 0.1, 0.05, 0.025])
+
+
+def test_steps_axis(view):
+    view.x_axis.setCurrentIndex(view.x_axis.findData("step"))
+    x, _ = view.curves[CurveKey("val", "loss")].getData()
+    assert list(x) == [10, 20, 30, 40]
+    assert view.plot.getAxis("bottom").labelText == "step"
+
+
+def test_smoothing_slider_applies_an_ema(view):
+    view.smoothing.setValue(50)
+    _, y = view.curves[CurveKey("train", "loss")].getData()
+    assert y == pytest.approx(ema(np.array([1.0, 0.5, 0.25, 0.125]), 0.5))
+    assert y[-1] > 0.125
+    view.smoothing.setValue(0)
+    _, y = view.curves[CurveKey("train", "loss")].getData()
+    assert list(y) == [1.0, 0.5, 0.25, 0.125]
+
+
+def test_log_scale_is_a_true_log_axis(view):
+    view.log_scale.setChecked(True)
+    assert view.plot.getAxis("left").logMode
+    curve = view.curves[CurveKey("train", "loss")]
+    assert curve.opts["logMode"][1]
+    # The PCA reference sits at log10 of its value in log mode.
+    assert view.pca_line.value() == pytest.approx(math.log10(0.05))
+    view.log_scale.setChecked(False)
+    assert view.pca_line.value() == pytest.approx(0.05)
+
+
+def test_pca_line_shows_the_baseline_at_the_same_size(view):
+    assert view.pca_line.isVisible()
+    assert "PCA, 3 components" in view.pca_line.label.toPlainText()
+
+
+def test_batches_and_lr_changes(qtbot, view):
+    view.on_progress(Progress(5, 5, N_BATCHES, 45, 0.1, 2000.0))
+    view.handle_event(LrChanged(5, 45, "model", 1e-4))
+    x, y = view.batch_curve.getData()
+    assert list(x) == [4.5]
+    assert list(y) == [0.1]
+    (_, line), *_ = view.lr_lines
+    assert line.value() == pytest.approx(4.5)
+    view.x_axis.setCurrentIndex(view.x_axis.findData("step"))
+    assert line.value() == 45
+
+
+def test_stacked_runs_get_one_curve_per_stage(qtbot):
+    view = LossView()
+    qtbot.addWidget(view)
+    view.handle_event(started(stages=("layer 1", "finetune")))
+    view.handle_event(epoch(1, 1.0, "layer 1"))
+    view.handle_event(epoch(2, 0.5, "finetune"))
+    assert CurveKey("train", "loss", "layer 1") in view.curves
+    assert CurveKey("train", "loss", "finetune") in view.curves
+    x, _ = view.curves[CurveKey("train", "loss", "finetune")].getData()
+    assert list(x) == [2]
+
+
+def test_reset_clears_everything(view):
+    view.handle_event(LrChanged(2, 15, "model", 1e-4))
+    view.reset()
+    assert not view.curves
+    assert not view.lr_lines
+    assert not view.pca_line.isVisible()
+    assert view.history.epochs == []
+
+
+def test_csv_export(view, tmp_path):
+    path = tmp_path / "out" / "loss.csv"
+    view.export_csv(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert len(rows) == 4
+    assert list(rows[0]) == [
+        "epoch", "step", "stage", "seconds",
+        "train_loss", "train_recon", "train_kl", "val_loss", "val_recon", "lr_model",
+    ]  # fmt: skip
+    assert rows[1]["epoch"] == "2"
+    assert float(rows[1]["train_loss"]) == 0.5
+    assert float(rows[3]["val_loss"]) == pytest.approx(0.1375)
+    assert not [p for p in path.parent.iterdir() if p.name != "loss.csv"]
+
+
+@pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG"), (".svg", b"<?xml")])
+def test_image_export(view, tmp_path, suffix, magic):
+    view.resize(800, 500)
+    path = tmp_path / "plots" / f"loss{suffix}"
+    view.export_image(path)
+    assert path.read_bytes().startswith(magic)
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+
+
+def test_history_step_to_x_interpolates():
+    history = LossHistory()
+    history.add_epoch(epoch(1, 1.0))
+    history.add_epoch(epoch(2, 0.5))
+    assert history.step_to_x(15) == pytest.approx(1.5)
+    assert history.step_to_x(15, "step") == 15

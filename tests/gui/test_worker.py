@@ -1,0 +1,124 @@
+"""The worker thread: throttled progress, every other event delivered, errors, cancellation."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from aeviewer.errors import DatasetError
+from aeviewer.gui.state import RunState, enabled_controls
+from aeviewer.gui.threads import BackgroundTask, running_threads
+from aeviewer.gui.worker import MAX_PROGRESS_RATE, TrainingRun
+from aeviewer.training.events import EpochEnd, Finished, Progress
+
+TIMEOUT_MS = 30_000
+
+
+def burst(n_epochs: int, n_batches: int):
+    """A source that yields progress far faster than the GUI needs it (a test double)."""
+
+    def source(control):
+        step = 0
+        for epoch in range(1, n_epochs + 1):
+            for batch in range(1, n_batches + 1):
+                if not control.checkpoint():
+                    yield Finished("stopped", epoch - 1, step)
+                    return
+                step += 1
+                yield Progress(epoch, batch, n_batches, step, 1.0 / step, 1e6)
+            yield EpochEnd(epoch, step, {"loss": 1.0 / epoch}, {}, {"model": 1e-3}, 0.01, 1e6)
+            control.epoch_finished()
+        yield Finished("completed", n_epochs, step)
+
+    return source
+
+
+def test_progress_is_throttled_and_epochs_always_arrive(qtbot):
+    run = TrainingRun(burst(5, 20_000))
+    progress: list[Progress] = []
+    events: list[object] = []
+    run.progress.connect(progress.append)
+    run.event.connect(events.append)
+    with qtbot.waitSignal(run.finished, timeout=TIMEOUT_MS):
+        run.start()
+    assert [e.epoch for e in events if isinstance(e, EpochEnd)] == [1, 2, 3, 4, 5]
+    assert isinstance(events[-1], Finished)
+    assert 1 <= len(progress) < 100_000 / 50
+    steps = [p.step for p in progress]
+    assert steps == sorted(steps)
+    assert MAX_PROGRESS_RATE <= 30
+    assert not running_threads()
+
+
+def test_an_exception_becomes_errored_and_the_thread_ends(qtbot):
+    def source(control):
+        yield Progress(1, 1, 1, 1, 0.5, 10.0)
+        raise ValueError("bad batch")
+
+    run = TrainingRun(source)
+    with (
+        qtbot.waitSignal(run.errored, timeout=TIMEOUT_MS) as errored,
+        qtbot.waitSignal(run.finished, timeout=TIMEOUT_MS),
+    ):
+        run.start()
+    assert errored.args == ["ValueError: bad batch"]
+    assert not run.is_running()
+
+
+def test_stop_and_join_releases_a_pause(qtbot):
+    run = TrainingRun(burst(1000, 100))
+    run.control.allow_epochs(1)
+    with qtbot.waitSignal(
+        run.event, timeout=TIMEOUT_MS, check_params_cb=lambda e: isinstance(e, EpochEnd)
+    ):
+        run.start()
+    assert run.stop_and_join(TIMEOUT_MS)
+    assert not run.is_running()
+
+
+def test_background_task_success_failure_and_cancel(qtbot):
+    task = BackgroundTask(lambda progress, cancel: (progress(1, 2), 42)[1], "ok")
+    with qtbot.waitSignal(task.succeeded, timeout=TIMEOUT_MS) as ok:
+        task.start()
+    task.wait()
+    assert ok.args == [42]
+
+    def fail(progress, cancel):
+        raise DatasetError("data.csv: row 3, column 2: not a number")
+
+    task = BackgroundTask(fail, "fail")
+    with qtbot.waitSignal(task.failed, timeout=TIMEOUT_MS) as failed:
+        task.start()
+    task.wait()
+    assert failed.args == ["data.csv: row 3, column 2: not a number"]
+
+    started = threading.Event()
+
+    def slow(progress, cancel):
+        started.set()
+        while not cancel():
+            threading.Event().wait(0.005)
+        raise DatasetError("cancelled")
+
+    task = BackgroundTask(slow, "slow")
+    with qtbot.waitSignal(task.cancelled, timeout=TIMEOUT_MS):
+        task.start()
+        assert started.wait(10)
+        task.cancel()
+    task.wait()
+    assert not task.is_running()
+
+
+@pytest.mark.parametrize(
+    "state, expected",
+    [
+        (RunState.IDLE, {"start", "step", "start_pause"}),
+        (RunState.RUNNING, {"pause", "stop", "reset", "start_pause"}),
+        (RunState.PAUSED, {"pause", "step", "stop", "reset", "start_pause"}),
+        (RunState.STOPPING, set()),
+        (RunState.FINISHED, {"reset"}),
+    ],
+)
+def test_controls_per_state(state, expected):
+    assert {name for name, on in enabled_controls(state).items() if on} == expected
