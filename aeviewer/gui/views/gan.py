@@ -113,10 +113,8 @@ class GanView(View):
         self.d_map.setOpacity(0.8)
         self.d_map.setZValue(-10)
         self.plane.addItem(self.d_map)
-        self.real_points = pg.ScatterPlotItem(
-            size=3, pen=None, brush=(*_REAL_COLOR, 140), name="real"
-        )
-        self.fake_points = pg.ScatterPlotItem(size=4, pen=None, brush=_FAKE_COLOR, name="generated")
+        self.real_points = pg.ScatterPlotItem(size=3, pen=None, brush=(*_REAL_COLOR, 140))
+        self.fake_points = pg.ScatterPlotItem(size=4, pen=None, brush=_FAKE_COLOR)
         for item, name in ((self.real_points, "real"), (self.fake_points, "generated")):
             self.plane.addItem(item)
             self.plane.legend.addItem(item, name)

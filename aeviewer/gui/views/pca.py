@@ -173,6 +173,12 @@ class PcaView(View):
             line.setVisible(True)
         self.cumulative_plot.setXRange(0, shown, padding=0.02)
         self.error_plot.setXRange(0, shown, padding=0.02)
+        visible = mse[: shown + 1][mse[: shown + 1] > 0]
+        if visible.size:
+            # Log axis: the range is given in decades.
+            self.error_plot.setYRange(
+                np.log10(visible.min()) - 0.2, np.log10(visible.max()) + 0.2, padding=0
+            )
         self._summarise()
 
     def on_epoch(self, event: EpochEnd) -> None:
