@@ -314,8 +314,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         state = settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
+        if state is None or not self.restoreState(state):
+            self.resizeDocks(list(self.docks.values()), [300, 280, 320], Qt.Orientation.Vertical)
         self.tabs.setCurrentIndex(int(settings.value("window/tab", 0) or 0))
         self._restored_source = settings.value("data/source") or None
         model, train = settings.value("run/model"), settings.value("run/train")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -63,6 +64,16 @@ def test_every_term_of_both_splits_becomes_a_curve(view):
     assert y == pytest.approx([0.2, 0.1, 0.05, 0.025])
 
 
+def test_a_term_on_another_scale_starts_hidden(qtbot):
+    view = LossView()
+    qtbot.addWidget(view)
+    view.handle_event(started())
+    event = epoch(1, 0.2)
+    view.handle_event(replace(event, train={**event.train, "nll": 150.0}))
+    assert not view.curves[CurveKey("train", "nll")].isVisible()
+    assert view.curves[CurveKey("train", "recon")].isVisible()
+
+
 def test_steps_axis(view):
     view.x_axis.setCurrentIndex(view.x_axis.findData("step"))
     x, _ = view.curves[CurveKey("val", "loss")].getData()
@@ -93,7 +104,7 @@ def test_log_scale_is_a_true_log_axis(view):
 
 def test_pca_line_shows_the_baseline_at_the_same_size(view):
     assert view.pca_line.isVisible()
-    assert "PCA, 3 components" in view.pca_line.label.toPlainText()
+    assert "PCA with 3 components: validation MSE 0.05" in view.pca_line.label.toPlainText()
 
 
 def test_batches_and_lr_changes(qtbot, view):

@@ -30,6 +30,12 @@ from aeviewer.gui.views.loss_history import CurveKey, Ema, LossHistory, ema
 from aeviewer.io.atomic import atomic_write_text
 from aeviewer.training.events import EpochEnd, Finished, LrChanged, Progress, Started
 
+#: The plot's title before a run starts.
+IDLE_TITLE = "Press Start (Space) to train; PCA's loss at the same size appears as a dashed line"
+
+#: A term this many times larger than the total loss starts hidden.
+OFF_SCALE_FACTOR = 20.0
+
 #: Colours of the loss terms, in order of first appearance.
 PALETTE: tuple[str, ...] = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf",
@@ -148,10 +154,7 @@ class LossView(View):
         self.pca_line.setVisible(False)
         self.plot.addItem(self.pca_line, ignoreBounds=True)
         self.lr_lines: list[tuple[LrChanged, pg.InfiniteLine]] = []
-        self.empty_hint = pg.TextItem(
-            "Press Start (Space) to train", color="#888888", anchor=(0.5, 0.5)
-        )
-        self.plot.addItem(self.empty_hint, ignoreBounds=True)
+        self.plot.setTitle(IDLE_TITLE, color="#777777", size="10pt")
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
@@ -206,7 +209,7 @@ class LossView(View):
         self._batch_ema = Ema(self.alpha)
         self._batch_smoothed.clear()
         self.batch_curve.setData([], [])
-        self.empty_hint.setVisible(True)
+        self.plot.setTitle(IDLE_TITLE, color="#777777", size="10pt")
 
     def set_dataset(self, dataset) -> None:
         """A new data set means a new model, so the curves go."""
@@ -220,23 +223,28 @@ class LossView(View):
         self._pca_loss = event.pca_val_loss
         if event.pca_val_loss is not None and math.isfinite(event.pca_val_loss):
             self.pca_line.label.setFormat(
-                f"PCA, {event.config.model.latent} components: {event.pca_val_loss:.4g}"
+                f"PCA with {event.config.model.latent} components: "
+                f"validation MSE {event.pca_val_loss:.4g}"
             )
             self.pca_line.setVisible(True)
             self._place_pca_line()
-        self.empty_hint.setVisible(False)
+        model = event.config.model
+        self.plot.setTitle(
+            f"{model.kind} · latent {model.latent} · {event.n_parameters:,} parameters · "
+            f"{event.n_train:,} train / {event.n_val:,} validation samples · {event.device}",
+            color="#444444",
+            size="10pt",
+        )
 
     def on_epoch(self, event: EpochEnd) -> None:
         """Add the epoch's terms to their curves."""
         self.history.add_epoch(event)
-        self.empty_hint.setVisible(False)
         self._update_curves()
 
     def on_progress(self, event: Progress) -> None:
         """Add a per-batch loss (throttled by the worker)."""
         self.history.add_batch(event)
         self._batch_smoothed.append(self._batch_ema.push(event.loss))
-        self.empty_hint.setVisible(False)
         self._update_batch_curve()
 
     def on_lr_changed(self, event: LrChanged) -> None:
@@ -270,9 +278,22 @@ class LossView(View):
     def _update_curves(self) -> None:
         for key in self.history.curve_keys():
             curve = self.curves.get(key)
+            x, y = self.curve_data(key)
             if curve is None:
                 curve = self._make_curve(key)
-            curve.setData(*self.curve_data(key))
+                # A term on another scale (the per-sample NLL is D times the mean loss) would
+                # flatten every other curve: it starts hidden, a click on the legend shows it.
+                curve.setVisible(not self._off_scale(key, y))
+            curve.setData(x, y)
+
+    def _off_scale(self, key: CurveKey, values: np.ndarray) -> bool:
+        if key.term == "loss" or values.size == 0:
+            return False
+        _, total = self.history.series(CurveKey(key.split, "loss", key.stage), self.axis)
+        if total.size == 0:
+            return False
+        reference = float(np.median(np.abs(total)))
+        return float(np.median(np.abs(values))) > OFF_SCALE_FACTOR * max(reference, 1e-12)
 
     def _make_curve(self, key: CurveKey) -> pg.PlotDataItem:
         pairs = list(dict.fromkeys((k.term, k.stage) for k in [*self.curves, key]))

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from aeviewer.data.dataset import Dataset
 
@@ -35,10 +35,11 @@ def preview_indices(dataset: Dataset, n: int) -> np.ndarray:
     return np.asarray(picked)
 
 
-def mosaic(images: np.ndarray, gap: int = 2) -> np.ndarray:
-    """Tile images ``(N, C, H, W)`` side by side into one uint8 array ``(H, W')`` or ``(H, W', 3)``.
+def mosaic(images: np.ndarray, columns: int, gap: int = 2) -> np.ndarray:
+    """Tile images ``(N, C, H, W)`` in rows of ``columns`` into one uint8 array.
 
-    Each image is stretched to its own min..max so that faint samples stay visible.
+    The result is ``(H', W')`` for grayscale and ``(H', W', 3)`` for colour images. Each image
+    is stretched to its own min..max so that faint samples stay visible.
     """
     n, c, h, w = images.shape
     lo = images.reshape(n, -1).min(axis=1)[:, None, None, None]
@@ -46,14 +47,17 @@ def mosaic(images: np.ndarray, gap: int = 2) -> np.ndarray:
     scaled = (images - lo) / np.where(hi > lo, hi - lo, 1.0)
     tiles = np.clip(scaled * 255.0, 0, 255).astype(np.uint8)
     channels = 3 if c >= 3 else 1
-    out = np.full((h, n * (w + gap) - gap, channels), 255, np.uint8)
+    columns = max(1, min(columns, n))
+    rows = -(-n // columns)
+    out = np.full((rows * (h + gap) - gap, columns * (w + gap) - gap, channels), 255, np.uint8)
     for i in range(n):
         tile = tiles[i, :3] if channels == 3 else tiles[i, :1]
-        out[:, i * (w + gap) : i * (w + gap) + w] = np.moveaxis(tile, 0, -1)
+        top, left = (i // columns) * (h + gap), (i % columns) * (w + gap)
+        out[top : top + h, left : left + w] = np.moveaxis(tile, 0, -1)
     return out[..., 0] if channels == 1 else out
 
 
-def to_pixmap(array: np.ndarray, scale: int) -> QPixmap:
+def to_pixmap(array: np.ndarray, scale: float) -> QPixmap:
     """A uint8 grayscale ``(H, W)`` or RGB ``(H, W, 3)`` array as a pixmap, scaled up."""
     data = np.ascontiguousarray(array)
     h, w = data.shape[:2]
@@ -71,41 +75,52 @@ def to_pixmap(array: np.ndarray, scale: int) -> QPixmap:
     )
 
 
-class SamplePreview(QStackedWidget):
-    """Shows a few samples of the current data set."""
+class SamplePreview(QWidget):
+    """Shows a few samples of the current data set: thumbnails or a small plot."""
+
+    #: Width the thumbnails are fitted to, in pixels.
+    STRIP_WIDTH = 290
+    #: Thumbnails per row.
+    COLUMNS = 6
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.strip = QLabel()
         self.strip.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.strip.setMinimumHeight(40)
-        self.plot = pg.PlotWidget()
-        self.plot.setMinimumHeight(140)
-        self.plot.setMaximumHeight(180)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setFixedHeight(170)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.scatter = pg.ScatterPlotItem(size=3, pen=None)
         self.plot.addItem(self.scatter)
         self.lines: list[pg.PlotDataItem] = []
-        self.addWidget(self.strip)
-        self.addWidget(self.plot)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.strip)
+        layout.addWidget(self.plot)
+        self.plot.hide()
+
+    def currentWidget(self) -> QWidget:
+        """The widget showing now: the thumbnail strip or the plot."""
+        return self.plot if self.plot.isVisibleTo(self) else self.strip
 
     def set_dataset(self, dataset: Dataset | None) -> None:
         """Show ``dataset`` (``None`` clears the preview)."""
+        self.strip.clear()
         if dataset is None:
-            self.strip.clear()
-            self.setCurrentWidget(self.strip)
+            self.plot.hide()
             return
-        indices = preview_indices(dataset, N_THUMBNAILS)
         if dataset.is_image:
-            images = dataset.images()[indices]
-            width = max(1, self.width() or 300)
-            scale = max(1, min(3, width // max(1, images.shape[0] * (images.shape[3] + 2))))
-            self.strip.setPixmap(to_pixmap(mosaic(images), scale))
-            self.setCurrentWidget(self.strip)
+            images = dataset.images()[preview_indices(dataset, N_THUMBNAILS)]
+            tiles = mosaic(images, self.COLUMNS)
+            scale = min(3.0, self.STRIP_WIDTH / tiles.shape[1])
+            self.strip.setPixmap(to_pixmap(tiles, max(scale, 0.25)))
+            self.strip.show()
+            self.plot.hide()
         else:
             self._plot_vectors(dataset)
-            self.setCurrentWidget(self.plot)
+            self.strip.hide()
+            self.plot.show()
 
     def _plot_vectors(self, dataset: Dataset) -> None:
         for line in self.lines:

@@ -50,8 +50,9 @@ class TrainingStatus(QWidget):
         for label in (self.state, self.position, self.speed, self.eta, self.device):
             layout.addWidget(label)
         self._started: Started | None = None
-        self.set_state(RunState.IDLE)
         self.clear()
+        self.set_state(RunState.IDLE)
+        self.set_device("auto")
 
     def clear(self) -> None:
         """Back to the idle read-out."""
@@ -65,8 +66,10 @@ class TrainingStatus(QWidget):
         self.device.setText(f"device {device}")
 
     def set_state(self, state: RunState) -> None:
-        """Show the run state."""
+        """Show the run state (and that a run is being set up until it has started)."""
         self.state.setText(state.value)
+        if state is RunState.RUNNING and self._started is None:
+            self.position.setText("preparing the model and the PCA baseline …")
 
     def on_started(self, event: Started) -> None:
         """A run began: its device and size."""
