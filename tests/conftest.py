@@ -13,6 +13,9 @@ import pytest
 #: How long a test's threads get to end after it returned.
 JOIN_GRACE_S = 5.0
 
+#: Daemon threads that libraries keep for the whole process (tqdm's monitor, started by UMAP).
+LIBRARY_THREADS = frozenset({"tqdm_monitor"})
+
 
 def _leftover_threads(before: set[int]) -> list[str]:
     names = [
@@ -20,6 +23,7 @@ def _leftover_threads(before: set[int]) -> list[str]:
         for t in threading.enumerate()
         if t.ident not in before
         and t.is_alive()
+        and t.name not in LIBRARY_THREADS
         # Foreign threads (QThreads running Python) appear as dummies that never go away.
         and not isinstance(t, threading._DummyThread)
     ]
