@@ -154,17 +154,11 @@ class LatentView(View):
         self.viewbox = SelectionViewBox()
         self.plot_widget = pg.PlotWidget(viewBox=self.viewbox)
         self.plot = self.plot_widget.getPlotItem()
-        self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.layers = ScatterLayers(self.plot)
         self.grid_image = pg.ImageItem(axisOrder="row-major")
         self.grid_image.setZValue(-10)
         self.grid_image.setOpacity(0.85)
         self.plot.addItem(self.grid_image)
-        self.highlight = pg.ScatterPlotItem(
-            pxMode=True, size=8, brush=None, pen=pg.mkPen("w", width=1), hoverable=False
-        )
-        self.highlight.setZValue(100)
-        self.plot.addItem(self.highlight)
         self.cursor = pg.ScatterPlotItem(
             pxMode=True, size=14, symbol="+", pen=pg.mkPen("r", width=2), hoverable=False
         )
@@ -469,8 +463,8 @@ class LatentView(View):
         frame = self._current_frame()
         if frame is None:
             return
+        self.layers.set_highlight(self._selection, render=False)
         self.layers.set_layers(positions, self._layers(frame))
-        self._draw_highlight()
         self._update_decoded_grid()
 
     def _redraw(self) -> None:
@@ -562,12 +556,7 @@ class LatentView(View):
         self.selection_changed.emit(self.selected_indices())
 
     def _draw_highlight(self) -> None:
-        rows = self._selection
-        if rows.size == 0 or rows.max() >= len(self._positions):
-            self.highlight.setData([], [])
-            return
-        shown = rows[:2000]
-        self.highlight.setData(self._positions[shown, 0], self._positions[shown, 1])
+        self.layers.set_highlight(self._selection)
 
     def _show_gallery(self) -> None:
         indices = self.selected_indices()

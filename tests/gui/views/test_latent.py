@@ -25,7 +25,8 @@ def view(qtbot: QtBot, image_dataset: Dataset) -> LatentView:
 
 
 def _plotted(view: LatentView) -> np.ndarray:
-    points = [np.column_stack(item.getData()) for item in view.layers.items if item.isVisible()]
+    layers = view.layers
+    points = [layers.layer_positions(i) for i in range(len(layers.point_counts()))]
     return np.concatenate(points) if points else np.zeros((0, 2))
 
 
@@ -41,6 +42,11 @@ def test_two_dimensional_latents_are_plotted_one_layer_per_class(
     assert np.allclose(np.sort(plotted[:, 0]), np.sort(snap.latents[:, 0]))
     names = [label.text for _, label in view.layers.legend.items]
     assert names == ["band 0", "band 1", "band 2"]
+    # The raster holds the class colours where the points are.
+    image = view.layers.image.image
+    assert image is not None and image.shape[2] == 4
+    colours = {tuple(c) for c in image.reshape(-1, 4)[image.reshape(-1, 4)[:, 3] > 0]}
+    assert {(31, 119, 180, 255), (255, 127, 14, 255), (44, 160, 44, 255)} <= colours
 
 
 def test_colour_by_anomaly_and_by_error(view: LatentView, image_dataset: Dataset) -> None:
@@ -234,3 +240,20 @@ def test_export_plot_and_numbers(view: LatentView, image_dataset: Dataset, tmp_p
         "latent.png",
         "latent.svg",
     ]
+
+
+def test_rasterize_places_points_with_y_up() -> None:
+    from PySide6.QtGui import QColor
+
+    from aeviewer.gui.widgets.scatter_layers import Layer, rasterize
+
+    positions = np.array([[0.05, 0.05], [0.95, 0.95], [5.0, 5.0]], np.float32)
+    layers = [
+        Layer("a", np.array([0]), QColor(255, 0, 0)),
+        Layer("b", np.array([1, 2]), QColor(0, 0, 255)),
+    ]
+    image = rasterize(positions, layers, (0.0, 1.0, 0.0, 1.0), (10, 20), diameter=1.0)
+    assert image.shape == (10, 20, 4)
+    assert tuple(image[0, 1]) == (255, 0, 0, 255)  # row 0 is the bottom of the plot
+    assert tuple(image[9, 19]) == (0, 0, 255, 255)
+    assert (image[..., 3] > 0).sum() == 2  # the point outside the view is not drawn
