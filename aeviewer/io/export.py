@@ -17,6 +17,7 @@ from that mean (no sampling), so the programs are deterministic.
 from __future__ import annotations
 
 import contextlib
+import copy
 import importlib.util
 import json
 import logging
@@ -103,7 +104,9 @@ def export_model(
         _require_onnx()
     target = output_path(out, format)
     loaded = source if isinstance(source, LoadedModel) else open_model(source)
-    model = loaded.model.to("cpu").eval()
+    # A copy, so that a model still training elsewhere keeps its device and mode.
+    model = copy.deepcopy(loaded.model).to("cpu").eval()
+    loaded = LoadedModel(model, loaded.config, loaded.record, loaded.path)
     if format == "safetensors":
         description = target.with_suffix(".json")
         save_weights(target, model)

@@ -156,3 +156,13 @@ def test_onnx_without_the_extra_names_the_install_command(model_of, tmp_path, mo
 def test_a_gan_has_no_encoder_to_export(model_of, tmp_path):
     with pytest.raises(ConfigError, match="a GAN has no encoder"):
         export_model(model_of("gan"), tmp_path / "d", format="pt2", part="encoder")
+
+
+def test_exporting_leaves_the_callers_model_as_it_was(model_of, tmp_path):
+    loaded = model_of("denoising")
+    loaded.model.train()
+    try:
+        export_model(loaded, tmp_path / "d", format="pt2", part="encoder")
+        assert loaded.model.training
+    finally:
+        loaded.model.eval()

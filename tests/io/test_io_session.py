@@ -223,3 +223,15 @@ def test_a_save_killed_halfway_leaves_the_previous_file_intact(session, tmp_path
     assert path.read_bytes() == before
     back = open_session(path)
     assert back.epochs == session.epochs and back.view_state == VIEW_STATE
+
+
+@pytest.mark.parametrize("kind", ["conv", "stacked", "vae", "gan"])
+def test_every_family_comes_back_from_a_session(kind, model_of, images, tmp_path):
+    loaded = model_of(kind)
+    saved = make_session(loaded.config, images, model=loaded.model)
+    back = open_session(save_session(tmp_path / kind, saved))
+    width = loaded.config.model.latent if kind == "gan" else images.n_features
+    x = torch.rand(3, width, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert torch.equal(back.model()(x), loaded.model(x))
+    assert back.model_description["kind"] == kind
