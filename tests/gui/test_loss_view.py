@@ -110,6 +110,7 @@ def test_pca_line_shows_the_baseline_at_the_same_size(view):
 def test_batches_and_lr_changes(qtbot, view):
     view.on_progress(Progress(5, 5, N_BATCHES, 45, 0.1, 2000.0))
     view.handle_event(LrChanged(5, 45, "model", 1e-4))
+    qtbot.waitUntil(lambda: view.batch_curve.getData()[0] is not None, timeout=5000)
     x, y = view.batch_curve.getData()
     assert list(x) == [4.5]
     assert list(y) == [0.1]

@@ -1,0 +1,175 @@
+"""GUI benchmarks: launch time, event-loop latency while training, throughput against headless.
+
+Run by hand (``python -m benchmarks.bench_gui``) or through ``benchmarks/run.py``; each row is
+``(name, value, note)``. Qt runs offscreen unless ``QT_QPA_PLATFORM`` says otherwise.
+
+- Launch: ``python -m aeviewer`` with ``AEVIEWER_EXIT_WHEN_SHOWN=1`` prints the time at which
+  the window was first shown and quits; the row is the median over a few launches.
+- Latency: a 5 ms QTimer in the GUI thread while the default model trains in the worker (from
+  its first batch to its end); the lateness of each tick beyond 5 ms gives p99 and max.
+- Throughput: samples per second of the same run inside the GUI and with the headless engine
+  in this process (before and after, averaged), as a ratio.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+#: Launches measured for the start-up time.
+N_LAUNCHES = 3
+#: Epochs of the default model per training measurement; the first is warm-up.
+EPOCHS = 3
+#: The latency probe's interval.
+PROBE_MS = 5
+
+Row = tuple[str, float, str]
+
+
+def launch_seconds() -> float:
+    """Seconds from starting ``python -m aeviewer`` until its window was shown."""
+    with tempfile.TemporaryDirectory() as config_home:
+        env = dict(os.environ, AEVIEWER_EXIT_WHEN_SHOWN="1", XDG_CONFIG_HOME=config_home)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        start = time.time()
+        out = subprocess.run(
+            [sys.executable, "-m", "aeviewer"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=True,
+        ).stdout
+    shown = next(line for line in out.splitlines() if line.startswith("aeviewer-shown "))
+    return float(shown.split()[1]) - start
+
+
+def _config():
+    from aeviewer.config import RunConfig, TrainSpec
+
+    return RunConfig(train=replace(TrainSpec(), epochs=EPOCHS, device="cpu"))
+
+
+def _rate(epoch_ends) -> float:
+    """Mean samples per second over the epochs after the first."""
+    rates = [e.samples_per_s for e in epoch_ends[1:]] or [e.samples_per_s for e in epoch_ends]
+    return float(statistics.fmean(rates))
+
+
+def headless_rate(dataset) -> float:
+    """Samples per second of the default model with the engine alone."""
+    from aeviewer.training.events import EpochEnd
+    from aeviewer.training.loop import train
+
+    ends = [e for e in train(_config(), dataset) if isinstance(e, EpochEnd)]
+    return _rate(ends)
+
+
+def gui_run() -> tuple[float, np.ndarray, object]:
+    """Train the default model in the main window; its rate, the probe's lateness, the data."""
+    from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from aeviewer.gui.app import configure_pyqtgraph
+    from aeviewer.gui.main_window import MainWindow
+    from aeviewer.training.events import EpochEnd, Finished, Progress
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    configure_pyqtgraph()
+    settings_dir = tempfile.mkdtemp(prefix="aeviewer-bench-")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
+    QCoreApplication.setOrganizationName("aeviewer-bench")
+
+    window = MainWindow()
+    window.show()
+    loop = QEventLoop()
+    window.data_panel.dataset_changed.connect(loop.quit)
+    loop.exec()
+    window.training_panel.set_spec(_config().train)
+
+    ends: list[EpochEnd] = []
+    ticks: list[int] = []
+    training_from: list[int] = []
+    clock = QElapsedTimer()
+    clock.start()
+    probe = QTimer()
+    probe.setTimerType(probe.timerType().PreciseTimer)
+    probe.setInterval(PROBE_MS)
+    probe.timeout.connect(lambda: ticks.append(clock.nsecsElapsed()))
+
+    def on_progress(event: Progress) -> None:
+        if not training_from:
+            training_from.append(clock.nsecsElapsed())
+
+    def on_event(event) -> None:
+        if isinstance(event, EpochEnd):
+            ends.append(event)
+        elif isinstance(event, Finished):
+            probe.stop()
+            loop.quit()
+
+    window.controller.event.connect(on_event)
+    window.controller.progress.connect(on_progress)
+    probe.start()
+    window.controller.start()
+    loop.exec()
+    dataset = window.dataset
+    window.close()
+    app.processEvents()
+    # Only the training itself counts, not the set-up before the first batch (model, PCA).
+    times = np.asarray(ticks, np.int64)
+    times = times[times >= training_from[0]]
+    lateness_ms = np.maximum(np.diff(times) / 1e6 - PROBE_MS, 0.0)
+    return _rate(ends), lateness_ms, dataset
+
+
+def run() -> list[Row]:
+    """Measure everything; rows of (name, value, note)."""
+    launches = [launch_seconds() for _ in range(N_LAUNCHES)]
+    rows: list[Row] = [
+        (
+            "gui launch to window shown (s)",
+            statistics.median(launches),
+            f"median of {N_LAUNCHES}, max {max(launches):.2f}; target <= 1.5",
+        )
+    ]
+    gui, lateness, dataset = gui_run()
+    before = headless_rate(dataset)
+    after = headless_rate(dataset)
+    reference = (before + after) / 2
+    rows += [
+        (
+            "gui event-loop latency p99 (ms)",
+            float(np.percentile(lateness, 99)),
+            f"{PROBE_MS} ms QTimer probe while training the default model; target <= 25",
+        ),
+        (
+            "gui event-loop latency max (ms)",
+            float(lateness.max()),
+            f"{lateness.size} ticks; target <= 100",
+        ),
+        (
+            "gui/headless training throughput",
+            gui / reference,
+            f"{gui:.0f} vs {reference:.0f} samples/s (headless {before:.0f}, {after:.0f}); "
+            "target >= 0.95",
+        ),
+    ]
+    return rows
+
+
+if __name__ == "__main__":
+    for name, value, note in run():
+        print(f"{name:40s} {value:10.3f}  {note}")
