@@ -9,7 +9,8 @@ import torch:
   :func:`open_session`, :func:`write_autosave`, :func:`find_autosave`,
   :func:`clear_autosave`, :func:`autosave_path`;
 - run directories: :class:`RunFollower`;
-- data out: :func:`sample_table`, :func:`write_table`, :func:`write_projector`.
+- data out: :func:`sample_table`, :func:`snapshot_table`, :func:`write_table`,
+  :func:`write_projector`, :func:`write_snapshot_projector`.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ _LAZY: dict[str, str] = {
     "RunFollower": "follow",
     "ProjectorFiles": "dataout",
     "sample_table": "dataout",
+    "snapshot_table": "dataout",
+    "write_snapshot_projector": "dataout",
     "write_projector": "dataout",
     "write_table": "dataout",
 }

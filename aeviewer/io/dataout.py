@@ -17,8 +17,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from aeviewer.data.dataset import Dataset
 from aeviewer.errors import ConfigError
 from aeviewer.io.atomic import atomic_open, atomic_write_json, atomic_write_text
+from aeviewer.training.events import Snapshot
 
 #: The largest sprite side the Embedding Projector accepts, in pixels.
 MAX_SPRITE_SIZE = 8192
@@ -90,6 +92,32 @@ def sample_table(
     if len(set(lengths.values())) > 1:
         raise ValueError(f"table columns differ in length: {lengths}")
     return columns
+
+
+def snapshot_table(
+    snapshot: Snapshot,
+    dataset: Dataset,
+    *,
+    projection: np.ndarray | None = None,
+    threshold: float | None = None,
+) -> dict[str, np.ndarray]:
+    """The table of a snapshot's evaluation subset: what the latent and anomaly views show.
+
+    ``projection`` is the 2-D projection of the snapshot's latents (one row per evaluation
+    sample); with a ``threshold`` the ``flagged`` column marks scores above it.
+    """
+    idx = np.asarray(snapshot.eval_indices)
+    scores = snapshot.scores
+    return sample_table(
+        indices=idx,
+        labels=None if dataset.labels is None else dataset.labels[idx],
+        class_names=dataset.class_names,
+        scores=scores,
+        pca_scores=snapshot.pca_scores,
+        flagged=None if threshold is None or scores is None else np.asarray(scores) > threshold,
+        latents=snapshot.latents,
+        projection=projection,
+    )
 
 
 def write_table(path: str | Path, columns: Mapping[str, np.ndarray]) -> Path:
@@ -194,6 +222,24 @@ def write_projector(
     config_path = folder / "projector_config.json"
     atomic_write_json(config_path, {"embeddings": [embedding]})
     return ProjectorFiles(vectors_path, metadata_path, sprite_path, config_path, dim)
+
+
+def write_snapshot_projector(
+    folder: str | Path, snapshot: Snapshot, dataset: Dataset
+) -> ProjectorFiles:
+    """The Embedding Projector files of a snapshot's latents, labels, scores and images."""
+    if snapshot.latents is None:
+        raise ConfigError("this snapshot has no latents to project (a GAN run has none)")
+    idx = np.asarray(snapshot.eval_indices)
+    metadata: dict[str, Sequence[object]] = {}
+    if dataset.labels is not None:
+        metadata["label"] = dataset.labels[idx].tolist()
+        if dataset.class_names is not None:
+            metadata["class"] = [dataset.class_name(int(i)) for i in dataset.labels[idx]]
+    if snapshot.scores is not None:
+        metadata["score"] = [format(float(v), ".6g") for v in snapshot.scores]
+    images = dataset.images()[idx] if dataset.is_image else None
+    return write_projector(folder, snapshot.latents, metadata=metadata or None, images=images)
 
 
 def metadata_tsv(metadata: Mapping[str, Sequence[object]], n: int) -> str:

@@ -49,6 +49,7 @@ class RunFollower:
         self.skipped_lines = 0
         self._offset = 0
         self._last_epoch = 0
+        self._last_checkpoint: Path | None = None
 
     @property
     def metrics_path(self) -> Path:
@@ -105,6 +106,14 @@ class RunFollower:
         """The checkpoint of the latest epoch so far, or None."""
         checkpoints = list_checkpoints(self.run_dir)
         return checkpoints[-1] if checkpoints else None
+
+    def new_checkpoint(self) -> Path | None:
+        """The newest checkpoint if it changed since the last call, else None."""
+        newest = self.newest_checkpoint()
+        if newest is None or newest == self._last_checkpoint:
+            return None
+        self._last_checkpoint = newest
+        return newest
 
     def has_final_model(self) -> bool:
         """True once the run wrote its final model (it has ended)."""

@@ -441,5 +441,12 @@ def find_autosave() -> Path | None:
 
 
 def clear_autosave() -> None:
-    """Remove the autosave (after a clean exit, or once the user declined to restore it)."""
-    autosave_path().unlink(missing_ok=True)
+    """Remove the autosave (after a clean exit, or once the user declined to restore it).
+
+    Temporary files that a killed autosave left behind go too.
+    """
+    path = autosave_path()
+    path.unlink(missing_ok=True)
+    if path.parent.is_dir():
+        for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)

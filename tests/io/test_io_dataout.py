@@ -10,8 +10,15 @@ import pytest
 from PIL import Image
 
 from aeviewer.errors import ConfigError
-from aeviewer.io import sample_table, write_projector, write_table
+from aeviewer.io import (
+    sample_table,
+    snapshot_table,
+    write_projector,
+    write_snapshot_projector,
+    write_table,
+)
 from aeviewer.io.dataout import MAX_SPRITE_SIZE, sprite_image
+from aeviewer.training.events import Snapshot
 
 
 @pytest.fixture
@@ -97,3 +104,31 @@ def test_a_large_sprite_shrinks_its_thumbnails_to_fit(images):
     assert (height, width) == (40, 30) and sprite.shape == (120, 90, 3)
     with pytest.raises(ValueError, match="do not fit a sprite of 2 pixels"):
         sprite_image(images.images(), max_size=2)
+
+
+def test_a_snapshot_goes_out_as_a_table_and_projector_files(trained_run, images, tmp_path):
+    _, events = trained_run
+    snapshot = [e for e in events if isinstance(e, Snapshot)][-1]
+    projection = snapshot.latents[:, ::-1]
+    table = snapshot_table(snapshot, images, projection=projection, threshold=0.05)
+    assert list(table) == [
+        "index",
+        "label",
+        "class",
+        "score",
+        "pca_score",
+        "flagged",
+        "z0",
+        "z1",
+        "p0",
+        "p1",
+    ]
+    np.testing.assert_array_equal(table["label"], images.labels[snapshot.eval_indices])
+    np.testing.assert_array_equal(table["flagged"], snapshot.scores > 0.05)
+    back = np.load(write_table(tmp_path / "t.npy", table), allow_pickle=False)
+    np.testing.assert_array_equal(back["z1"], snapshot.latents[:, 1])
+
+    files = write_snapshot_projector(tmp_path / "p", snapshot, images)
+    assert files.metadata.read_text().splitlines()[0] == "label\tclass\tscore"
+    assert files.single_image_dim == (8, 8)
+    assert np.loadtxt(files.vectors, delimiter="\t").shape == (40, 2)

@@ -81,6 +81,7 @@ def test_the_newest_checkpoint_loads_into_the_runs_model(trained_run, images):
     follower = RunFollower(run_dir)
     newest = follower.newest_checkpoint()
     assert newest is not None and newest.name == "epoch-0002.safetensors"
+    assert follower.new_checkpoint() == newest and follower.new_checkpoint() is None
     assert follower.has_final_model()
     assert follower.config() == load_model(run_dir)[1]
     model = follower.model_at(newest, images)
