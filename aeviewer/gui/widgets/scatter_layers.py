@@ -53,6 +53,12 @@ class Layer:
     color: QColor
 
 
+#: Brightness of the points outside a selection.
+FADE = 0.3
+#: Selections up to this size also get a white ring per point.
+MAX_RINGS = 20
+
+
 def disc_offsets(diameter: float) -> np.ndarray:
     """Pixel offsets ``(M, 2)`` (row, column) of a disc of ``diameter`` pixels."""
     r = max(diameter / 2.0, 0.5)
@@ -90,7 +96,8 @@ def rasterize(
     shape
         ``(height, width)`` in pixels. Row 0 is ``y0`` (a y-up plot draws it at the bottom).
     highlight
-        Rows of ``positions`` to ring in white, on top of everything.
+        Selected rows of ``positions``: drawn on top at full colour while the others fade
+        (small selections also get a white ring).
     """
     h, w = shape
     x0, x1, y0, y1 = view
@@ -120,33 +127,48 @@ def rasterize(
     palette = np.zeros((len(layers) + 1, 4), np.uint8)
     for i, layer in enumerate(layers, start=1):
         palette[i] = layer.color.getRgb()
+    selected = highlight is not None and len(highlight) > 0
     # One 32-bit word per RGBA pixel: a take of words is several times faster than of rows.
     words = palette.view(np.uint32)[:, 0]
+    if selected:
+        # With a selection the other points fade, so that the selected ones stand out.
+        faded = palette.copy()
+        faded[1:, :3] = (faded[1:, :3] * FADE).astype(np.uint8)
+        words = faded.view(np.uint32)[:, 0]
+    image = np.zeros((h, w, 4), np.uint8)
+    number_of_row = np.zeros(len(positions), dtype)
     if layers:
         # Assigned in layer order, so at a shared pixel the later layer's number stays.
         rows = np.concatenate([np.asarray(layer.indices, np.int64) for layer in layers])
         numbers = np.repeat(
             np.arange(1, len(layers) + 1, dtype=dtype), [len(layer.indices) for layer in layers]
         )
+        number_of_row[rows] = numbers
         labels = dilate(centres(rows, numbers), disc)
         image = np.take(words, labels).view(np.uint8).reshape(h, w, 4)
-    else:
-        image = np.zeros((h, w, 4), np.uint8)
-    if highlight is not None and len(highlight) and ring.size:
-        marks = centres(np.asarray(highlight, np.int64), np.ones(len(highlight), np.uint8))
-        image.view(np.uint32)[..., 0][dilate(marks, ring) > 0] = np.uint32(0xFFFFFFFF)
+    if selected:
+        chosen = np.asarray(highlight, np.int64)
+        pixels = image.view(np.uint32)[..., 0]
+        if len(chosen) <= MAX_RINGS and ring.size:
+            rings = dilate(centres(chosen, np.ones(len(chosen), np.uint8)), ring)
+            pixels[rings > 0] = np.uint32(0xFFFFFFFF)
+        labels = dilate(centres(chosen, number_of_row[chosen]), disc)
+        full = palette.view(np.uint32)[:, 0]
+        pixels[labels > 0] = full[labels[labels > 0]]
     return image
 
 
 class ScatterLayers:
     """Layers of points on ``plot``, drawn as one raster image, with legend entries."""
 
-    def __init__(self, plot: pg.PlotItem, size: float = 4.0) -> None:
+    def __init__(self, plot: pg.PlotItem, size: float = 5.0) -> None:
         self.plot = plot
         self.viewbox = plot.getViewBox()
         self.size = size
         self.image = pg.ImageItem(axisOrder="row-major")
         plot.addItem(self.image, ignoreBounds=True)
+        self.bounds = pg.PlotCurveItem(pen=pg.mkPen(None))
+        plot.addItem(self.bounds)
         self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
         self._samples: list[pg.ScatterPlotItem] = []
         self._legend_key: tuple[tuple[str, str], ...] = ()
@@ -168,28 +190,32 @@ class ScatterLayers:
         self._layers = list(layers)
         self._version += 1
         self._update_legend(self._layers)
-        if self._positions.shape[0] and any(self.viewbox.autoRangeEnabled()):
+        if self._positions.shape[0]:
             self._follow_data()
+        else:
+            self.bounds.setData([], [])
+        if any(self.viewbox.autoRangeEnabled()):
+            # Fit now rather than on the next event-loop pass, so the first raster is right.
+            self.viewbox.updateAutoRange()
         self.render()
 
     def _follow_data(self) -> None:
-        """Fit the view to the data, but only when the data left it or shrank well inside it.
+        """Let the view's auto-range fit the data, but only when the data left the fitted box or
+        shrank well inside it.
 
-        Keeping the range while the points drift a little spares redrawing the axes on every
-        snapshot and keeps the picture calm while the latent space forms.
+        The raster itself has no bounds for pyqtgraph's auto-range; an invisible two-point curve
+        stands in for the data. Keeping it while the points drift a little spares redrawing the
+        axes on every snapshot and keeps the picture calm while the latent space forms.
         """
         lo, hi = self._positions.min(axis=0), self._positions.max(axis=0)
-        span = np.maximum(hi - lo, 1e-6)
-        (x0, x1), (y0, y1) = self.viewbox.viewRange()
-        view_lo, view_span = np.array([x0, y0]), np.array([x1 - x0, y1 - y0])
-        outside = bool(np.any(lo < view_lo) or np.any(hi > view_lo + view_span))
-        too_small = bool(np.any(span < 0.6 * view_span))
-        if outside or too_small:
-            self.viewbox.setRange(
-                QRectF(float(lo[0]), float(lo[1]), float(span[0]), float(span[1])),
-                padding=0.04,
-                disableAutoRange=False,
-            )
+        box = self.bounds.getData()
+        if box[0] is not None and len(box[0]) == 2:
+            box_lo = np.array([box[0][0], box[1][0]])
+            box_span = np.array([box[0][1] - box[0][0], box[1][1] - box[1][0]])
+            inside = bool(np.all(lo >= box_lo) and np.all(hi <= box_lo + box_span))
+            if inside and bool(np.all(hi - lo >= 0.6 * box_span)):
+                return
+        self.bounds.setData([float(lo[0]), float(hi[0])], [float(lo[1]), float(hi[1])])
 
     def set_highlight(self, rows: np.ndarray, render: bool = True) -> None:
         """Ring the points at ``rows`` (of the positions) in white."""
@@ -224,17 +250,26 @@ class ScatterLayers:
         return [layer.name for layer in self._layers]
 
     def render(self) -> None:
-        """Rasterise the layers for the current view range and size."""
+        """Rasterise the layers for the current view range and size (skipped when unchanged)."""
         self._timer.stop()
         if not self._layers:
             self.image.clear()
+            self._rendered = ()
             return
         (x0, x1), (y0, y1) = self.viewbox.viewRange()
-        ratio = self.viewbox.scene().views()[0].devicePixelRatioF() if self.viewbox.scene() else 1
+        scene = self.viewbox.scene()
+        ratio = scene.views()[0].devicePixelRatioF() if scene and scene.views() else 1.0
         w = max(int(self.viewbox.width() * ratio), 1)
         h = max(int(self.viewbox.height() * ratio), 1)
+        key = (self._version, x0, x1, y0, y1, w, h)
+        if key == self._rendered:
+            return
+        self._rendered = key
+        highlight = self._highlight if self._highlight.size else None
+        if highlight is not None and highlight.max() >= len(self._positions):
+            highlight = None
         image = rasterize(
-            self._positions, self._layers, (x0, x1, y0, y1), (h, w), self.size * ratio
+            self._positions, self._layers, (x0, x1, y0, y1), (h, w), self.size * ratio, highlight
         )
         # uint8 RGBA without levels takes pyqtgraph's direct path to a QImage.
         self.image.setImage(image, autoLevels=False, levels=None)

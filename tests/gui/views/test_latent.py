@@ -257,3 +257,17 @@ def test_rasterize_places_points_with_y_up() -> None:
     assert tuple(image[0, 1]) == (255, 0, 0, 255)  # row 0 is the bottom of the plot
     assert tuple(image[9, 19]) == (0, 0, 255, 255)
     assert (image[..., 3] > 0).sum() == 2  # the point outside the view is not drawn
+
+
+def test_a_selection_fades_the_other_points() -> None:
+    from PySide6.QtGui import QColor
+
+    from aeviewer.gui.widgets.scatter_layers import FADE, Layer, rasterize
+
+    positions = np.array([[0.25, 0.5], [0.75, 0.5]], np.float32)
+    layers = [Layer("a", np.array([0, 1]), QColor(200, 100, 50))]
+    image = rasterize(positions, layers, (0.0, 1.0, 0.0, 1.0), (20, 20), 1.0, np.array([1]))
+    assert tuple(image[10, 15]) == (200, 100, 50, 255)  # selected: full colour
+    faded = tuple(int(c * FADE) for c in (200, 100, 50))
+    assert tuple(image[10, 5]) == (*faded, 255)
+    assert (image.reshape(-1, 4) == 255).all(axis=1).any()  # a small selection gets a ring
