@@ -50,6 +50,8 @@ class ReconstructionsView(View):
         self._kind = ""
         self._snapshot: Snapshot | None = None
         self.panels: dict[str, MosaicPanel] = {}
+        self.mse_plot: pg.PlotItem | None = None
+        self.mse_bars: dict[str, pg.BarGraphItem] = {}
         self.vector_plots: list[pg.PlotItem] = []
         self.vector_curves: list[dict[str, pg.PlotDataItem]] = []
         self.summary = QLabel("No snapshot yet: start training to see reconstructions.")
@@ -129,6 +131,24 @@ class ReconstructionsView(View):
         for name in ("autoencoder", "pca"):
             col = columns.index(name)
             self.panels[f"{name} error"] = MosaicPanel(layout, f"{name} error", 2, col)
+        span = columns.index("autoencoder")
+        layout.addLabel("MSE per sample", row=2, col=0, colspan=span)
+        self.mse_plot = layout.addPlot(row=3, col=0, colspan=span)
+        # Equal heights for the image rows, whatever size the bar chart would like.
+        self.mse_plot.setPreferredHeight(50)
+        layout.layout.setRowStretchFactor(1, 1)
+        layout.layout.setRowStretchFactor(3, 1)
+        self.mse_plot.setLabel("bottom", "sample")
+        self.mse_plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.mse_bars = {
+            "autoencoder": pg.BarGraphItem(
+                x=[], height=[], width=0.4, brush=_PENS["autoencoder"].color()
+            ),
+            "pca": pg.BarGraphItem(x=[], height=[], width=0.4, brush=_PENS["pca"].color()),
+        }
+        for name, bars in self.mse_bars.items():
+            self.mse_plot.addItem(bars)
+            self.mse_plot.legend.addItem(bars, "autoencoder" if name == "autoencoder" else "PCA")
 
     def _draw_images(self, event: Snapshot) -> None:
         originals = np.asarray(event.originals, np.float32)
@@ -182,7 +202,13 @@ class ReconstructionsView(View):
             self.panels["pca error"].set_title(f"|input − PCA| (0 … {top:.3g})")
         else:
             self.panels["pca error"].clear()
-        self._summarise(event, ae_mse, None if pca is None else sample_mse(originals, pca))
+        pca_mse = None if pca is None else sample_mse(originals, pca)
+        positions = np.arange(len(ae_mse))
+        self.mse_bars["autoencoder"].setOpts(x=positions - 0.2, height=ae_mse, width=0.4)
+        self.mse_bars["pca"].setOpts(
+            x=positions + 0.2, height=[] if pca_mse is None else pca_mse, width=0.4
+        )
+        self._summarise(event, ae_mse, pca_mse)
 
     def _draw_vectors(self, event: Snapshot) -> None:
         originals = _flat(np.asarray(event.originals, np.float32))

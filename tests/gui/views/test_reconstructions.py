@@ -47,6 +47,9 @@ def test_image_grid_shows_input_autoencoder_pca_and_errors(
     expected = np.abs(snap.originals[0, 0] - snap.reconstructions[0, 0])
     np.testing.assert_allclose(heat[:8, :8], expected, rtol=1e-5)
     assert f"{ae_mse.mean():.4g}" in view.summary.text()
+    np.testing.assert_allclose(view.mse_bars["autoencoder"].opts["height"], ae_mse)
+    pca_mse = sample_mse(snap.originals, snap.pca_reconstructions)
+    np.testing.assert_allclose(view.mse_bars["pca"].opts["height"], pca_mse)
 
 
 def test_denoising_runs_show_clean_noisy_and_denoised(
