@@ -141,7 +141,8 @@ class Session:
     ``events()`` replays ``started``, the epochs, the snapshots and ``finished`` in the order
     a live run yields them, so views can be fed them directly. ``weights`` (with
     ``model_description``, the ``model.json`` object) rebuild the model via :meth:`model`.
-    ``view_state`` is whatever JSON-able mapping the GUI passed (threshold, selections ...).
+    ``view_state`` is whatever JSON-able mapping the GUI passed (threshold, selections ...);
+    numpy arrays and scalars in it are saved as lists and numbers and come back as such.
     """
 
     config: RunConfig
@@ -274,7 +275,7 @@ def save_session(path: str | Path, session: Session, *, max_snapshots: int = MAX
         "view_state": dict(session.view_state),
     }
     try:
-        meta_text = json.dumps(meta, indent=1, allow_nan=True)
+        meta_text = json.dumps(meta, indent=1, allow_nan=True, default=_numpy_to_json)
     except (TypeError, ValueError) as exc:
         raise RunError(f"{path}: the view state cannot be saved as JSON: {exc}") from None
     metrics = "".join(
@@ -296,6 +297,15 @@ def save_session(path: str | Path, session: Session, *, max_snapshots: int = MAX
     except OSError as exc:
         raise RunError(f"{path}: cannot write the session: {exc.strerror or exc}") from None
     return path
+
+
+def _numpy_to_json(value: object) -> object:
+    # Selections and thresholds often arrive as numpy values; they come back as lists/numbers.
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not JSON-able")
 
 
 # -- opening ---------------------------------------------------------------------------------

@@ -121,19 +121,18 @@ def test_damaged_or_foreign_files_are_clear_errors(session, tmp_path):
         open_session(tmp_path / "new.aev")
 
 
-def test_view_state_that_is_not_json_is_refused_and_nothing_written(session, tmp_path):
-    bad = make_session(session.config, _dataset_of(session), view_state={"x": object()})
+def test_numpy_values_in_the_view_state_come_back_as_plain_values(session, images, tmp_path):
+    state = {"selection": np.array([2, 7]), "threshold": np.float32(0.5), "n": np.int64(3)}
+    saved = make_session(session.config, images, view_state=state)
+    back = open_session(save_session(tmp_path / "np.aev", saved))
+    assert back.view_state == {"selection": [2, 7], "threshold": 0.5, "n": 3}
+
+
+def test_view_state_that_is_not_json_is_refused_and_nothing_written(session, images, tmp_path):
+    bad = make_session(session.config, images, view_state={"x": object()})
     with pytest.raises(RunError, match="view state cannot be saved as JSON"):
         save_session(tmp_path / "bad.aev", bad)
     assert list(tmp_path.iterdir()) == []
-
-
-def _dataset_of(session):
-    from aeviewer.data.dataset import Dataset
-
-    shape = session.data.sample_shape
-    x = np.zeros((session.data.n_samples, int(np.prod(shape))), np.float32)
-    return Dataset(x=x, sample_shape=shape, name="zeros", source="test:zeros")
 
 
 def test_autosave_round_trip_in_the_state_folder(session, tmp_path, monkeypatch):
