@@ -12,7 +12,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "source",
         metavar="RUNDIR",
-        help="a run directory with a final model, or a model .json / .safetensors file",
+        help="a run directory with a final model, a model .json / .safetensors file, "
+        "or a .aev session",
     )
     parser.add_argument(
         "--format",

@@ -3,6 +3,7 @@
 The public names below load lazily, so that ``aeviewer.io.atomic`` (used everywhere) does not
 import torch:
 
+- opening: :func:`path_kind` (session, run or model?);
 - models: :func:`open_model`, :func:`load_exported`, :class:`LoadedModel`,
   :func:`check_data_fits`, :func:`export_model`;
 - sessions: :class:`Session`, :func:`make_session`, :func:`save_session`,
@@ -23,6 +24,7 @@ _LAZY: dict[str, str] = {
     "check_data_fits": "models",
     "load_exported": "models",
     "open_model": "models",
+    "path_kind": "models",
     "ExportResult": "export",
     "export_model": "export",
     "DataReference": "session",

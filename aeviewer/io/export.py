@@ -31,7 +31,7 @@ from torch import nn
 
 from aeviewer.errors import ConfigError, RunError
 from aeviewer.io.atomic import atomic_open, atomic_write_bytes, atomic_write_json
-from aeviewer.io.formats import EXPORT_FORMATS, EXPORT_PARTS, ONNX_INSTALL
+from aeviewer.io.formats import EXPORT_FORMATS, EXPORT_PARTS, ONNX_INSTALL, SESSION_SUFFIX
 from aeviewer.io.models import LoadedModel, open_model
 from aeviewer.training.rundir import model_json, save_weights
 
@@ -74,8 +74,9 @@ def export_model(
     Parameters
     ----------
     source
-        A run directory or saved model (anything :func:`aeviewer.io.open_model` opens), or a
-        :class:`LoadedModel` built in memory (for example from a paused run).
+        A run directory or saved model (anything :func:`aeviewer.io.open_model` opens), a
+        ``.aev`` session with a model, or a :class:`LoadedModel` built in memory (for example
+        from a paused run).
     format
         ``safetensors``, ``pt2`` or ``onnx``.
     part
@@ -103,7 +104,7 @@ def export_model(
     if format == "onnx":
         _require_onnx()
     target = output_path(out, format)
-    loaded = source if isinstance(source, LoadedModel) else open_model(source)
+    loaded = source if isinstance(source, LoadedModel) else _open_source(Path(source))
     # A copy, so that a model still training elsewhere keeps its device and mode.
     model = copy.deepcopy(loaded.model).to("cpu").eval()
     loaded = LoadedModel(model, loaded.config, loaded.record, loaded.path)
@@ -182,6 +183,14 @@ def onnx_bytes(module: nn.Module, example: torch.Tensor) -> bytes:
         except Exception as exc:  # as above: one clear message instead of a tracer's traceback
             raise RunError(f"ONNX export failed: {_first_line(exc)}") from None
     return program.model_proto.SerializeToString()
+
+
+def _open_source(path: Path) -> LoadedModel:
+    if path.suffix.lower() == SESSION_SUFFIX:
+        from aeviewer.io.session import open_session
+
+        return open_session(path).loaded_model()
+    return open_model(path)
 
 
 def _part_map(model: nn.Module, part: str) -> Callable[[torch.Tensor], torch.Tensor]:

@@ -22,6 +22,7 @@ from aeviewer.errors import RunError
 from aeviewer.io.formats import SESSION_SUFFIX
 from aeviewer.models.info import DataInfo
 from aeviewer.training.rundir import (
+    CONFIG_FILE,
     MODEL_JSON,
     ModelRecord,
     load_model,
@@ -77,6 +78,39 @@ def open_model(path: str | Path) -> LoadedModel:
     raise RunError(
         f"{path}: not a model aeviewer opens; choose a run directory, a .json model "
         "description, a .safetensors export or a .pt state dict"
+    )
+
+
+def path_kind(path: str | Path) -> str:
+    """What an "Open" should do with ``path``: ``"session"``, ``"run"`` or ``"model"``.
+
+    A ``"run"`` is a run directory, finished or still being written (follow it with
+    :class:`aeviewer.io.RunFollower`); a ``"model"`` opens with :func:`open_model`; a
+    ``"session"`` with :func:`aeviewer.io.open_session`.
+
+    Raises
+    ------
+    RunError
+        For a missing path, a ``.pt2`` or ``.onnx`` export, or a file aeviewer does not open.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise RunError(f"{path}: no such file or folder")
+    suffix = path.suffix.lower()
+    if suffix == SESSION_SUFFIX:
+        return "session"
+    if path.is_dir():
+        if (path / CONFIG_FILE).is_file() or (path / MODEL_JSON).is_file():
+            return "run"
+        raise RunError(f"{path}: not a run directory (no {CONFIG_FILE} or {MODEL_JSON})")
+    refusal = _refusal(path, suffix)
+    if refusal:
+        raise RunError(refusal)
+    if suffix in (".json", ".safetensors", *STATE_DICT_SUFFIXES):
+        return "model"
+    raise RunError(
+        f"{path}: not something aeviewer opens; choose a session ({SESSION_SUFFIX}), a run "
+        "directory, or a model (.json, .safetensors, .pt)"
     )
 
 

@@ -37,7 +37,7 @@ from aeviewer.data.dataset import Dataset, Normalization
 from aeviewer.errors import AeviewerError, RunError
 from aeviewer.io.atomic import atomic_open
 from aeviewer.io.formats import SESSION_SUFFIX
-from aeviewer.io.models import check_data_fits
+from aeviewer.io.models import LoadedModel, check_data_fits
 from aeviewer.io.records import (
     ArrayStore,
     epoch_end_from_dict,
@@ -169,11 +169,16 @@ class Session:
         RunError
             When the session holds no model, or its weights do not fit its description.
         """
+        return self.loaded_model().model
+
+    def loaded_model(self) -> LoadedModel:
+        """The model with its config and record, as :func:`aeviewer.io.open_model` gives it."""
         if self.weights is None or self.model_description is None:
             raise RunError("the session holds no model yet")
-        model, _, _ = model_from_description(dict(self.model_description), "the session's model")
+        description = dict(self.model_description)
+        model, config, record = model_from_description(description, "the session's model")
         load_state(model, dict(self.weights), f"the session's {SESSION_WEIGHTS}")
-        return model.eval()
+        return LoadedModel(model.eval(), config, record)
 
     def events(self) -> list[Event]:
         """The session's events in the order a live run yields them."""

@@ -11,7 +11,7 @@ import torch
 from safetensors.torch import save_file
 
 from aeviewer.errors import RunError
-from aeviewer.io import check_data_fits, export_model, open_model
+from aeviewer.io import check_data_fits, export_model, open_model, path_kind
 from aeviewer.io.models import read_state_dict
 
 
@@ -119,3 +119,18 @@ def test_other_files_are_refused_with_what_they_are(tmp_path, suffix, message):
     path.write_bytes(b"not really")
     with pytest.raises(RunError, match=message):
         open_model(path)
+
+
+def test_path_kind_tells_the_gui_how_to_open_a_path(trained_run, model_of, tmp_path):
+    run_dir, _ = trained_run
+    assert path_kind(run_dir) == "run"
+    assert path_kind(run_dir / "model.json") == "model"
+    export_model(model_of("ae"), tmp_path / "m", format="safetensors")
+    assert path_kind(tmp_path / "m.safetensors") == "model"
+    (tmp_path / "s.aev").write_bytes(b"")
+    assert path_kind(tmp_path / "s.aev") == "session"
+    (tmp_path / "p.pt2").write_bytes(b"")
+    with pytest.raises(RunError, match=r"does not open \.pt2 files"):
+        path_kind(tmp_path / "p.pt2")
+    with pytest.raises(RunError, match="not a run directory"):
+        path_kind(tmp_path)

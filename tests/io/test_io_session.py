@@ -236,3 +236,16 @@ def test_every_family_comes_back_from_a_session(kind, model_of, images, tmp_path
     with torch.no_grad():
         assert torch.equal(back.model()(x), loaded.model(x))
     assert back.model_description["kind"] == kind
+
+
+def test_a_sessions_model_exports_from_the_command_line(session, tmp_path, capsys):
+    from aeviewer.cli import main
+    from aeviewer.io import load_exported
+
+    path = save_session(tmp_path / "work.aev", session)
+    assert main(["export", str(path), "--out", str(tmp_path / "from-session")]) == 0
+    model = load_exported(tmp_path / "from-session.safetensors")
+    x = torch.rand(2, 64, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert torch.equal(model(x), session.model()(x))
+    assert "from-session.json" in capsys.readouterr().out
