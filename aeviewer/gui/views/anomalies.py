@@ -60,6 +60,7 @@ class AnomaliesView(View):
         self._decoder: Decoder | None = None
         self.auc: dict[str, float] = {}
         self.average_precision: dict[str, float] = {}
+        self._log_x = False
         self._build()
 
     # -- construction ----------------------------------------------------------------------------
@@ -238,7 +239,10 @@ class AnomaliesView(View):
             return
         scores = np.asarray(snap.scores, np.float64)
         truth = self.truth()
-        edges = np.histogram_bin_edges(scores, bins=_N_BINS)
+        # A long tail would squeeze the bulk into one bar: such scores get a log axis.
+        self._log_x = wants_log_axis(scores)
+        self.histogram.setLogMode(x=self._log_x, y=False)
+        edges = histogram_edges(scores, self._log_x)
         if truth is None or truth.all() or not truth.any():
             counts, _ = np.histogram(scores, edges)
             self.hist_curves["all"].setData(edges, counts)
@@ -297,7 +301,10 @@ class AnomaliesView(View):
         value = rule.resolve(scores)
         flags = rule.flags(scores)
         self.threshold_line.blockSignals(True)
-        self.threshold_line.setPos(value if np.isfinite(value) else float(scores.max()))
+        shown = value if np.isfinite(value) else float(scores.max())
+        if self._log_x:
+            shown = np.log10(max(shown, float(scores.min())))
+        self.threshold_line.setPos(shown)
         self.threshold_line.blockSignals(False)
         share = 100 * flags.mean()
         text = f"flags {int(flags.sum())} of {flags.size} ({share:.1f}%) above {value:.4g}"
@@ -396,7 +403,7 @@ class AnomaliesView(View):
         if self._snapshot is not None:
             # Keep the same threshold, expressed in the new mode.
             scores = np.asarray(self._snapshot.scores, np.float64)
-            value = self._express(mode, float(self.threshold_line.value()), scores)
+            value = self._express(mode, self._line_score(), scores)
         self.value_spin.blockSignals(True)
         self.value_spin.setValue(value)
         self.value_spin.blockSignals(False)
@@ -407,7 +414,12 @@ class AnomaliesView(View):
             return
         scores = np.asarray(self._snapshot.scores, np.float64)
         mode = self.mode_combo.currentData()
-        self.value_spin.setValue(self._express(mode, float(self.threshold_line.value()), scores))
+        self.value_spin.setValue(self._express(mode, self._line_score(), scores))
+
+    def _line_score(self) -> float:
+        """The score under the threshold line (the line sits at log10 on a log axis)."""
+        value = float(self.threshold_line.value())
+        return float(10**value) if self._log_x else value
 
     @staticmethod
     def _express(mode: str, threshold: float, scores: np.ndarray) -> float:
@@ -435,6 +447,23 @@ class AnomaliesView(View):
         if truth is not None:
             columns["anomalous"] = truth
         return export_table(path, columns)
+
+
+def wants_log_axis(scores: np.ndarray) -> bool:
+    """True for positive scores with a long tail (the largest over 20 times the median)."""
+    if scores.size == 0 or scores.min() <= 0:
+        return False
+    return bool(scores.max() > 20 * np.median(scores))
+
+
+def histogram_edges(scores: np.ndarray, log: bool) -> np.ndarray:
+    """Bin edges over the scores, evenly spaced or (for a log axis) geometrically."""
+    lo, hi = float(scores.min()), float(scores.max())
+    if hi <= lo:
+        hi = lo + (abs(lo) or 1.0)
+    if log:
+        return np.geomspace(lo, hi, _N_BINS + 1)
+    return np.linspace(lo, hi, _N_BINS + 1)
 
 
 def _caption(score: float, flagged: bool) -> str:

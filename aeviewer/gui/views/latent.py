@@ -479,7 +479,7 @@ class LatentView(View):
         if color_by == "anomaly":
             flags, name = self._anomaly_flags(frame)
             if flags is not None:
-                red, grey = ramp_colors(1, "CET-L3")[0], pg.mkColor(140, 140, 140)
+                red, grey = pg.mkColor(214, 39, 40), pg.mkColor(140, 140, 140)
                 return [
                     Layer("normal", np.flatnonzero(~flags), grey),
                     Layer(name, np.flatnonzero(flags), red),

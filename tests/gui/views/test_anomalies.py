@@ -146,3 +146,16 @@ def test_export(view: AnomaliesView, image_dataset: Dataset, tmp_path: Path) -> 
     assert sum(line.split(",")[3] == "True" for line in lines[1:]) == 30
     view.export_plot(tmp_path / "a.svg")
     assert b"<svg" in (tmp_path / "a.svg").read_bytes()
+
+
+def test_long_tailed_scores_get_a_log_axis(view: AnomaliesView, image_dataset: Dataset) -> None:
+    scores = np.full(300, 0.01, np.float32)
+    scores[::10] = 5.0  # the anomalies score 500 times the median
+    view.handle_event(make_snapshot(image_dataset, scores=scores))
+    assert view.histogram.ctrl.logXCheck.isChecked()
+    view.set_threshold("score", 1.0)
+    assert view.threshold_line.value() == pytest.approx(0.0)  # log10(1.0)
+    assert view.flags().sum() == 30
+    view.threshold_line.setValue(np.log10(0.001))
+    view._on_line_moved()
+    assert view.value_spin.value() == pytest.approx(0.001, abs=1e-4)
