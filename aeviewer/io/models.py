@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,10 +154,9 @@ def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unsafe content"
         raise RunError(
             f"{path}: refused: the pickle holds more than plain tensors and would run code when "
-            f"loaded ({reason}); only state dicts of tensors are opened"
+            f"loaded{_unsafe_detail(str(exc))}; only state dicts of tensors are opened"
         ) from None
     except (OSError, RuntimeError, EOFError, ValueError) as exc:
         raise RunError(f"{path}: not a readable PyTorch state dict: {exc}") from None
@@ -193,6 +193,16 @@ def _open_state_dict(path: Path) -> LoadedModel:
     load_state(model, read_state_dict(path), path)
     model.eval()
     return LoadedModel(model, config, record, str(path))
+
+
+def _unsafe_detail(message: str) -> str:
+    # torch's message advises loading the file anyway; keep only the line naming the culprit.
+    for line in message.splitlines():
+        line = re.sub(r"\x1b\[[0-9;]*m", "", line).strip()
+        if line.startswith("WeightsUnpickler error:"):
+            detail = line.removeprefix("WeightsUnpickler error:").split(". Please")[0]
+            return f" ({detail.strip()})"
+    return ""
 
 
 def _refusal(path: Path, suffix: str) -> str:

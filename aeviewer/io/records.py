@@ -9,7 +9,6 @@ once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields
 from typing import Any
 
 import numpy as np
@@ -18,23 +17,18 @@ from aeviewer.config import RunConfig
 from aeviewer.training.events import EpochEnd, Finished, Snapshot, Started
 
 #: Snapshot fields that hold arrays (``extras`` is a mapping of arrays besides these).
-SNAPSHOT_ARRAYS: tuple[str, ...] = tuple(
-    f.name
-    for f in fields(Snapshot)
-    if f.name
-    in (
-        "eval_indices",
-        "latents",
-        "scores",
-        "pca_scores",
-        "recon_indices",
-        "originals",
-        "reconstructions",
-        "pca_reconstructions",
-        "noisy",
-        "gan_samples",
-        "gan_grid",
-    )
+SNAPSHOT_ARRAYS: tuple[str, ...] = (
+    "eval_indices",
+    "latents",
+    "scores",
+    "pca_scores",
+    "recon_indices",
+    "originals",
+    "reconstructions",
+    "pca_reconstructions",
+    "noisy",
+    "gan_samples",
+    "gan_grid",
 )
 
 

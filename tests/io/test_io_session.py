@@ -249,3 +249,16 @@ def test_a_sessions_model_exports_from_the_command_line(session, tmp_path, capsy
     with torch.no_grad():
         assert torch.equal(model(x), session.model()(x))
     assert "from-session.json" in capsys.readouterr().out
+
+
+def test_sessions_know_every_array_field_of_a_snapshot():
+    import dataclasses
+
+    from aeviewer.io.records import SNAPSHOT_ARRAYS
+
+    arrays = {
+        f.name
+        for f in dataclasses.fields(Snapshot)
+        if "ndarray" in str(f.type) and f.name != "extras"
+    }
+    assert arrays == set(SNAPSHOT_ARRAYS)
