@@ -1,0 +1,168 @@
+"""Training engine benchmarks: throughput against a plain PyTorch loop, and FLOP efficiency.
+
+- Throughput: the same model (an MLP autoencoder 784-512-256-32, sigmoid output, Adam), the
+  same data (10,000 random samples of 784 values in [0, 1], already on the device) and batch
+  size 256, trained by :func:`aeviewer.training.loop.train` and by a hand-written loop in this
+  process. Each is timed over whole epochs from the first batch to the last (the engine from its
+  Started event to Finished, so progress events and its final snapshot count against it; no
+  validation split). Runs alternate and the best of each is kept, which evens out a shared CPU.
+  Row: engine samples/s divided by the plain loop's (target at least 0.95).
+- FLOP rate: the engine's training FLOPs per second on that model (forward and backward: 6
+  FLOPs per weight per sample) as a fraction of a float32 matrix-multiply peak (square
+  products, best of several sizes) measured on the same device in the same run.
+
+Run from the repository root with ``python -m benchmarks.bench_engine`` or through
+``python benchmarks/run.py``. ``AEVIEWER_BENCH_DEVICE`` picks the device (default ``auto``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from aeviewer.config import DataSpec, ModelSpec, RunConfig, TrainSpec
+from aeviewer.data.dataset import Dataset
+from aeviewer.models.info import DataInfo
+from aeviewer.models.registry import build_model
+from aeviewer.training.devices import resolve_device
+from aeviewer.training.events import Finished, Started
+from aeviewer.training.loop import train
+
+N_SAMPLES = 10_000
+N_FEATURES = 784
+HIDDEN = (512, 256)
+LATENT = 32
+BATCH = 256
+EPOCHS = 3
+REPEATS = 2
+TARGET_RATIO = 0.95
+
+Row = tuple[str, float, str]
+
+
+def _dataset() -> Dataset:
+    x = np.random.default_rng(0).random((N_SAMPLES, N_FEATURES), dtype=np.float32)
+    return Dataset(x=x, sample_shape=(N_FEATURES,), name="bench", source="bench:random")
+
+
+def _config(device: str) -> RunConfig:
+    return RunConfig(
+        data=DataSpec(source="bench:random", val_fraction=0.0),
+        model=ModelSpec("ae", latent=LATENT, hidden=HIDDEN),
+        train=TrainSpec(
+            epochs=EPOCHS,
+            batch_size=BATCH,
+            lr=1e-3,
+            device=device,
+            snapshot_every=EPOCHS,
+            checkpoint_every=EPOCHS,
+            n_eval=256,
+            n_recon=4,
+        ),
+    )
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()
+
+
+def engine_samples_per_s(dataset: Dataset, config: RunConfig) -> float:
+    """Samples per second of :func:`train`, from its Started event to Finished."""
+    start = 0.0
+    n_train = 0
+    for event in train(config, dataset):
+        if isinstance(event, Started):
+            n_train = event.n_train
+            start = time.perf_counter()
+        elif isinstance(event, Finished):
+            seconds = time.perf_counter() - start
+    return n_train * config.train.epochs / seconds
+
+
+def plain_samples_per_s(dataset: Dataset, config: RunConfig, device: torch.device) -> float:
+    """Samples per second of a hand-written loop on the same model, data and batch size."""
+    torch.manual_seed(config.train.seed)
+    model = build_model(config.model, DataInfo.from_dataset(dataset)).to(device)
+    opt = torch.optim.Adam(model.parameters(), lr=config.train.lr)
+    x = torch.from_numpy(dataset.x).to(device)
+    n, bs = x.shape[0], config.train.batch_size
+    _sync(device)
+    start = time.perf_counter()
+    for _ in range(config.train.epochs):
+        order = torch.randperm(n).to(device)
+        for i in range(0, n, bs):
+            batch = x[order[i : i + bs]]
+            opt.zero_grad(set_to_none=True)
+            loss = F.mse_loss(model(batch), batch)
+            loss.backward()
+            opt.step()
+    float(loss)  # wait for the device
+    return n * config.train.epochs / (time.perf_counter() - start)
+
+
+def matmul_peak_flops(device: torch.device) -> float:
+    """Best float32 FLOP rate of square matrix products on ``device``."""
+    sizes = (1024, 2048) if device.type == "cpu" else (4096, 8192)
+    best = 0.0
+    for n in sizes:
+        a = torch.randn(n, n, device=device)
+        b = torch.randn(n, n, device=device)
+        torch.mm(a, b)
+        _sync(device)
+        reps = 3 if device.type == "cpu" else 20
+        for _ in range(2):
+            start = time.perf_counter()
+            for _ in range(reps):
+                torch.mm(a, b)
+            _sync(device)
+            best = max(best, 2 * n**3 * reps / (time.perf_counter() - start))
+    return best
+
+
+def training_flops_per_sample() -> float:
+    """Forward and backward FLOPs of one sample through the MLP autoencoder."""
+    sizes = [N_FEATURES, *HIDDEN, LATENT]
+    weights = sum(a * b for a, b in itertools.pairwise(sizes))
+    return 6.0 * 2 * weights  # encoder and its mirror decoder; backward is twice the forward
+
+
+def run() -> list[Row]:
+    """Rows ``(name, value, note)``."""
+    device = resolve_device(os.environ.get("AEVIEWER_BENCH_DEVICE", "auto"))
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = False
+    dataset, config = _dataset(), _config(str(device))
+    engine_samples_per_s(dataset, config)  # warm-up: allocator, kernels
+    engine, plain = 0.0, 0.0
+    for _ in range(REPEATS):
+        plain = max(plain, plain_samples_per_s(dataset, config, device))
+        engine = max(engine, engine_samples_per_s(dataset, config))
+    ratio = engine / plain
+    peak = matmul_peak_flops(device)
+    achieved = engine * training_flops_per_sample()
+    where = f"{device}, {torch.get_num_threads()} threads" if device.type == "cpu" else str(device)
+    return [
+        ("engine samples/s", engine, f"MLP AE 784-512-256-32, batch {BATCH}, {where}"),
+        ("plain torch loop samples/s", plain, "same model, data and batch, same process"),
+        (
+            "engine / plain throughput",
+            ratio,
+            f"target >= {TARGET_RATIO} ({'met' if ratio >= TARGET_RATIO else 'NOT met'})",
+        ),
+        ("matmul peak GFLOP/s", peak / 1e9, "float32 square torch.mm, best size"),
+        ("engine training GFLOP/s", achieved / 1e9, "6 FLOPs per weight per sample"),
+        ("engine FLOP rate / matmul peak", achieved / peak, "fraction of this device's peak"),
+    ]
+
+
+if __name__ == "__main__":
+    for name, value, note in run():
+        print(f"{name:34} {value:14.4g}  {note}")
