@@ -633,9 +633,8 @@ class LatentView(View):
             return
         if ds.is_image:
             tiles = [s for s in (original, recon) if s is not None]
-            names = [
-                n for n, s in (("sample", original), ("reconstruction", recon)) if s is not None
-            ]
+            recon_name = "reconstruction" if original is not None else "decoded"
+            names = [n for n, s in (("sample", original), (recon_name, recon)) if s is not None]
             self.preview_panel.set_images(
                 as_images(np.stack(tiles), ds.sample_shape), names, len(tiles), ds.value_range
             )

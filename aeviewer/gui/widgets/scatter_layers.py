@@ -55,7 +55,7 @@ class Layer:
 
 #: Brightness of the points outside a selection.
 FADE = 0.3
-#: Selections up to this size also get a white ring per point.
+#: Selections up to this size get a white ring per point; larger ones fade the rest.
 MAX_RINGS = 20
 
 
@@ -96,8 +96,8 @@ def rasterize(
     shape
         ``(height, width)`` in pixels. Row 0 is ``y0`` (a y-up plot draws it at the bottom).
     highlight
-        Selected rows of ``positions``: drawn on top at full colour while the others fade
-        (small selections also get a white ring).
+        Selected rows of ``positions``, drawn on top: up to :data:`MAX_RINGS` get a white
+        ring each; a larger selection fades the other points instead.
     """
     h, w = shape
     x0, x1, y0, y1 = view
@@ -128,10 +128,12 @@ def rasterize(
     for i, layer in enumerate(layers, start=1):
         palette[i] = layer.color.getRgb()
     selected = highlight is not None and len(highlight) > 0
+    # A few picked points get rings; a larger selection fades the rest instead.
+    fade = selected and len(highlight) > MAX_RINGS
     # One 32-bit word per RGBA pixel: a take of words is several times faster than of rows.
     words = palette.view(np.uint32)[:, 0]
-    if selected:
-        # With a selection the other points fade, so that the selected ones stand out.
+    if fade:
+        # With a large selection the other points fade, so that the selected ones stand out.
         faded = palette.copy()
         faded[1:, :3] = (faded[1:, :3] * FADE).astype(np.uint8)
         words = faded.view(np.uint32)[:, 0]

@@ -259,15 +259,22 @@ def test_rasterize_places_points_with_y_up() -> None:
     assert (image[..., 3] > 0).sum() == 2  # the point outside the view is not drawn
 
 
-def test_a_selection_fades_the_other_points() -> None:
+def test_a_large_selection_fades_the_other_points_and_a_small_one_gets_rings() -> None:
     from PySide6.QtGui import QColor
 
-    from aeviewer.gui.widgets.scatter_layers import FADE, Layer, rasterize
+    from aeviewer.gui.widgets.scatter_layers import FADE, MAX_RINGS, Layer, rasterize
 
-    positions = np.array([[0.25, 0.5], [0.75, 0.5]], np.float32)
-    layers = [Layer("a", np.array([0, 1]), QColor(200, 100, 50))]
-    image = rasterize(positions, layers, (0.0, 1.0, 0.0, 1.0), (20, 20), 1.0, np.array([1]))
-    assert tuple(image[10, 15]) == (200, 100, 50, 255)  # selected: full colour
+    n = MAX_RINGS + 5
+    positions = np.column_stack([np.linspace(0.05, 0.45, n), np.full(n, 0.5)])
+    positions = np.vstack([positions, [[0.9, 0.5]]]).astype(np.float32)
+    layers = [Layer("a", np.arange(n + 1), QColor(200, 100, 50))]
+    view, shape = (0.0, 1.0, 0.0, 1.0), (20, 100)
+    image = rasterize(positions, layers, view, shape, 1.0, np.arange(n))
+    assert tuple(image[10, 5]) == (200, 100, 50, 255)  # selected: full colour
     faded = tuple(int(c * FADE) for c in (200, 100, 50))
-    assert tuple(image[10, 5]) == (*faded, 255)
-    assert (image.reshape(-1, 4) == 255).all(axis=1).any()  # a small selection gets a ring
+    assert tuple(image[10, 90]) == (*faded, 255)  # the rest fades
+    assert not (image.reshape(-1, 4) == 255).all(axis=1).any()  # and no rings
+    image = rasterize(positions, layers, view, shape, 1.0, np.array([n]))
+    assert tuple(image[10, 90]) == (200, 100, 50, 255)
+    assert tuple(image[10, 5]) == (200, 100, 50, 255)  # nothing fades for one pick
+    assert (image.reshape(-1, 4) == 255).all(axis=1).any()  # which gets a white ring
