@@ -278,3 +278,32 @@ def test_a_large_selection_fades_the_other_points_and_a_small_one_gets_rings() -
     assert tuple(image[10, 90]) == (200, 100, 50, 255)
     assert tuple(image[10, 5]) == (200, 100, 50, 255)  # nothing fades for one pick
     assert (image.reshape(-1, 4) == 255).all(axis=1).any()  # which gets a white ring
+
+
+def test_dragging_selects_by_rectangle_or_lasso_and_decodes_live(
+    view: LatentView, image_dataset: Dataset
+) -> None:
+    from PySide6.QtCore import QPointF
+
+    snap = make_snapshot(image_dataset)
+    view.handle_event(snap)
+    x, y = snap.latents[:, 0], snap.latents[:, 1]
+    view.set_mode("rect")
+    start = QPointF(0.0, 0.0)
+    view.viewbox.dragged.emit(start, QPointF(5.0, 5.0), False)
+    assert len(view.outline.getData()[0]) == 5  # the rectangle is drawn while dragging
+    view.viewbox.dragged.emit(start, QPointF(10.0, 10.0), True)
+    expected = np.flatnonzero((x >= 0) & (x <= 10) & (y >= 0) & (y <= 10))
+    np.testing.assert_array_equal(np.sort(view.selected_indices()), expected)
+    view.set_mode("lasso")
+    corners = [(-20.0, -20.0), (20.0, -20.0), (-20.0, 20.0)]
+    first = QPointF(*corners[0])
+    for i, corner in enumerate(corners[1:], start=1):
+        view.viewbox.dragged.emit(first, QPointF(*corner), i == len(corners) - 1)
+    np.testing.assert_array_equal(np.sort(view.selected_indices()), np.flatnonzero(x + y < 0))
+    assert view.outline.getData()[0] is None or len(view.outline.getData()[0]) == 0
+    view.set_decoder(fake_decoder(image_dataset.sample_shape))
+    view.set_mode("decode")
+    view.viewbox.dragged.emit(QPointF(0.0, 0.0), QPointF(3.0, 1.0), False)
+    assert view.cursor.getData()[0].tolist() == [3.0]
+    assert "decoded (3.00, 1.00)" in view.preview_panel.label.text
