@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 from aeviewer.data.dataset import Dataset
-from aeviewer.errors import ConfigError
+from aeviewer.errors import ConfigError, RunError
 from aeviewer.io.atomic import atomic_open, atomic_write_json, atomic_write_text
 from aeviewer.training.events import Snapshot
 
@@ -127,6 +127,8 @@ def write_table(path: str | Path, columns: Mapping[str, np.ndarray]) -> Path:
     ------
     ConfigError
         For another suffix or an empty table.
+    RunError
+        When the file cannot be written.
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -134,11 +136,14 @@ def write_table(path: str | Path, columns: Mapping[str, np.ndarray]) -> Path:
         raise ConfigError(f"{path}: choose a .csv or .npy file for a table")
     if not columns:
         raise ConfigError(f"{path}: nothing to write (the table has no columns)")
-    if suffix == ".csv":
-        _write_csv(path, columns)
-    else:
-        with atomic_open(path, "wb") as handle:
-            np.save(handle, structured(columns), allow_pickle=False)
+    try:
+        if suffix == ".csv":
+            _write_csv(path, columns)
+        else:
+            with atomic_open(path, "wb") as handle:
+                np.save(handle, structured(columns), allow_pickle=False)
+    except OSError as exc:
+        raise RunError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return path
 
 
@@ -193,6 +198,21 @@ def write_projector(
     vectors = np.asarray(vectors, np.float64)
     if vectors.ndim != 2 or vectors.shape[0] == 0:
         raise ValueError(f"vectors must be a non-empty 2-D array, got shape {vectors.shape}")
+    try:
+        return _write_projector(folder, vectors, metadata, images, name)
+    except OSError as exc:
+        raise RunError(
+            f"{folder}: cannot write the projector files: {exc.strerror or exc}"
+        ) from None
+
+
+def _write_projector(
+    folder: Path,
+    vectors: np.ndarray,
+    metadata: Mapping[str, Sequence[object]] | None,
+    images: np.ndarray | None,
+    name: str,
+) -> ProjectorFiles:
     n = vectors.shape[0]
     vectors_path = folder / "vectors.tsv"
     atomic_write_text(

@@ -88,7 +88,8 @@ def export_model(
         For an unknown format or part, a suffix that does not fit the format, a part the family
         lacks, or ONNX without its extra installed.
     RunError
-        When the source cannot be opened.
+        When the source cannot be opened, the model cannot be traced, or the file cannot be
+        written.
     """
     if format not in EXPORT_FORMATS:
         raise ConfigError(
@@ -108,14 +109,21 @@ def export_model(
     # A copy, so that a model still training elsewhere keeps its device and mode.
     model = copy.deepcopy(loaded.model).to("cpu").eval()
     loaded = LoadedModel(model, loaded.config, loaded.record, loaded.path)
+    try:
+        return _write(loaded, target, format, part)
+    except OSError as exc:
+        raise RunError(f"{target}: cannot write the export: {exc.strerror or exc}") from None
+
+
+def _write(loaded: LoadedModel, target: Path, format: str, part: str) -> ExportResult:
     if format == "safetensors":
         description = target.with_suffix(".json")
-        save_weights(target, model)
+        save_weights(target, loaded.model)
         meta = model_json(loaded.config, loaded.record)
         meta["weights"] = target.name
         atomic_write_json(description, meta)
         return ExportResult(target, format, part, (description,))
-    module = ModelPart(model, part).eval()
+    module = ModelPart(loaded.model, part).eval()
     example = example_input(loaded, part)
     if format == "pt2":
         program = export_program(module, example)

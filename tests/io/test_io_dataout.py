@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from aeviewer.errors import ConfigError
+from aeviewer.errors import ConfigError, RunError
 from aeviewer.io import (
     sample_table,
     snapshot_table,
@@ -132,3 +132,11 @@ def test_a_snapshot_goes_out_as_a_table_and_projector_files(trained_run, images,
     assert files.metadata.read_text().splitlines()[0] == "label\tclass\tscore"
     assert files.single_image_dim == (8, 8)
     assert np.loadtxt(files.vectors, delimiter="\t").shape == (40, 2)
+
+
+def test_an_unwritable_table_or_folder_is_a_clear_error(table, tmp_path):
+    (tmp_path / "file").write_text("in the way")
+    with pytest.raises(RunError, match=r"t\.csv: cannot write"):
+        write_table(tmp_path / "file" / "t.csv", table)
+    with pytest.raises(RunError, match="cannot write the projector files"):
+        write_projector(tmp_path / "file" / "p", np.zeros((2, 2)))

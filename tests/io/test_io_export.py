@@ -166,3 +166,9 @@ def test_exporting_leaves_the_callers_model_as_it_was(model_of, tmp_path):
         assert loaded.model.training
     finally:
         loaded.model.eval()
+
+
+def test_an_unwritable_destination_is_a_clear_error(model_of, tmp_path):
+    (tmp_path / "file").write_text("in the way")
+    with pytest.raises(RunError, match=r"model\.safetensors: cannot write the export"):
+        export_model(model_of("ae"), tmp_path / "file" / "model", format="safetensors")
