@@ -3,8 +3,9 @@
 The generator maps noise ``z ~ N(0, I)`` (the latent size is the noise dimension) to flattened
 samples ``(B, D)``; the discriminator maps samples to one logit each (``D(x) = sigmoid(logit)``,
 the probability that ``x`` is real). Vector data get a pair of MLPs; images get a small
-DCGAN-style pair: stride-2 convolutions with leaky ReLUs in the discriminator, stride-2
-transposed convolutions with batch norm and ReLUs in the generator, cropped to any image size.
+DCGAN-style pair: stride-2 3x3 convolutions (halving the size, rounded up) with leaky ReLUs in
+the discriminator, stride-2 transposed convolutions with batch norm and ReLUs in the generator,
+cropped to any image size.
 The generator's output layer matches the data: sigmoid for data in [0, 1], identity otherwise.
 """
 
@@ -68,7 +69,7 @@ class ConvDiscriminator(nn.Module):
         self.sample_shape = sample_shape
         layers: list[nn.Module] = []
         for n_out in channels:
-            layers += [nn.Conv2d(c, n_out, 4, stride=2, padding=1), nn.LeakyReLU(LEAK)]
+            layers += [nn.Conv2d(c, n_out, 3, stride=2, padding=1), nn.LeakyReLU(LEAK)]
             c = n_out
         self.convs = nn.Sequential(*layers)
         n = len(channels)
