@@ -23,10 +23,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSlider,
     QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,8 +33,9 @@ from aeviewer.analysis import projections
 from aeviewer.analysis.thresholds import Threshold
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.views.base import View
-from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
+from aeviewer.gui.widgets.decoded_grid import decode_grid
 from aeviewer.gui.widgets.replay_history import ReplayHistory
+from aeviewer.gui.widgets.sample_panel import SamplePanel
 from aeviewer.gui.widgets.scatter_layers import Layer, ScatterLayers, class_colors, ramp_colors
 from aeviewer.gui.widgets.selection_viewbox import MODES, SelectionViewBox, points_in_polygon
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
@@ -54,9 +53,7 @@ _MODE_LABELS = {
 }
 _HOVER_RADIUS_PX = 8.0
 _N_ERROR_BINS = 8
-_GRID_SIDE = 12
 _INTERPOLATION_STEPS = 10
-_MAX_GALLERY = 64
 
 
 @dataclass(frozen=True)
@@ -176,7 +173,18 @@ class LatentView(View):
         bottom.addWidget(self.slider, 1)
         bottom.addWidget(self.slider_label)
 
-        self.side = self._build_side()
+        self.side = SamplePanel()
+        # The side panel's parts, for the view's callers and tests.
+        self.preview_panel = self.side.preview_panel
+        self.preview_plot = self.side.preview_plot
+        self.preview_original = self.side.preview_original
+        self.preview_recon = self.side.preview_recon
+        self.gallery_panel = self.side.gallery_panel
+        self.interpolation_panel = self.side.interpolation_panel
+        self.set_a_button = self.side.set_a_button
+        self.set_b_button = self.side.set_b_button
+        self.set_a_button.clicked.connect(lambda: self._set_end(0))
+        self.set_b_button.clicked.connect(lambda: self._set_end(1))
         splitter = QSplitter()
         centre = QWidget()
         centre_layout = QVBoxLayout(centre)
@@ -207,47 +215,12 @@ class LatentView(View):
         )
         self._update_controls()
 
-    def _build_side(self) -> QWidget:
-        side = QWidget()
-        layout = QVBoxLayout(side)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.preview_stack = QStackedWidget()
-        preview_images = pg.GraphicsLayoutWidget()
-        self.preview_panel = MosaicPanel(preview_images.ci, "Hover a point", 0, 0)
-        preview_vector = pg.GraphicsLayoutWidget()
-        self.preview_plot = preview_vector.addPlot(title="Hover a point")
-        self.preview_plot.addLegend(labelTextSize="8pt")
-        self.preview_original = self.preview_plot.plot(pen=pg.mkPen("w"), name="sample")
-        self.preview_recon = self.preview_plot.plot(
-            pen=pg.mkPen((255, 127, 14), style=Qt.DashLine), name="reconstruction"
-        )
-        self.preview_stack.addWidget(preview_images)
-        self.preview_stack.addWidget(preview_vector)
-        layout.addWidget(self.preview_stack, 2)
-
-        gallery = pg.GraphicsLayoutWidget()
-        self.gallery_panel = MosaicPanel(gallery.ci, "Selection: none", 0, 0)
-        layout.addWidget(gallery, 3)
-
-        ends = QHBoxLayout()
-        self.set_a_button = QPushButton("A ← selected")
-        self.set_b_button = QPushButton("B ← selected")
-        ends.addWidget(self.set_a_button)
-        ends.addWidget(self.set_b_button)
-        layout.addLayout(ends)
-        strip = pg.GraphicsLayoutWidget()
-        self.interpolation_panel = MosaicPanel(strip.ci, "Interpolation A → B", 0, 0)
-        layout.addWidget(strip, 1)
-        self.set_a_button.clicked.connect(lambda: self._set_end(0))
-        self.set_b_button.clicked.connect(lambda: self._set_end(1))
-        return side
-
     # -- View hooks ------------------------------------------------------------------------------
     def set_dataset(self, dataset: Dataset | None) -> None:
         """Keep the data set for labels, flags and hover thumbnails; forget old snapshots."""
         self._dataset = dataset
         self.reset()
-        self.preview_stack.setCurrentIndex(0 if dataset is None or dataset.is_image else 1)
+        self.side.set_dataset(dataset)
 
     def reset(self) -> None:
         """Forget every snapshot and selection."""
@@ -265,7 +238,7 @@ class LatentView(View):
         self.grid_image.clear()
         self.cursor.setData([], [])
         self.outline.setData([], [])
-        self.interpolation_panel.clear()
+        self.side.clear()
         self._set_selection(np.zeros(0, np.int64))
         self.slider.blockSignals(True)
         self.slider.setRange(0, 0)
@@ -374,7 +347,7 @@ class LatentView(View):
             return None
         sample = np.asarray(self._decoder(np.array([[x, y]], np.float32)), np.float32)[0]
         self.cursor.setData([x], [y])
-        self._show_preview(None, sample, f"decoded ({x:.2f}, {y:.2f})")
+        self.side.show_preview(None, sample, f"decoded ({x:.2f}, {y:.2f})")
         return sample
 
     def interpolate(self, row_a: int, row_b: int) -> np.ndarray | None:
@@ -385,8 +358,7 @@ class LatentView(View):
         t = np.linspace(0.0, 1.0, _INTERPOLATION_STEPS, dtype=np.float32)[:, None]
         path = (1 - t) * latents[row_a] + t * latents[row_b]
         samples = np.asarray(self._decoder(path), np.float32)
-        self._show_samples(self.interpolation_panel, samples, n_columns=_INTERPOLATION_STEPS)
-        self.interpolation_panel.set_title(f"Interpolation #{row_a} → #{row_b}")
+        self.side.show_interpolation(samples, f"Interpolation #{row_a} → #{row_b}")
         return samples
 
     def decoded_grid_ready(self) -> bool:
@@ -552,41 +524,11 @@ class LatentView(View):
     def _set_selection(self, rows: np.ndarray) -> None:
         self._selection = np.asarray(rows, np.int64)
         self._draw_highlight()
-        self._show_gallery()
+        self.side.show_gallery(self.selected_indices())
         self.selection_changed.emit(self.selected_indices())
 
     def _draw_highlight(self) -> None:
         self.layers.set_highlight(self._selection)
-
-    def _show_gallery(self) -> None:
-        indices = self.selected_indices()
-        ds = self._dataset
-        if indices.size == 0 or ds is None or indices.max() >= ds.n_samples:
-            self.gallery_panel.clear()
-            self.gallery_panel.set_title("Selection: none")
-            return
-        shown = indices[:_MAX_GALLERY]
-        captions = None
-        if ds.labels is not None and ds.is_image:
-            captions = [ds.class_name(int(ds.labels[i])) for i in shown]
-        self._show_samples(self.gallery_panel, ds.x[shown], captions=captions)
-        more = f" (first {len(shown)} shown)" if indices.size > len(shown) else ""
-        self.gallery_panel.set_title(f"Selection: {indices.size} samples{more}")
-
-    def _show_samples(
-        self,
-        panel: MosaicPanel,
-        samples: np.ndarray,
-        captions: list[str] | None = None,
-        n_columns: int | None = None,
-    ) -> None:
-        ds = self._dataset
-        if ds is not None and ds.is_image and samples.shape[1] == ds.n_features:
-            levels = ds.value_range
-            panel.set_images(as_images(samples, ds.sample_shape), captions, n_columns, levels)
-        else:
-            # Vectors: one row per sample, one column per feature, as a heat map.
-            panel.set_images(samples[None], n_columns=1, colormap=HEAT_MAP)
 
     def _on_mouse_moved(self, args: tuple[QPointF]) -> None:
         pos = args[0]
@@ -610,7 +552,7 @@ class LatentView(View):
             label += f" ({ds.class_name(int(ds.labels[index]))})"
         if frame.scores is not None:
             label += f" error {frame.scores[row]:.4g}"
-        self._show_preview(original, self._reconstruction_of(row, index), label)
+        self.side.show_preview(original, self._reconstruction_of(row, index), label)
 
     def _reconstruction_of(self, row: int, index: int) -> np.ndarray | None:
         snap = self._latest
@@ -624,29 +566,6 @@ class LatentView(View):
             latent = np.asarray(snap.latents[row : row + 1], np.float32)
             return np.asarray(self._decoder(latent), np.float32)[0]
         return None
-
-    def _show_preview(
-        self, original: np.ndarray | None, recon: np.ndarray | None, label: str
-    ) -> None:
-        ds = self._dataset
-        if ds is None:
-            return
-        if ds.is_image:
-            tiles = [s for s in (original, recon) if s is not None]
-            recon_name = "reconstruction" if original is not None else "decoded"
-            names = [n for n, s in (("sample", original), (recon_name, recon)) if s is not None]
-            self.preview_panel.set_images(
-                as_images(np.stack(tiles), ds.sample_shape), names, len(tiles), ds.value_range
-            )
-            self.preview_panel.set_title(label)
-        else:
-            features = np.arange(ds.n_features)
-            for curve, values in ((self.preview_original, original), (self.preview_recon, recon)):
-                if values is None:
-                    curve.setData([], [])
-                else:
-                    curve.setData(features, values)
-            self.preview_plot.setTitle(label)
 
     def _on_click(self, point: QPointF) -> None:
         if self.viewbox.mode == "decode":
@@ -698,7 +617,7 @@ class LatentView(View):
             return
         lo, hi = np.percentile(p, 1, axis=0), np.percentile(p, 99, axis=0)
         decoder, ds = self._decoder, self._dataset
-        job = partial(_decode_grid_job, decoder, lo, hi, ds.sample_shape)
+        job = partial(decode_grid, decoder, lo, hi, ds.sample_shape)
         self._grid_pending = self._grid_runner.submit(job)
         self._poll.start()
 
@@ -757,33 +676,3 @@ def _error_layers(scores: np.ndarray) -> list[Layer]:
 
 def _project_job(latents: np.ndarray, method: str, cancel: projections.CancelCheck) -> np.ndarray:
     return projections.project(latents, method, seed=0, cancel=cancel)
-
-
-def _decode_grid_job(
-    decoder: Decoder,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    sample_shape: tuple[int, ...],
-    cancel: projections.CancelCheck,
-) -> tuple[np.ndarray, QRectF]:
-    """Decode a square grid over ``[lo, hi]``; returns a mosaic laid out for a y-up plot."""
-    xs = np.linspace(lo[0], hi[0], _GRID_SIDE, dtype=np.float32)
-    ys = np.linspace(hi[1], lo[1], _GRID_SIDE, dtype=np.float32)  # top row first
-    grid = np.array([[x, y] for y in ys for x in xs], np.float32)
-    samples = np.asarray(decoder(grid), np.float32)
-    if cancel():
-        raise projections.ProjectionCancelled("the decoded grid was superseded")
-    images = as_images(samples, sample_shape)
-    h, w = images.shape[1:3]
-    rows = images.reshape(_GRID_SIDE, _GRID_SIDE, h, w, *images.shape[3:])
-    mosaic = np.concatenate([np.concatenate(list(r), axis=1) for r in rows], axis=0)
-    # In a y-up plot the image's first row lands at the bottom: flip so the top row is on top.
-    step_x = (hi[0] - lo[0]) / max(_GRID_SIDE - 1, 1)
-    step_y = (hi[1] - lo[1]) / max(_GRID_SIDE - 1, 1)
-    rect = QRectF(
-        float(lo[0] - step_x / 2),
-        float(lo[1] - step_y / 2),
-        float(step_x * _GRID_SIDE),
-        float(step_y * _GRID_SIDE),
-    )
-    return np.ascontiguousarray(mosaic[::-1]), rect
