@@ -34,7 +34,7 @@ from aeviewer.training.events import EpochEnd, Finished, LrChanged, Progress, St
 IDLE_TITLE = "Press Start (Space) to train; PCA's loss at the same size appears as a dashed line"
 
 #: The shortest time between two redraws of the per-batch curve.
-BATCH_REDRAW_MS = 250
+BATCH_REDRAW_MS = 500
 
 #: A term this many times larger than the total loss starts hidden.
 OFF_SCALE_FACTOR = 20.0
