@@ -637,6 +637,10 @@ class LatentView(View):
                 self.status.setText(f"decoding the grid failed: {future.exception()}")
         if self._pending is None and self._grid_pending is None:
             self._poll.stop()
+            # Idle workers leave: no thread outlives the work, even if the window forgets to
+            # call shutdown(). The next job starts a fresh one.
+            self._runner.shutdown(wait=False)
+            self._grid_runner.shutdown(wait=False)
 
     def _finish_projection(self, future: Future[np.ndarray], key: tuple[int, str]) -> None:
         if future.cancelled():

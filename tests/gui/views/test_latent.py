@@ -307,3 +307,19 @@ def test_dragging_selects_by_rectangle_or_lasso_and_decodes_live(
     view.viewbox.dragged.emit(QPointF(0.0, 0.0), QPointF(3.0, 1.0), False)
     assert view.cursor.getData()[0].tolist() == [3.0]
     assert "decoded (3.00, 1.00)" in view.preview_panel.label.text
+
+
+@pytest.mark.skipif(not projections.is_available("tsne"), reason="openTSNE not installed")
+def test_no_worker_thread_outlives_its_work(
+    qtbot: QtBot, view: LatentView, image_dataset: Dataset
+) -> None:
+    import threading
+
+    view.handle_event(make_snapshot(image_dataset, latent_dim=6))
+    with qtbot.waitSignal(view.projection_finished, timeout=60_000):
+        view.set_projection("tsne")
+
+    def no_worker() -> bool:
+        return not any(t.name.startswith("aeviewer-latent") for t in threading.enumerate())
+
+    qtbot.waitUntil(no_worker, timeout=10_000)
