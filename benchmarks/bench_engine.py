@@ -5,11 +5,15 @@
   size 256, trained by :func:`aeviewer.training.loop.train` and by a hand-written loop in this
   process. Each is timed over whole epochs from the first batch to the last (the engine from its
   Started event to Finished, so progress events and its final snapshot count against it; no
-  validation split). Runs alternate and the best of each is kept, which evens out a shared CPU.
+  validation split). Runs alternate and the best of each is kept.
   Row: engine samples/s divided by the plain loop's (target at least 0.95).
 - FLOP rate: the engine's training FLOPs per second on that model (forward and backward: 6
   FLOPs per weight per sample) as a fraction of a float32 matrix-multiply peak (square
   products, best of several sizes) measured on the same device in the same run.
+
+On the CPU everything runs on one torch thread and is timed in CPU seconds of this process
+(``time.process_time``), so that other programs on a shared machine do not skew the ratios;
+the rates are then per core. On a GPU the clock is the wall clock, after a device sync.
 
 Run from the repository root with ``python -m benchmarks.bench_engine`` or through
 ``python benchmarks/run.py``. ``AEVIEWER_BENCH_DEVICE`` picks the device (default ``auto``).
@@ -33,13 +37,13 @@ from aeviewer.training.devices import resolve_device
 from aeviewer.training.events import Finished, Started
 from aeviewer.training.loop import train
 
-N_SAMPLES = 10_000
+N_SAMPLES = 5_000
 N_FEATURES = 784
 HIDDEN = (512, 256)
 LATENT = 32
 BATCH = 256
-EPOCHS = 3
-REPEATS = 2
+EPOCHS = 2
+REPEATS = 4
 TARGET_RATIO = 0.95
 
 Row = tuple[str, float, str]
@@ -74,16 +78,24 @@ def _sync(device: torch.device) -> None:
         torch.mps.synchronize()
 
 
-def engine_samples_per_s(dataset: Dataset, config: RunConfig) -> float:
+def _clock(device: torch.device) -> float:
+    """Seconds: CPU time of this process on the CPU, wall time after a sync on a GPU."""
+    if device.type == "cpu":
+        return time.process_time()
+    _sync(device)
+    return time.perf_counter()
+
+
+def engine_samples_per_s(dataset: Dataset, config: RunConfig, device: torch.device) -> float:
     """Samples per second of :func:`train`, from its Started event to Finished."""
-    start = 0.0
+    start = seconds = 0.0
     n_train = 0
     for event in train(config, dataset):
         if isinstance(event, Started):
             n_train = event.n_train
-            start = time.perf_counter()
+            start = _clock(device)
         elif isinstance(event, Finished):
-            seconds = time.perf_counter() - start
+            seconds = _clock(device) - start
     return n_train * config.train.epochs / seconds
 
 
@@ -94,8 +106,7 @@ def plain_samples_per_s(dataset: Dataset, config: RunConfig, device: torch.devic
     opt = torch.optim.Adam(model.parameters(), lr=config.train.lr)
     x = torch.from_numpy(dataset.x).to(device)
     n, bs = x.shape[0], config.train.batch_size
-    _sync(device)
-    start = time.perf_counter()
+    start = _clock(device)
     for _ in range(config.train.epochs):
         order = torch.randperm(n).to(device)
         for i in range(0, n, bs):
@@ -104,8 +115,7 @@ def plain_samples_per_s(dataset: Dataset, config: RunConfig, device: torch.devic
             loss = F.mse_loss(model(batch), batch)
             loss.backward()
             opt.step()
-    float(loss)  # wait for the device
-    return n * config.train.epochs / (time.perf_counter() - start)
+    return n * config.train.epochs / (_clock(device) - start)
 
 
 def matmul_peak_flops(device: torch.device) -> float:
@@ -116,14 +126,12 @@ def matmul_peak_flops(device: torch.device) -> float:
         a = torch.randn(n, n, device=device)
         b = torch.randn(n, n, device=device)
         torch.mm(a, b)
-        _sync(device)
         reps = 3 if device.type == "cpu" else 20
         for _ in range(2):
-            start = time.perf_counter()
+            start = _clock(device)
             for _ in range(reps):
                 torch.mm(a, b)
-            _sync(device)
-            best = max(best, 2 * n**3 * reps / (time.perf_counter() - start))
+            best = max(best, 2 * n**3 * reps / (_clock(device) - start))
     return best
 
 
@@ -137,18 +145,24 @@ def training_flops_per_sample() -> float:
 def run() -> list[Row]:
     """Rows ``(name, value, note)``."""
     device = resolve_device(os.environ.get("AEVIEWER_BENCH_DEVICE", "auto"))
+    threads = torch.get_num_threads()
     if device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = False
-    dataset, config = _dataset(), _config(str(device))
-    engine_samples_per_s(dataset, config)  # warm-up: allocator, kernels
-    engine, plain = 0.0, 0.0
-    for _ in range(REPEATS):
-        plain = max(plain, plain_samples_per_s(dataset, config, device))
-        engine = max(engine, engine_samples_per_s(dataset, config))
+    if device.type == "cpu":
+        torch.set_num_threads(1)
+    try:
+        dataset, config = _dataset(), _config(str(device))
+        engine_samples_per_s(dataset, config, device)  # warm-up: allocator, kernels
+        engine, plain = 0.0, 0.0
+        for _ in range(REPEATS):
+            plain = max(plain, plain_samples_per_s(dataset, config, device))
+            engine = max(engine, engine_samples_per_s(dataset, config, device))
+        peak = matmul_peak_flops(device)
+    finally:
+        torch.set_num_threads(threads)
     ratio = engine / plain
-    peak = matmul_peak_flops(device)
     achieved = engine * training_flops_per_sample()
-    where = f"{device}, {torch.get_num_threads()} threads" if device.type == "cpu" else str(device)
+    where = "cpu, 1 thread, CPU time" if device.type == "cpu" else str(device)
     return [
         ("engine samples/s", engine, f"MLP AE 784-512-256-32, batch {BATCH}, {where}"),
         ("plain torch loop samples/s", plain, "same model, data and batch, same process"),
