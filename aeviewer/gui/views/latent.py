@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +69,11 @@ class LatentFrame:
     def nbytes(self) -> int:
         """Memory the frame holds."""
         return self.positions.nbytes + (0 if self.scores is None else self.scores.nbytes)
+
+    @cached_property
+    def max_index(self) -> int:
+        """The largest data-set index (to check the frame fits the data set), -1 when empty."""
+        return int(self.eval_indices.max()) if self.eval_indices.size else -1
 
 
 class LatentView(View):
@@ -485,9 +490,7 @@ class LatentView(View):
 
     def _indices_fit(self, frame: LatentFrame) -> bool:
         ds = self._dataset
-        return ds is not None and (
-            frame.eval_indices.size == 0 or frame.eval_indices.max() < ds.n_samples
-        )
+        return ds is not None and frame.max_index < ds.n_samples
 
     def _latent_dim(self) -> int:
         if self._latest is None or self._latest.latents is None:

@@ -160,6 +160,16 @@ def rasterize(
     return image
 
 
+def column_bounds(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Minimum and maximum of each column of ``positions`` ``(N, 2)``.
+
+    Column by column: numpy's ``min(axis=0)`` on a tall, narrow array is about ten times slower.
+    """
+    lo = np.array([positions[:, i].min() for i in range(positions.shape[1])])
+    hi = np.array([positions[:, i].max() for i in range(positions.shape[1])])
+    return lo, hi
+
+
 class ScatterLayers:
     """Layers of points on ``plot``, drawn as one raster image, with legend entries."""
 
@@ -209,7 +219,7 @@ class ScatterLayers:
         stands in for the data. Keeping it while the points drift a little spares redrawing the
         axes on every snapshot and keeps the picture calm while the latent space forms.
         """
-        lo, hi = self._positions.min(axis=0), self._positions.max(axis=0)
+        lo, hi = column_bounds(self._positions)
         box = self.bounds.getData()
         if box[0] is not None and len(box[0]) == 2:
             box_lo = np.array([box[0][0], box[1][0]])
