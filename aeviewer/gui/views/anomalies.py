@@ -61,6 +61,7 @@ class AnomaliesView(View):
         self.auc: dict[str, float] = {}
         self.average_precision: dict[str, float] = {}
         self._log_x = False
+        self._selection: np.ndarray | None = None
         self._build()
 
     # -- construction ----------------------------------------------------------------------------
@@ -178,6 +179,16 @@ class AnomaliesView(View):
     def set_decoder(self, decoder: Decoder | None) -> None:
         """Decode latents ``(n, K)`` to samples ``(n, D)``: error maps for the top anomalies."""
         self._decoder = decoder
+        self._draw_galleries()
+
+    def set_selection(self, indices: np.ndarray | None) -> None:
+        """Show error heat maps for these data-set indices (the latent view's selection, say).
+
+        Reconstructions come from the decoder when one is set, otherwise from the fixed samples
+        among the selection. ``None`` or an empty selection goes back to the default maps.
+        """
+        empty = indices is None or len(indices) == 0
+        self._selection = None if empty else np.asarray(indices, np.int64)
         self._draw_galleries()
 
     def set_threshold(self, mode: str, value: float) -> None:
@@ -326,16 +337,48 @@ class AnomaliesView(View):
         scores = np.asarray(snap.scores, np.float64)
         threshold = self.threshold().resolve(scores)
         idx = np.asarray(snap.eval_indices)
-        if ds is not None and (idx.size == 0 or idx.max() < ds.n_samples):
+        fits = ds is not None and (idx.size == 0 or idx.max() < ds.n_samples)
+        selection_shown = fits and self._selection is not None
+        if selection_shown:
+            self._show_selection_errors(snap, scores, threshold)
+        if fits:
             top = np.argsort(-scores, kind="stable")[:N_GALLERY]
             captions = [_caption(scores[r], scores[r] > threshold) for r in top]
             self._show(self.gallery_panel, ds.x[idx[top]], captions)
             self.gallery_panel.set_title(f"Most anomalous {len(top)} of {len(scores)}")
+            if selection_shown:
+                return
             if self._decoder is not None and snap.latents is not None:
                 recon = np.asarray(self._decoder(np.asarray(snap.latents)[top]), np.float32)
                 self._show_errors(ds.x[idx[top]], recon, captions, "most anomalous")
                 return
         self._show_recon_errors(snap, scores, threshold)
+
+    def _show_selection_errors(self, snap: Snapshot, scores: np.ndarray, threshold: float) -> None:
+        """Heat maps for the selected samples that have a reconstruction (decoder or fixed)."""
+        ds = self._dataset
+        idx = np.asarray(snap.eval_indices)
+        rows = np.flatnonzero(np.isin(idx, self._selection))[:N_GALLERY]
+        originals, recon, shown = None, None, rows
+        if self._decoder is not None and snap.latents is not None and rows.size:
+            originals = ds.x[idx[rows]]
+            recon = np.asarray(self._decoder(np.asarray(snap.latents)[rows]), np.float32)
+        elif snap.recon_indices is not None and snap.reconstructions is not None:
+            fixed = np.flatnonzero(np.isin(np.asarray(snap.recon_indices), self._selection))
+            if fixed.size:
+                n = len(snap.reconstructions)
+                originals = np.asarray(snap.originals, np.float32).reshape(n, -1)[fixed]
+                recon = np.asarray(snap.reconstructions, np.float32).reshape(n, -1)[fixed]
+                row_of = _rows_of(snap)
+                shown = np.array([row_of[int(snap.recon_indices[i])] for i in fixed])
+        if originals is None:
+            self.heat_panel.clear()
+            self.heat_panel.set_title(
+                f"No reconstructions for the {len(self._selection)} selected (needs a decoder)"
+            )
+            return
+        captions = [_caption(scores[r], scores[r] > threshold) for r in shown]
+        self._show_errors(originals, recon, captions, f"{len(shown)} selected")
 
     def _show_recon_errors(self, snap: Snapshot, scores: np.ndarray, threshold: float) -> None:
         if snap.originals is None or snap.reconstructions is None:

@@ -159,3 +159,21 @@ def test_long_tailed_scores_get_a_log_axis(view: AnomaliesView, image_dataset: D
     view.threshold_line.setValue(np.log10(0.001))
     view._on_line_moved()
     assert view.value_spin.value() == pytest.approx(0.001, abs=1e-4)
+
+
+def test_selected_samples_get_error_heat_maps(view: AnomaliesView, image_dataset: Dataset) -> None:
+    snap = make_snapshot(image_dataset, n_recon=8)
+    view.handle_event(snap)
+    view.set_selection(np.array([2, 5, 200]))  # 2 and 5 are fixed samples, 200 is not
+    assert view.heat_panel.n_tiles == 2
+    assert "2 selected" in view.heat_panel.label.text
+    expected = np.abs(snap.originals[2, 0] - snap.reconstructions[2, 0])
+    np.testing.assert_allclose(view.heat_panel.image.image[:8, :8], expected, rtol=1e-5)
+    view.set_selection(np.array([200]))
+    assert view.heat_panel.n_tiles == 0
+    assert "needs a decoder" in view.heat_panel.label.text
+    view.set_decoder(fake_decoder(image_dataset.sample_shape))
+    view.set_selection(np.array([200, 201, 202]))
+    assert view.heat_panel.n_tiles == 3
+    view.set_selection(None)
+    assert view.heat_panel.n_tiles == N_GALLERY  # back to the most anomalous
