@@ -74,13 +74,18 @@ class GanTrainer(Trainer):
             if clip is not None:
                 nn.utils.clip_grad_norm_(model.discriminator.parameters(), clip)
             opt_d.step()
-        for _ in range(spec.gan_g_steps):
-            g_loss = generator_loss(model.discriminate(model.generate(n, self.generator)))
-            opt_g.zero_grad(set_to_none=True)
-            g_loss.backward()
-            if clip is not None:
-                nn.utils.clip_grad_norm_(model.generator.parameters(), clip)
-            opt_g.step()
+        # The generator's steps need gradients through D, not of D's own weights.
+        model.discriminator.requires_grad_(False)
+        try:
+            for _ in range(spec.gan_g_steps):
+                g_loss = generator_loss(model.discriminate(model.generate(n, self.generator)))
+                opt_g.zero_grad(set_to_none=True)
+                g_loss.backward()
+                if clip is not None:
+                    nn.utils.clip_grad_norm_(model.generator.parameters(), clip)
+                opt_g.step()
+        finally:
+            model.discriminator.requires_grad_(True)
         d_loss, g_loss = d_loss.detach(), g_loss.detach()
         return {
             "loss": d_loss + g_loss,
