@@ -84,3 +84,21 @@ def test_evaluate_on_other_data_of_the_wrong_shape(tmp_path, npz_source, capsys)
     other = tmp_path / "other.npy"
     np.save(other, np.random.default_rng(0).normal(size=(50, 7)).astype(np.float32))
     assert "do not fit" in _error(capsys, ["evaluate", str(out), "--data", str(other)])
+
+
+def test_progress_bar_rewrites_one_line():
+    import io
+
+    from aeviewer.commands.train import ProgressPrinter
+
+    stream = io.StringIO()
+    printer = ProgressPrinter(stream, epochs=3, live=True)
+    printer.pca = 0.05
+    printer.bar(2, 5, 10, 0.123, 4567.0)
+    printer.epoch_line(2, 0.1, 0.11, 1.5)
+    text = stream.getvalue()
+    assert text.startswith("\repoch 2/3 [") and "50%" in text and "4,567 samples/s" in text
+    assert text.endswith("epoch 2/3 train 0.1 val 0.11 (PCA mse 0.05) 1.5s\n")
+    quiet = io.StringIO()
+    ProgressPrinter(quiet, epochs=3, live=False).bar(1, 1, 2, 0.5, 10.0)
+    assert quiet.getvalue() == ""

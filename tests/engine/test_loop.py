@@ -291,3 +291,16 @@ def test_loads_the_source_when_no_dataset_is_given():
     events = list(train(config))
     assert events[0].n_train == 160 and events[-1].reason == "completed"
     assert isinstance(events[0], Started) and events[0].config is config
+
+
+def test_large_data_uses_the_randomised_baseline(vectors, monkeypatch):
+    import aeviewer.training.setup as setup
+
+    exact = _events(small_config(epochs=1), vectors)[0]
+    monkeypatch.setattr(setup, "RANDOMIZED_ABOVE", 0)
+    randomized = _events(small_config(epochs=1), vectors)[0]
+    assert randomized.pca_explained_variance.shape == (2,)
+    np.testing.assert_allclose(
+        randomized.pca_explained_variance, exact.pca_explained_variance[:2], rtol=1e-3
+    )
+    assert randomized.pca_val_loss == pytest.approx(exact.pca_val_loss, rel=1e-3)
