@@ -20,6 +20,7 @@ from aeviewer.training.events import EpochEnd, LrChanged, Progress, Snapshot, St
 from aeviewer.training.family_evaluation import mode_report, mode_statistics
 from aeviewer.training.gan_trainer import GAN_BETAS, GanTrainer
 from aeviewer.training.loop import train
+from aeviewer.training.rundir import load_model
 from aeviewer.training.setup import set_up
 from aeviewer.training.trainers import make_trainer
 
@@ -181,3 +182,20 @@ def test_cli_trains_and_evaluates_a_gan_on_the_ring(tmp_path, capsys):
     assert result["n_modes"] == 8 and 0 <= result["modes_covered"] <= 8
     assert 0 <= result["near_mode_fraction"] <= 1 and result["mean_mode_distance"] > 0
     assert result["mean_ratio"] is None and result["pairwise_ratio"] > 0
+
+
+def test_stop_keeps_a_loadable_gan(tmp_path):
+    data = make_images(n=120, shape=(1, 9, 11))
+    config = small_config("gan", epochs=5, latent=4, conv_channels=(4, 8))
+    control = TrainingControl()
+    events = []
+    for event in train(config, data, control=control, run_dir=tmp_path / "run"):
+        events.append(event)
+        if isinstance(event, EpochEnd) and event.epoch == 2:
+            control.stop()
+    finished = events[-1]
+    assert finished.reason == "stopped" and finished.epoch == 2
+    model, saved, record = load_model(tmp_path / "run")
+    assert isinstance(model, GAN) and saved.model.kind == "gan" and record.loss == "adversarial"
+    fake = model.generate(3, torch.Generator().manual_seed(0))
+    assert fake.shape == (3, 99) and fake.min() >= 0 and fake.max() <= 1
