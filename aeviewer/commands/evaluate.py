@@ -22,7 +22,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result))
         return 0
+    width = max(len(key) for key in result)
     for key, value in result.items():
         text = f"{value:.6g}" if isinstance(value, float) else str(value)
-        print(f"{key:>15}: {text}")
+        print(f"{key:>{width}}: {text}")
     return 0
