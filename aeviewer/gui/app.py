@@ -1,7 +1,8 @@
 """The GUI entry point: ``aeviewer`` with no arguments.
 
-Torch is not imported before the window is shown (it takes seconds); the device list and the
-first training run import it later, off the GUI thread.
+Neither torch nor pyqtgraph is imported before the window is shown (together they take
+seconds): the views are built on the first event-loop turn after it shows, and the device list
+and the first training run import torch later, off the GUI thread.
 
 Set the environment variable ``AEVIEWER_EXIT_WHEN_SHOWN=1`` to make the app print
 ``aeviewer-shown <unix time>`` once the window is first shown and then quit; the start-up
@@ -37,7 +38,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("aeviewer")
     app.setOrganizationName("aeviewer")
     app.setApplicationVersion(__version__)
-    configure_pyqtgraph()
 
     from aeviewer.gui.main_window import MainWindow
 

@@ -61,11 +61,9 @@ class MainWindow(QMainWindow):
         }
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # The views (pyqtgraph, a second to import) are built just after the window shows.
         self.views: list[View] = []
-        for cls in view_classes():
-            view = cls()
-            self.views.append(view)
-            self.tabs.addTab(view, view.title)
+        self.tab_actions: list[QAction] = []
         self.setCentralWidget(self.tabs)
         self.status = TrainingStatus()
         self.statusBar().addPermanentWidget(self.status)
@@ -116,17 +114,34 @@ class MainWindow(QMainWindow):
         # Not in a menu (its text would duplicate Start and Pause), but active window-wide.
         self.addAction(actions["start_pause"])
 
-        view_menu = bar.addMenu("&View")
-        self.tab_actions: list[QAction] = []
-        for index, view in enumerate(self.views[:9]):
-            action = QAction(view.title, self)
-            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-            action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
-            view_menu.addAction(action)
-            self.tab_actions.append(action)
-        view_menu.addSeparator()
+        self.view_menu = bar.addMenu("&View")
+        self._tabs_separator = self.view_menu.addSeparator()
         for dock in self.docks.values():
-            view_menu.addAction(dock.toggleViewAction())
+            self.view_menu.addAction(dock.toggleViewAction())
+
+    def _build_views(self) -> None:
+        """Create the centre tabs, their Ctrl+N actions, and restore their settings."""
+        from aeviewer.gui.app import configure_pyqtgraph
+
+        configure_pyqtgraph()
+        for index, cls in enumerate(view_classes()):
+            view = cls()
+            self.views.append(view)
+            self.tabs.addTab(view, view.title)
+            if index < 9:
+                action = QAction(view.title, self)
+                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+                action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
+                self.view_menu.insertAction(self._tabs_separator, action)
+                self.tab_actions.append(action)
+        settings = QSettings()
+        for view in self.views:
+            restore = getattr(view, "restore_settings_state", None)
+            text = settings.value(f"views/{view.title}")
+            if restore is not None and text:
+                with contextlib.suppress(ValueError, TypeError):
+                    restore(json.loads(text))
+        self.tabs.setCurrentIndex(int(settings.value("window/tab", 0) or 0))
 
     def _connect(self) -> None:
         c = self.controller
@@ -259,6 +274,7 @@ class MainWindow(QMainWindow):
         self.first_shown.emit()
         if self._closed:
             return
+        self._build_views()
         self.data_panel.load(self._restored_source or DEFAULT_SOURCE)
         task = BackgroundTask(probe_devices, "aeviewer-devices", self)
         task.succeeded.connect(self._on_devices)
@@ -292,7 +308,8 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
-        settings.setValue("window/tab", self.tabs.currentIndex())
+        if self.views:
+            settings.setValue("window/tab", self.tabs.currentIndex())
         if self.data_panel.source:
             settings.setValue("data/source", self.data_panel.source)
         try:
@@ -316,7 +333,6 @@ class MainWindow(QMainWindow):
         state = settings.value("window/state")
         if state is None or not self.restoreState(state):
             self.resizeDocks(list(self.docks.values()), [300, 280, 320], Qt.Orientation.Vertical)
-        self.tabs.setCurrentIndex(int(settings.value("window/tab", 0) or 0))
         self._restored_source = settings.value("data/source") or None
         model, train = settings.value("run/model"), settings.value("run/train")
         if model and train:
@@ -329,12 +345,6 @@ class MainWindow(QMainWindow):
             if config is not None:
                 self.model_panel.set_spec(config.model)
                 self.training_panel.set_spec(config.train)
-        for view in self.views:
-            restore = getattr(view, "restore_settings_state", None)
-            text = settings.value(f"views/{view.title}")
-            if restore is not None and text:
-                with contextlib.suppress(ValueError, TypeError):
-                    restore(json.loads(text))
 
     @property
     def state(self) -> RunState:

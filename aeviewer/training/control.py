@@ -24,12 +24,15 @@ class TrainingControl:
     # -- requests, from any thread -----------------------------------------------------------
     def stop(self) -> None:
         """Ask the loop to stop after the current batch (also releases a pause)."""
-        self._stop.set()
-        self._resume.set()
+        with self._lock:
+            self._stop.set()
+            self._resume.set()
 
     def pause(self) -> None:
-        """Ask the loop to wait before its next batch."""
-        self._resume.clear()
+        """Ask the loop to wait before its next batch (no effect once a stop was asked)."""
+        with self._lock:
+            if not self._stop.is_set():
+                self._resume.clear()
 
     def resume(self) -> None:
         """Let a paused loop go on."""
@@ -83,4 +86,6 @@ class TrainingControl:
             self._epoch_budget -= 1
             if self._epoch_budget <= 0:
                 self._epoch_budget = None
-                self._resume.clear()
+                # A stop that came first must not be turned into a pause that never ends.
+                if not self._stop.is_set():
+                    self._resume.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 
 from aeviewer.config import ModelSpec
+from aeviewer.data import LoadCancelled
 from aeviewer.gui import dialogs
 from aeviewer.gui.main_window import MainWindow
 from aeviewer.gui.state import RunState
@@ -160,6 +162,10 @@ def test_space_starts_and_pauses_but_types_in_text_fields(qtbot, window):
     qtbot.keyClick(hidden, Qt.Key.Key_Space)
     assert hidden.text().endswith(" ")
     assert window.state is RunState.IDLE
+    epochs = window.training_panel.epochs
+    epochs.setFocus()
+    qtbot.keyClick(epochs, Qt.Key.Key_Space)
+    assert window.state is RunState.IDLE
 
     plot = window.view("Loss").plot_widget
     plot.setFocus()
@@ -216,3 +222,28 @@ def test_reset_is_only_enabled_with_a_model(window):
     assert not actions["reset"].isEnabled()
     assert not actions["stop"].isEnabled()
     assert not actions["pause"].isEnabled()
+
+
+def test_a_download_shows_progress_and_can_be_cancelled(qtbot, window, monkeypatch):
+    import aeviewer.data
+
+    def slow_download(source, *, progress=None, cancel=None, label_column=None):
+        # A stand-in for a long download: reports 10 % and waits until it is cancelled.
+        progress(10, 100)
+        while not cancel():
+            threading.Event().wait(0.005)
+        raise LoadCancelled(f"{source}: the download was cancelled")
+
+    monkeypatch.setattr(aeviewer.data, "load_source", slow_download)
+    panel = window.data_panel
+    panel.sources.setCurrentIndex(panel.sources.findData("mnist"))
+    panel.sources.activated.emit(panel.sources.currentIndex())
+    qtbot.waitUntil(lambda: panel.progress.value() == 100, timeout=TIMEOUT_MS)
+    assert panel.cancel_button.isVisible()
+    assert panel.info.text() == "Loading mnist …"
+    with qtbot.waitSignal(panel.loading_changed, timeout=TIMEOUT_MS):
+        qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert not panel.cancel_button.isVisible()
+    assert panel.source == "builtin:shapes?n=800"
+    assert panel.sources.currentData() == "builtin:shapes?n=800"
+    assert "800 images" in panel.info.text()

@@ -10,6 +10,7 @@ from aeviewer.errors import DatasetError
 from aeviewer.gui.state import RunState, enabled_controls
 from aeviewer.gui.threads import BackgroundTask, running_threads
 from aeviewer.gui.worker import MAX_PROGRESS_RATE, TrainingRun
+from aeviewer.training.control import TrainingControl
 from aeviewer.training.events import EpochEnd, Finished, Progress
 
 TIMEOUT_MS = 30_000
@@ -122,3 +123,21 @@ def test_background_task_success_failure_and_cancel(qtbot):
 )
 def test_controls_per_state(state, expected):
     assert {name for name, on in enabled_controls(state).items() if on} == expected
+
+
+def test_a_stop_before_the_step_budget_runs_out_still_stops():
+    # The GUI's Stop can land between a stepped epoch's end and the loop's epoch_finished().
+    control = TrainingControl()
+    control.allow_epochs(1)
+    control.stop()
+    control.epoch_finished()
+    control.pause()
+    results: list[bool] = []
+    loop = threading.Thread(target=lambda: results.append(control.checkpoint()))
+    loop.start()
+    loop.join(10)
+    stuck = loop.is_alive()
+    control.resume()  # frees a stuck loop so that the failure is reported, not a hang
+    loop.join()
+    assert not stuck, "the loop stayed paused after a stop"
+    assert results == [False]

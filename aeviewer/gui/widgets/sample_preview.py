@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -76,7 +75,11 @@ def to_pixmap(array: np.ndarray, scale: float) -> QPixmap:
 
 
 class SamplePreview(QWidget):
-    """Shows a few samples of the current data set: thumbnails or a small plot."""
+    """Shows a few samples of the current data set: thumbnails or a small plot.
+
+    The plot (pyqtgraph) is made the first time vector data arrives, so that the window can
+    show before pyqtgraph is imported.
+    """
 
     #: Width the thumbnails are fitted to, in pixels.
     STRIP_WIDTH = 290
@@ -87,42 +90,52 @@ class SamplePreview(QWidget):
         super().__init__(parent)
         self.strip = QLabel()
         self.strip.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.plot = None
+        self.scatter = None
+        self.lines: list = []
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.strip)
+
+    def currentWidget(self) -> QWidget:
+        """The widget showing now: the thumbnail strip or the plot."""
+        if self.plot is not None and self.plot.isVisibleTo(self):
+            return self.plot
+        return self.strip
+
+    def set_dataset(self, dataset: Dataset | None) -> None:
+        """Show ``dataset`` (``None`` clears the preview)."""
+        self.strip.clear()
+        if dataset is not None and not dataset.is_image:
+            self._plot_vectors(dataset)
+            self.strip.hide()
+            self.plot.show()
+            return
+        if self.plot is not None:
+            self.plot.hide()
+        self.strip.show()
+        if dataset is not None:
+            images = dataset.images()[preview_indices(dataset, N_THUMBNAILS)]
+            tiles = mosaic(images, self.COLUMNS)
+            scale = min(3.0, self.STRIP_WIDTH / tiles.shape[1])
+            self.strip.setPixmap(to_pixmap(tiles, max(scale, 0.25)))
+
+    def _make_plot(self) -> None:
+        import pyqtgraph as pg
+
         self.plot = pg.PlotWidget(background="w")
         self.plot.setFixedHeight(170)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.scatter = pg.ScatterPlotItem(size=3, pen=None)
         self.plot.addItem(self.scatter)
-        self.lines: list[pg.PlotDataItem] = []
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.strip)
-        layout.addWidget(self.plot)
-        self.plot.hide()
-
-    def currentWidget(self) -> QWidget:
-        """The widget showing now: the thumbnail strip or the plot."""
-        return self.plot if self.plot.isVisibleTo(self) else self.strip
-
-    def set_dataset(self, dataset: Dataset | None) -> None:
-        """Show ``dataset`` (``None`` clears the preview)."""
-        self.strip.clear()
-        if dataset is None:
-            self.plot.hide()
-            return
-        if dataset.is_image:
-            images = dataset.images()[preview_indices(dataset, N_THUMBNAILS)]
-            tiles = mosaic(images, self.COLUMNS)
-            scale = min(3.0, self.STRIP_WIDTH / tiles.shape[1])
-            self.strip.setPixmap(to_pixmap(tiles, max(scale, 0.25)))
-            self.strip.show()
-            self.plot.hide()
-        else:
-            self._plot_vectors(dataset)
-            self.strip.hide()
-            self.plot.show()
+        self._layout.addWidget(self.plot)
 
     def _plot_vectors(self, dataset: Dataset) -> None:
+        import pyqtgraph as pg
+
+        if self.plot is None:
+            self._make_plot()
         for line in self.lines:
             self.plot.removeItem(line)
         self.lines.clear()
