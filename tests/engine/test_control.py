@@ -1,0 +1,40 @@
+"""The control object shared between the loop and the GUI thread."""
+
+import threading
+
+from aeviewer.training.control import TrainingControl
+
+
+def test_a_spent_step_budget_after_stop_does_not_pause_again() -> None:
+    control = TrainingControl()
+    control.allow_epochs(1)
+    control.stop()
+    control.epoch_finished()
+    assert not control.paused
+    assert control.checkpoint(timeout=0.1) is False
+
+
+def test_pause_blocks_until_resumed_from_another_thread() -> None:
+    control = TrainingControl()
+    control.pause()
+    assert control.paused
+    threading.Timer(0.05, control.resume).start()
+    assert control.checkpoint(timeout=5.0) is True
+    assert not control.paused
+
+
+def test_step_budget_pauses_after_the_allowed_epochs() -> None:
+    control = TrainingControl()
+    control.allow_epochs(2)
+    control.epoch_finished()
+    assert not control.paused
+    control.epoch_finished()
+    assert control.paused
+
+
+def test_learning_rate_requests_are_taken_once() -> None:
+    control = TrainingControl()
+    control.set_lr(0.01)
+    control.set_lr(0.02, "discriminator")
+    assert control.take_lr_changes() == {"model": 0.01, "discriminator": 0.02}
+    assert control.take_lr_changes() == {}
