@@ -69,6 +69,8 @@ class TrainingControl:
 
         ``timeout`` bounds one wait (for tests and for loops that want to emit while paused).
         """
+        if self._stop.is_set():
+            return False
         self._resume.wait(timeout)
         return not self._stop.is_set()
 
