@@ -20,6 +20,7 @@ from aeviewer.gui.panels.model_panel import ModelPanel
 from aeviewer.gui.panels.training_panel import TrainingPanel
 from aeviewer.gui.state import RunState, has_model
 from aeviewer.gui.threads import BackgroundTask
+from aeviewer.gui.view_wiring import link_views, show_views_for
 from aeviewer.gui.views import view_classes
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.training_status import TrainingStatus
@@ -134,6 +135,8 @@ class MainWindow(QMainWindow):
                 action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
                 self.view_menu.insertAction(self._tabs_separator, action)
                 self.tab_actions.append(action)
+        link_views(self.views)
+        self._show_family_views()
         settings = QSettings()
         for view in self.views:
             restore = getattr(view, "restore_settings_state", None)
@@ -142,6 +145,14 @@ class MainWindow(QMainWindow):
                 with contextlib.suppress(ValueError, TypeError):
                     restore(json.loads(text))
         self.tabs.setCurrentIndex(int(settings.value("window/tab", 0) or 0))
+        self._show_family_views()
+
+    @Slot()
+    def _show_family_views(self) -> None:
+        """Show the tabs that mean something for the family in the Model panel."""
+        if self.views:
+            kind = self.model_panel.family.currentData()
+            show_views_for(kind, self.tabs, self.views, self.tab_actions)
 
     def _connect(self) -> None:
         c = self.controller
@@ -154,6 +165,7 @@ class MainWindow(QMainWindow):
         self.data_panel.confirm_change = lambda: self._confirm_reset("the data set")
         self.data_panel.dataset_changed.connect(self._on_dataset_changed)
         self.model_panel.changed.connect(self._on_model_edited)
+        self.model_panel.family.currentIndexChanged.connect(self._show_family_views)
         self.training_panel.changed.connect(self._on_training_edited)
         self.training_panel.lr_changed.connect(c.set_lr)
         self.training_panel.device.currentTextChanged.connect(self._on_device_picked)
@@ -300,6 +312,8 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.controller.shutdown()
         self.data_panel.shutdown()
+        for view in self.views:
+            view.shutdown()
         if self._device_task is not None:
             self._device_task.wait()
 

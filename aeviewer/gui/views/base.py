@@ -32,6 +32,16 @@ class View(QWidget):
     def reset(self) -> None:
         """The model was reset: clear everything learned, keep the data set."""
 
+    def shutdown(self) -> None:
+        """The window is closing: stop any background work of the view (joins its threads)."""
+
+    def view_state(self) -> dict:
+        """What a saved session keeps of this view (plain JSON values); empty by default."""
+        return {}
+
+    def restore_view_state(self, state: dict) -> None:
+        """Put back what :meth:`view_state` returned (for an opened session)."""
+
     def handle_event(self, event: Event) -> None:
         """Dispatch a training event to the matching hook."""
         if isinstance(event, Snapshot):

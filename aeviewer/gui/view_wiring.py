@@ -1,0 +1,44 @@
+"""Links between the centre views, and which of them mean something for a model family."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QTabWidget
+
+from aeviewer.gui.views.base import View
+
+#: Views that only a GAN fills.
+GAN_ONLY = frozenset({"GAN"})
+#: Views that need an encoder, so a GAN leaves them empty.
+NOT_FOR_GAN = frozenset({"Latent space", "Reconstructions", "Anomalies"})
+
+
+def view_applies(title: str, kind: str | None) -> bool:
+    """True when the view titled ``title`` shows something for models of ``kind``."""
+    if kind == "gan":
+        return title not in NOT_FOR_GAN
+    return title not in GAN_ONLY
+
+
+def link_views(views: Sequence[View]) -> None:
+    """Connect the views that talk to each other: latent selection -> anomaly heat maps."""
+    by_title = {view.title: view for view in views}
+    latent, anomalies = by_title.get("Latent space"), by_title.get("Anomalies")
+    if latent is not None and anomalies is not None:
+        latent.selection_changed.connect(anomalies.set_selection)
+
+
+def show_views_for(
+    kind: str | None, tabs: QTabWidget, views: Sequence[View], actions: Sequence[QAction]
+) -> None:
+    """Hide the tabs (and disable their Ctrl+N) that mean nothing for models of ``kind``."""
+    for index, view in enumerate(views):
+        applies = view_applies(view.title, kind)
+        tabs.setTabVisible(index, applies)
+        if index < len(actions):
+            actions[index].setEnabled(applies)
+    current = tabs.currentIndex()
+    if 0 <= current < len(views) and not view_applies(views[current].title, kind):
+        tabs.setCurrentIndex(0)

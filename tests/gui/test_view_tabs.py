@@ -1,0 +1,72 @@
+"""The analysis views in the main window: their order, Ctrl+N, the family's tabs, shutdown."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import TIMEOUT_MS
+from PySide6.QtCore import Qt
+
+from aeviewer.gui.view_wiring import view_applies
+
+TITLES = ["Loss", "Latent space", "Reconstructions", "Anomalies", "GAN", "PCA baseline"]
+
+
+def test_the_views_are_registered_in_order(window):
+    assert [view.title for view in window.views] == TITLES
+    shortcuts = [action.shortcut().toString() for action in window.tab_actions]
+    assert shortcuts == [f"Ctrl+{i}" for i in range(1, 7)]
+
+
+def test_ctrl_n_switches_tabs(qtbot, window):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=TIMEOUT_MS)
+    qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.view("Reconstructions")
+    qtbot.keyClick(window, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.view("PCA baseline")
+
+
+def test_gan_tabs_show_only_for_a_gan(window):
+    panel = window.model_panel
+    tabs = window.tabs
+
+    def visible() -> list[str]:
+        return [v.title for i, v in enumerate(window.views) if tabs.isTabVisible(i)]
+
+    assert visible() == ["Loss", "Latent space", "Reconstructions", "Anomalies", "PCA baseline"]
+    window.tabs.setCurrentIndex(1)
+    panel.family.setCurrentIndex(panel.family.findData("gan"))
+    assert visible() == ["Loss", "GAN", "PCA baseline"]
+    assert tabs.isTabVisible(tabs.currentIndex())
+    assert not window.tab_actions[1].isEnabled()
+    assert window.tab_actions[4].isEnabled()
+    panel.family.setCurrentIndex(panel.family.findData("vae"))
+    assert "GAN" not in visible()
+    assert not window.tab_actions[4].isEnabled()
+
+
+def test_view_applies_by_family():
+    assert view_applies("GAN", "gan")
+    assert not view_applies("GAN", "ae")
+    assert not view_applies("Latent space", "gan")
+    assert view_applies("Loss", "gan")
+    assert view_applies("Anomalies", "linear")
+
+
+def test_latent_selection_reaches_the_anomalies_view(window):
+    anomalies = window.view("Anomalies")
+    window.view("Latent space").selection_changed.emit(np.array([3, 5]))
+    assert list(anomalies._selection) == [3, 5]
+    window.view("Latent space").selection_changed.emit(np.zeros(0, np.int64))
+    assert anomalies._selection is None
+
+
+def test_closing_shuts_every_view_down(qtbot, window, monkeypatch):
+    calls: list[str] = []
+    for view in window.views:
+        original = view.shutdown
+        monkeypatch.setattr(
+            view, "shutdown", lambda v=view, o=original: (calls.append(v.title), o())
+        )
+    window.close()
+    assert sorted(calls) == sorted(TITLES)
