@@ -15,8 +15,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from aeviewer.models.pca import PCA
 from aeviewer.training.events import Snapshot
-from aeviewer.training.snapshots import Snapshotter, batched
+from aeviewer.training.snapshots import Snapshotter, _numpy, batched
 
 #: Points per side of the grid the discriminator is drawn on (2-D data).
 GAN_GRID_SIZE = 64
@@ -100,8 +101,40 @@ class GanSnapshotter(_GeneratingSnapshotter):
         return array, extent
 
 
+class LinearSnapshotter(Snapshotter):
+    """The autoencoder snapshot plus the two bases the PCA view compares.
+
+    ``extras["decoder_basis"]`` ``(D, k)`` holds the decoder's columns: the decoder is affine, so
+    ``decode(e_i) - decode(0)`` is its i-th column whatever its depth. ``extras["pca_components"]``
+    ``(D, k)`` holds PCA's top ``k`` components (the same in every snapshot of a run).
+    """
+
+    def __init__(self, dataset, pca: PCA, k: int, device: torch.device, **kwargs) -> None:
+        super().__init__(dataset, pca, k, device, **kwargs)
+        self.pca_components = _numpy(pca.components[:k].T.contiguous())
+
+    def take(self, model: nn.Module, epoch: int, step: int, stage: str) -> Snapshot:
+        """The snapshot of ``model`` now, with the decoder's and PCA's bases."""
+        snapshot = super().take(model, epoch, step, stage)
+        with torch.no_grad():
+            latent = snapshot.latents.shape[1]
+            codes = torch.eye(latent + 1, latent, device=self.x_eval.device)
+            decoded = model.decode(codes)
+            basis = (decoded[:-1] - decoded[-1:]).T.contiguous()
+        extras = {
+            **snapshot.extras,
+            "decoder_basis": _numpy(basis),
+            "pca_components": self.pca_components,
+        }
+        return replace(snapshot, extras=extras)
+
+
 #: Snapshotter class per model kind; kinds not listed use :class:`Snapshotter`.
-SNAPSHOTTERS: dict[str, type[Snapshotter]] = {"vae": VaeSnapshotter, "gan": GanSnapshotter}
+SNAPSHOTTERS: dict[str, type[Snapshotter]] = {
+    "vae": VaeSnapshotter,
+    "gan": GanSnapshotter,
+    "linear": LinearSnapshotter,
+}
 
 
 def snapshotter_class(kind: str) -> type[Snapshotter]:
