@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QStyle, QWidget
 from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError
+from aeviewer.gui.model_weights import ModelWeights, with_weights
 from aeviewer.gui.state import RunState, enabled_controls
 from aeviewer.gui.worker import EventSource, TrainingRun
 from aeviewer.training.control import TrainingControl
@@ -21,12 +22,17 @@ RunRequest = Callable[[], tuple[RunConfig, Dataset]]
 
 
 def engine_source(config: RunConfig, dataset: Dataset) -> EventSource:
-    """The real engine as an event source (torch is imported in the worker thread)."""
+    """The real engine as an event source (torch is imported in the worker thread).
+
+    Its items include :class:`ModelWeights` copies before each Snapshot and Finished.
+    """
 
     def source(control: TrainingControl) -> Iterator[Event]:
         from aeviewer.training.loop import train
 
-        return train(config, dataset, control=control)
+        return with_weights(
+            lambda on_model: train(config, dataset, control=control, on_model=on_model)
+        )
 
     return source
 
@@ -35,13 +41,15 @@ class TrainingController(QObject):
     """Start, Pause/Resume, Step, Stop and Reset over one :class:`TrainingRun` at a time.
 
     Signals (all in the GUI thread): ``state_changed(RunState)``, ``event(Event)``,
-    ``progress(Progress)``, ``errored(str)`` (the run failed), ``request_failed(str)`` (the
+    ``progress(Progress)``, ``weights(ModelWeights)`` (a CPU copy of the model's state, before
+    each Snapshot and Finished), ``errored(str)`` (the run failed), ``request_failed(str)`` (the
     settings were invalid, nothing started) and ``reset_done()``.
     """
 
     state_changed = Signal(object)
     event = Signal(object)
     progress = Signal(object)
+    weights = Signal(object)
     errored = Signal(str)
     request_failed = Signal(str)
     reset_done = Signal()
@@ -202,7 +210,10 @@ class TrainingController(QObject):
         return True
 
     @Slot(object)
-    def _on_event(self, event: Event) -> None:
+    def _on_event(self, event: Event | ModelWeights) -> None:
+        if isinstance(event, ModelWeights):
+            self.weights.emit(event)
+            return
         if isinstance(event, Started):
             self.started = event
         self.event.emit(event)

@@ -15,12 +15,14 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError, ConfigError
 from aeviewer.gui import dialogs
 from aeviewer.gui.controller import TrainingController
+from aeviewer.gui.model_mirror import ModelMirror
+from aeviewer.gui.model_weights import ModelWeights
 from aeviewer.gui.panels.data_panel import DataPanel
 from aeviewer.gui.panels.model_panel import ModelPanel
 from aeviewer.gui.panels.training_panel import TrainingPanel
 from aeviewer.gui.state import RunState, has_model
 from aeviewer.gui.threads import BackgroundTask
-from aeviewer.gui.view_wiring import link_views, show_views_for
+from aeviewer.gui.view_wiring import hand_decoder, link_views, show_views_for
 from aeviewer.gui.views import view_classes
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.training_status import TrainingStatus
@@ -52,6 +54,8 @@ class MainWindow(QMainWindow):
         self._prepared: Dataset | None = None
 
         self.controller = TrainingController(self._run_request, self)
+        #: The GUI thread's CPU copy of the current model (decoding, export, sessions).
+        self.model_mirror = ModelMirror()
         self.data_panel = DataPanel()
         self.model_panel = ModelPanel()
         self.training_panel = TrainingPanel(self.controller.actions)
@@ -158,6 +162,7 @@ class MainWindow(QMainWindow):
         c = self.controller
         c.event.connect(self._on_event)
         c.progress.connect(self._on_progress)
+        c.weights.connect(self._on_weights)
         c.errored.connect(self._on_errored)
         c.request_failed.connect(self._on_request_failed)
         c.state_changed.connect(self.status.set_state)
@@ -230,8 +235,23 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(warning, 10_000)
         elif isinstance(event, EpochEnd):
             self.status.on_epoch(event)
+            self.model_mirror.step = event.step
         elif isinstance(event, Finished):
+            self.model_mirror.reason = event.reason
             self._on_finished(event)
+
+    @Slot(object)
+    def _on_weights(self, weights: ModelWeights) -> None:
+        config, dataset = self.controller.config, self.dataset
+        if config is None or dataset is None:
+            return
+        self.model_mirror.load_state(config, dataset, weights.state, weights.epoch)
+        self.hand_model_to_views()
+
+    def hand_model_to_views(self) -> None:
+        """Give the views the mirror's decoder (None when the model cannot decode)."""
+        mirror = self.model_mirror
+        hand_decoder(self.views, mirror.decode if mirror.can_decode() else None)
 
     @Slot(object)
     def _on_progress(self, event: Progress) -> None:
@@ -259,6 +279,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_reset_done(self) -> None:
+        self.model_mirror.clear()
+        hand_decoder(self.views, None)
         for view in self.views:
             view.reset()
         self.status.clear()

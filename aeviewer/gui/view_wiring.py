@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import numpy as np
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTabWidget
 
@@ -42,3 +43,11 @@ def show_views_for(
     current = tabs.currentIndex()
     if 0 <= current < len(views) and not view_applies(views[current].title, kind):
         tabs.setCurrentIndex(0)
+
+
+def hand_decoder(views: Sequence[View], decoder: Callable[[np.ndarray], np.ndarray] | None) -> None:
+    """Give the views that decode latents (latent plane, anomaly heat maps) ``decoder``."""
+    for view in views:
+        set_decoder = getattr(view, "set_decoder", None)
+        if set_decoder is not None:
+            set_decoder(decoder)

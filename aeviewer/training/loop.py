@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import torch
+from torch import nn
 
 from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
@@ -41,6 +42,7 @@ def train(
     control: TrainingControl | None = None,
     run_dir: str | Path | None = None,
     progress_interval: float = PROGRESS_INTERVAL_S,
+    on_model: Callable[[nn.Module], None] | None = None,
 ) -> Iterator[Event]:
     """Train the model ``config`` describes, yielding events.
 
@@ -57,8 +59,13 @@ def train(
         Checked every batch: stop, pause, learning-rate changes, epoch budget.
     run_dir
         Where to write the config, metrics, checkpoints and final model; None writes nothing.
+    on_model
+        Called once with the model before training starts, so that a caller can copy its
+        weights between events (the model is not trained while the generator is suspended).
     """
     setup = set_up(config, dataset)
+    if on_model is not None:
+        on_model(setup.model)
     run = RunDirectory.create(run_dir, config) if run_dir is not None else None
     yield setup.started()
     loop = _Loop(setup, control or TrainingControl(), run, progress_interval)

@@ -1,0 +1,67 @@
+"""The GUI's CPU copy of the training model: weights handed over at snapshots, decoding."""
+
+from __future__ import annotations
+
+import numpy as np
+from conftest import TIMEOUT_MS
+
+from aeviewer.gui.model_weights import ModelWeights, with_weights
+from aeviewer.gui.state import RunState
+from aeviewer.training.events import Finished, Snapshot
+
+
+def run_to_the_end(qtbot, window) -> None:
+    """Start the window's run and wait until it finished."""
+    assert window.controller.start()
+    qtbot.waitUntil(lambda: window.state is RunState.FINISHED, timeout=TIMEOUT_MS)
+
+
+def test_the_views_decode_with_the_trained_model(qtbot, window):
+    run_to_the_end(qtbot, window)
+    latent, anomalies = window.view("Latent space"), window.view("Anomalies")
+    decoder = latent._decoder
+    assert decoder is not None
+    assert anomalies._decoder == decoder
+    snap = latent._latest
+    assert window.model_mirror.epoch == snap.epoch == 2
+    rows = {int(i): r for r, i in enumerate(snap.eval_indices)}
+    codes = snap.latents[[rows[int(i)] for i in snap.recon_indices]]
+    decoded = decoder(codes)
+    n, d = len(codes), window.dataset.n_features
+    assert decoded.shape == (n, d)
+    np.testing.assert_allclose(decoded, snap.reconstructions.reshape(n, d), atol=1e-5)
+
+
+def test_a_reset_takes_the_decoder_away(qtbot, window):
+    run_to_the_end(qtbot, window)
+    window.controller.reset()
+    assert window.view("Latent space")._decoder is None
+    assert not window.model_mirror.has_model
+
+
+def test_weights_come_before_snapshots_and_the_end():
+    class Model:
+        def __init__(self) -> None:
+            import torch
+
+            self.weight = torch.zeros(2)
+
+        def state_dict(self):
+            return {"weight": self.weight}
+
+    model = Model()
+
+    def start(on_model):
+        on_model(model)
+        model.weight += 1
+        yield Snapshot(epoch=1, step=3, stage="train", eval_indices=np.arange(2))
+        model.weight += 1
+        yield Finished("completed", 1, 3)
+
+    items = list(with_weights(start))
+    kinds = [type(item).__name__ for item in items]
+    assert kinds == ["ModelWeights", "Snapshot", "ModelWeights", "Finished"]
+    first, second = items[0], items[2]
+    assert isinstance(first, ModelWeights) and first.epoch == 1
+    assert first.state["weight"].tolist() == [1.0, 1.0]
+    assert second.state["weight"].tolist() == [2.0, 2.0]
