@@ -164,13 +164,23 @@ class TrainingController(QObject):
         self._set_state(RunState.IDLE)
         self.reset_done.emit()
 
-    def set_lr(self, lr: float) -> None:
-        """Change the learning rate of the running loop (every optimiser of the model)."""
+    def set_lr(self, lr: float, group: str | None = None) -> None:
+        """Change a learning rate of the running loop.
+
+        ``group`` None means the main one: the model's, or a GAN's generator. A GAN's
+        discriminator is ``"discriminator"``.
+        """
         if self._run is None or self.state not in (RunState.RUNNING, RunState.PAUSED):
             return
-        groups = ("generator", "discriminator") if self._is_gan() else ("model",)
-        for group in groups:
-            self._run.control.set_lr(lr, group)
+        if group is None:
+            group = "generator" if self._is_gan() else "model"
+        self._run.control.set_lr(lr, group)
+
+    @Slot(float)
+    def set_lr_d(self, lr: float) -> None:
+        """Change a GAN's discriminator learning rate while it trains."""
+        if self._is_gan():
+            self.set_lr(lr, "discriminator")
 
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Stop the loop and join its thread (on reset and when the window closes)."""

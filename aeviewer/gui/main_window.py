@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.resize(1400, 900)
         self._restore_settings()
+        self._show_family_views()
 
     # -- construction --------------------------------------------------------------------------
     def _dock(self, title: str, panel: QWidget) -> QDockWidget:
@@ -154,8 +155,9 @@ class MainWindow(QMainWindow):
     @Slot()
     def _show_family_views(self) -> None:
         """Show the tabs that mean something for the family in the Model panel."""
+        kind = self.model_panel.family.currentData()
+        self.training_panel.set_family(kind)
         if self.views:
-            kind = self.model_panel.family.currentData()
             show_views_for(kind, self.tabs, self.views, self.tab_actions)
 
     def _connect(self) -> None:
@@ -173,6 +175,7 @@ class MainWindow(QMainWindow):
         self.model_panel.family.currentIndexChanged.connect(self._show_family_views)
         self.training_panel.changed.connect(self._on_training_edited)
         self.training_panel.lr_changed.connect(c.set_lr)
+        self.training_panel.lr_d_changed.connect(c.set_lr_d)
         self.training_panel.device.currentTextChanged.connect(self._on_device_picked)
 
     # -- the run -------------------------------------------------------------------------------
@@ -214,11 +217,13 @@ class MainWindow(QMainWindow):
         config = self.controller.config
         if config is not None and not self._confirm_reset("the training settings"):
             # Keep the live learning rate; put every other setting back.
-            lr = self.training_panel.lr.value()
-            self.training_panel.set_spec(config.train)
-            self.training_panel.lr.blockSignals(True)
-            self.training_panel.lr.setValue(lr)
-            self.training_panel.lr.blockSignals(False)
+            panel = self.training_panel
+            rates = [(spin, spin.value()) for spin in (panel.lr, panel.lr_d)]
+            panel.set_spec(config.train)
+            for spin, value in rates:
+                spin.blockSignals(True)
+                spin.setValue(value)
+                spin.blockSignals(False)
 
     @Slot(str)
     def _on_device_picked(self, device: str) -> None:

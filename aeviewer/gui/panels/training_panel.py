@@ -23,6 +23,8 @@ TIPS: dict[str, str] = {
     "batch": "Samples per gradient step; smaller batches give noisier but more frequent updates.",
     "lr": "The optimiser's step size; it can change while training and the change is marked "
     "on the loss curve.",
+    "lr_d": "The discriminator's step size (the learning rate above is the generator's); it can "
+    "change while training too.",
     "optimizer": "Adam adapts a step size per parameter; SGD takes plain gradient steps.",
     "seed": "Seeds the weights' initialisation and the batch order, so a run can be repeated.",
     "device": "Where the model trains: this machine's CPU or a GPU it really has.",
@@ -35,12 +37,14 @@ CONTROLS: tuple[str, ...] = ("start", "pause", "step", "stop", "reset")
 class TrainingPanel(QWidget):
     """Edits a :class:`TrainSpec` and holds the training control buttons.
 
-    ``changed`` fires when a setting other than the learning rate is edited; ``lr_changed``
-    carries a new learning rate (which may apply to a running model).
+    ``changed`` fires when a setting other than the learning rates is edited; ``lr_changed``
+    carries a new learning rate (which may apply to a running model) and ``lr_d_changed`` a new
+    discriminator learning rate (a GAN's second field, shown by :meth:`set_family`).
     """
 
     changed = Signal()
     lr_changed = Signal(float)
+    lr_d_changed = Signal(float)
 
     def __init__(self, actions: dict[str, QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +57,12 @@ class TrainingPanel(QWidget):
         self.lr.setRange(1e-6, 10.0)
         self.lr.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
         self.lr.setKeyboardTracking(False)
+        self.lr_d = QDoubleSpinBox()
+        self.lr_d.setDecimals(6)
+        self.lr_d.setRange(1e-6, 10.0)
+        self.lr_d.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.lr_d.setKeyboardTracking(False)
+        self._gan = False
         self.optimizer = QComboBox()
         self.optimizer.addItems(list(OPTIMIZERS))
         self.seed = QSpinBox()
@@ -66,6 +76,7 @@ class TrainingPanel(QWidget):
             ("Epochs", self.epochs, TIPS["epochs"]),
             ("Batch size", self.batch, TIPS["batch"]),
             ("Learning rate", self.lr, TIPS["lr"]),
+            ("Discriminator lr", self.lr_d, TIPS["lr_d"]),
             ("Optimiser", self.optimizer, TIPS["optimizer"]),
             ("Seed", self.seed, TIPS["seed"]),
             ("Device", self.device, TIPS["device"]),
@@ -85,6 +96,9 @@ class TrainingPanel(QWidget):
             self.buttons[name] = button
             grid.addWidget(button, i // 3, i % 3)
 
+        self._form = form
+        form.setRowVisible(self.lr_d, False)
+
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(grid)
@@ -96,6 +110,7 @@ class TrainingPanel(QWidget):
         for combo in (self.optimizer, self.device):
             combo.currentIndexChanged.connect(self._on_edited)
         self.lr.valueChanged.connect(self.lr_changed)
+        self.lr_d.valueChanged.connect(self.lr_d_changed)
 
     def spec(self) -> TrainSpec:
         """The spec the widgets describe."""
@@ -103,6 +118,7 @@ class TrainingPanel(QWidget):
             epochs=self.epochs.value(),
             batch_size=self.batch.value(),
             lr=self.lr.value(),
+            lr_d=self.lr_d.value() if self._gan else None,
             optimizer=self.optimizer.currentText(),
             seed=self.seed.value(),
             device=self.device.currentText(),
@@ -110,13 +126,22 @@ class TrainingPanel(QWidget):
 
     def set_spec(self, spec: TrainSpec) -> None:
         """Show ``spec`` without emitting signals."""
-        fields = (self.epochs, self.batch, self.lr, self.optimizer, self.seed, self.device)
+        fields = (
+            self.epochs,
+            self.batch,
+            self.lr,
+            self.lr_d,
+            self.optimizer,
+            self.seed,
+            self.device,
+        )
         for field in fields:
             field.blockSignals(True)
         try:
             self.epochs.setValue(spec.epochs)
             self.batch.setValue(spec.batch_size)
             self.lr.setValue(spec.lr)
+            self.lr_d.setValue(spec.lr if spec.lr_d is None else spec.lr_d)
             self.optimizer.setCurrentText(spec.optimizer)
             self.seed.setValue(spec.seed)
             if self.device.findText(spec.device) < 0:
@@ -125,6 +150,13 @@ class TrainingPanel(QWidget):
         finally:
             for field in fields:
                 field.blockSignals(False)
+
+    def set_family(self, kind: str | None) -> None:
+        """Show the discriminator's learning rate (and name the first the generator's) for a GAN."""
+        self._gan = kind == "gan"
+        self._form.setRowVisible(self.lr_d, self._gan)
+        label = self._form.labelForField(self.lr)
+        label.setText("Generator lr" if self._gan else "Learning rate")
 
     def set_devices(self, devices: list[str]) -> None:
         """Offer ``auto`` and the devices this machine really has, keeping the choice."""
