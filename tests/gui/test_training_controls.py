@@ -134,7 +134,7 @@ def test_engine_error_shows_a_dialog_and_the_app_lives_on(qtbot, window, monkeyp
     errors: list[tuple[str, str]] = []
     monkeypatch.setattr(dialogs, "show_error", lambda _, title, msg: errors.append((title, msg)))
 
-    def broken(config, dataset, *, control):
+    def broken(config, dataset, *, control, **_):
         yield from ()
         raise RuntimeError("the engine broke")
 
