@@ -20,6 +20,7 @@ from aeviewer.gui.model_weights import ModelWeights
 from aeviewer.gui.panels.data_panel import DataPanel
 from aeviewer.gui.panels.model_panel import ModelPanel
 from aeviewer.gui.panels.training_panel import TrainingPanel
+from aeviewer.gui.session_actions import SessionActions
 from aeviewer.gui.state import RunState, has_model
 from aeviewer.gui.threads import BackgroundTask
 from aeviewer.gui.view_wiring import hand_decoder, link_views, show_views_for
@@ -74,6 +75,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status)
         self._build_menus()
         self._connect()
+        #: Sessions, model and data export, opening models, autosave.
+        self.files = SessionActions(self)
+        self.files.install(self.file_menu, self.quit_action)
         self.resize(1400, 900)
         self._restore_settings()
         self._show_family_views()
@@ -100,6 +104,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu
         self.open_action = QAction("&Open data file…", self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.data_panel.open_file)
@@ -258,6 +263,19 @@ class MainWindow(QMainWindow):
         mirror = self.model_mirror
         hand_decoder(self.views, mirror.decode if mirror.can_decode() else None)
 
+    def show_events(self, events: list[Event]) -> None:
+        """Show recorded events (an opened session or model) in fresh views and the status bar."""
+        for view in self.views:
+            view.reset()
+        self.status.clear()
+        for event in events:
+            for view in self.views:
+                view.handle_event(event)
+            if isinstance(event, Started):
+                self.status.on_started(event)
+            elif isinstance(event, EpochEnd):
+                self.status.on_epoch(event)
+
     @Slot(object)
     def _on_progress(self, event: Progress) -> None:
         self.status.on_progress(event)
@@ -315,6 +333,7 @@ class MainWindow(QMainWindow):
             return
         self._build_views()
         self.data_panel.load(self._restored_source or DEFAULT_SOURCE)
+        self.files.offer_autosave()
         task = BackgroundTask(probe_devices, "aeviewer-devices", self)
         task.succeeded.connect(self._on_devices)
         task.failed.connect(lambda msg: self.statusBar().showMessage(f"No device list: {msg}"))
@@ -339,8 +358,10 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.controller.shutdown()
         self.data_panel.shutdown()
+        self.files.shutdown()
         for view in self.views:
             view.shutdown()
+        self.files.clear_autosave()
         if self._device_task is not None:
             self._device_task.wait()
 

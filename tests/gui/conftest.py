@@ -20,7 +20,9 @@ TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(autouse=True)
-def _settings(isolated_qsettings, qapp) -> Iterator[None]:
+def _settings(isolated_qsettings, qapp, tmp_path, monkeypatch) -> Iterator[None]:
+    # The autosave goes to a folder of the test's own, never the user's.
+    monkeypatch.setenv("AEVIEWER_STATE_DIR", str(tmp_path / "state"))
     configure_pyqtgraph()
     yield
 

@@ -191,6 +191,17 @@ class AnomaliesView(View):
         self._selection = None if empty else np.asarray(indices, np.int64)
         self._draw_galleries()
 
+    def view_state(self) -> dict:
+        """The threshold rule, for a session."""
+        threshold = self.threshold()
+        return {"threshold_mode": threshold.mode, "threshold_value": threshold.value}
+
+    def restore_view_state(self, state: dict) -> None:
+        """Put back :meth:`view_state` (a missing or unknown rule is ignored)."""
+        mode, value = state.get("threshold_mode"), state.get("threshold_value")
+        if mode in THRESHOLD_MODES and isinstance(value, int | float):
+            self.set_threshold(mode, float(value))
+
     def set_threshold(self, mode: str, value: float) -> None:
         """Set the threshold rule (``"score"``, ``"percentile"`` or ``"contamination"``)."""
         self.mode_combo.blockSignals(True)

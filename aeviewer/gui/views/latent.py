@@ -294,6 +294,25 @@ class LatentView(View):
         self._update_controls()
         self._update_decoded_grid()
 
+    def view_state(self) -> dict:
+        """The selection (data-set indices), the colouring and the projection, for a session."""
+        return {
+            "selection": [int(i) for i in self.selected_indices()],
+            "color_by": self.color_combo.currentData(),
+            "projection": self.projection_combo.currentData(),
+        }
+
+    def restore_view_state(self, state: dict) -> None:
+        """Put back :meth:`view_state` (unknown keys and values are ignored)."""
+        if state.get("color_by") in COLOR_BY:
+            self.set_color_by(state["color_by"])
+        if state.get("projection") in projections.METHODS:
+            self.set_projection(state["projection"])
+        frame = self._current_frame()
+        wanted = np.asarray(state.get("selection") or [], np.int64)
+        if frame is not None and wanted.size:
+            self._set_selection(np.flatnonzero(np.isin(frame.eval_indices, wanted)))
+
     def set_color_by(self, key: str) -> None:
         """Colour points by ``"class"``, ``"anomaly"`` or ``"error"``."""
         self.color_combo.setCurrentIndex(COLOR_BY.index(key))

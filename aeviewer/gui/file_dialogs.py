@@ -1,0 +1,110 @@
+"""The file pickers and small choices of the File menu, in one place so tests can replace them."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QWidget,
+)
+
+from aeviewer.io.formats import EXPORT_FORMATS, EXPORT_PARTS, ONNX_INSTALL
+
+#: File-name filters of the dialogs.
+SESSION_FILTER = "aeviewer sessions (*.aev)"
+MODEL_FILTER = "Models (*.json *.safetensors *.pt *.pth);;All files (*)"
+DATA_FILTER = "CSV table (*.csv);;NumPy array (*.npy)"
+
+
+def onnx_available() -> bool:
+    """True when both onnx and onnxruntime can be imported."""
+    return all(importlib.util.find_spec(name) is not None for name in ("onnx", "onnxruntime"))
+
+
+def ask_save_path(parent: QWidget | None, title: str, name_filter: str) -> str | None:
+    """A path to write, or None when the user cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, "", name_filter)
+    return path or None
+
+
+def ask_open_path(parent: QWidget | None, title: str, name_filter: str) -> str | None:
+    """A file to open, or None when the user cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, "", name_filter)
+    return path or None
+
+
+def ask_folder(parent: QWidget | None, title: str) -> str | None:
+    """A folder, or None when the user cancelled."""
+    return QFileDialog.getExistingDirectory(parent, title) or None
+
+
+class ExportOptions(QDialog):
+    """Format and part of a model export; ONNX is greyed out, with the install hint, without it."""
+
+    def __init__(self, parent: QWidget | None, onnx: bool) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export model")
+        self.format = QComboBox()
+        for name in EXPORT_FORMATS:
+            self.format.addItem(name, name)
+        if not onnx:
+            item = self.format.model().item(list(EXPORT_FORMATS).index("onnx"))
+            item.setEnabled(False)
+            item.setToolTip(f"needs the onnx extra: {ONNX_INSTALL}")
+        self.part = QComboBox()
+        self.part.addItems(list(EXPORT_PARTS))
+        self.hint = QLabel("" if onnx else f"ONNX needs: {ONNX_INSTALL}")
+        self.hint.setWordWrap(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Format", self.format)
+        form.addRow("Part", self.part)
+        form.addRow(self.hint)
+        form.addRow(buttons)
+        self.format.currentIndexChanged.connect(self._on_format)
+        self._on_format()
+
+    def _on_format(self) -> None:
+        # A safetensors file always holds the whole model.
+        whole = self.format.currentData() == "safetensors"
+        if whole:
+            self.part.setCurrentText("full")
+        self.part.setEnabled(not whole)
+
+    def choice(self) -> tuple[str, str]:
+        """The chosen format and part."""
+        return self.format.currentData(), self.part.currentText()
+
+
+def ask_export_options(parent: QWidget | None) -> tuple[str, str] | None:
+    """The format and part of a model export, or None when the user cancelled."""
+    dialog = ExportOptions(parent, onnx_available())
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.choice()
+
+
+def offer_autosave(parent: QWidget | None, path: str, answer) -> QMessageBox:
+    """A non-blocking prompt to restore the autosave; ``answer(bool)`` gets the choice."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Restore the last session?")
+    box.setText(
+        "aeviewer did not close cleanly last time. Restore the work it saved automatically?"
+    )
+    box.setInformativeText(path)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    yes = box.button(QMessageBox.StandardButton.Yes)
+    box.finished.connect(lambda _: answer(box.clickedButton() is yes))
+    box.open()
+    return box
