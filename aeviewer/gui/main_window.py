@@ -20,6 +20,7 @@ from aeviewer.gui.model_weights import ModelWeights
 from aeviewer.gui.panels.data_panel import DataPanel
 from aeviewer.gui.panels.model_panel import ModelPanel
 from aeviewer.gui.panels.training_panel import TrainingPanel
+from aeviewer.gui.run_following import RunFollowing
 from aeviewer.gui.session_actions import SessionActions
 from aeviewer.gui.state import RunState, has_model
 from aeviewer.gui.threads import BackgroundTask
@@ -78,6 +79,9 @@ class MainWindow(QMainWindow):
         #: Sessions, model and data export, opening models, autosave.
         self.files = SessionActions(self)
         self.files.install(self.file_menu, self.quit_action)
+        #: Open run directory…: follows a run written elsewhere.
+        self.following = RunFollowing(self)
+        self.file_menu.insertAction(self.files.actions["export_model"], self.following.action)
         self.resize(1400, 900)
         self._restore_settings()
         self._show_family_views()
@@ -358,6 +362,7 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.controller.shutdown()
         self.data_panel.shutdown()
+        self.following.shutdown()
         self.files.shutdown()
         for view in self.views:
             view.shutdown()
