@@ -20,6 +20,9 @@ class TrainingControl:
         self._stop = threading.Event()
         self._lr_changes: dict[str, float] = {}
         self._epoch_budget: int | None = None
+        # Whether a batch ran since allow_epochs(): an epoch that ended before its first batch
+        # (its end was still being processed when the request came) does not use the budget.
+        self._budget_started = False
 
     # -- requests, from any thread -----------------------------------------------------------
     def stop(self) -> None:
@@ -50,6 +53,7 @@ class TrainingControl:
         """Let the loop run ``n`` more epochs and then pause; ``None`` removes the limit."""
         with self._lock:
             self._epoch_budget = n
+            self._budget_started = False
         self._resume.set()
 
     # -- state -------------------------------------------------------------------------------
@@ -71,7 +75,8 @@ class TrainingControl:
         """
         if self._stop.is_set():
             return False
-        self._resume.wait(timeout)
+        if self._resume.wait(timeout):
+            self._budget_started = True
         return not self._stop.is_set()
 
     def take_lr_changes(self) -> dict[str, float]:
@@ -83,7 +88,7 @@ class TrainingControl:
     def epoch_finished(self) -> None:
         """Count one epoch against the budget set by :meth:`allow_epochs`; pause when spent."""
         with self._lock:
-            if self._epoch_budget is None:
+            if self._epoch_budget is None or not self._budget_started:
                 return
             self._epoch_budget -= 1
             if self._epoch_budget <= 0:

@@ -13,7 +13,7 @@ import pytest
 from aeviewer.config import ModelSpec, RunConfig
 from aeviewer.gui.views.loss import LossView
 from aeviewer.gui.views.loss_history import CurveKey, Ema, LossHistory, ema
-from aeviewer.training.events import EpochEnd, LrChanged, Progress, Started
+from aeviewer.training.events import EpochEnd, Finished, LrChanged, Progress, Started
 
 N_BATCHES = 10
 
@@ -43,6 +43,7 @@ def view(qtbot) -> LossView:
     widget.handle_event(started())
     for n, loss in enumerate([1.0, 0.5, 0.25, 0.125], start=1):
         widget.handle_event(epoch(n, loss))
+    widget.flush()
     return widget
 
 
@@ -110,7 +111,7 @@ def test_pca_line_shows_the_baseline_at_the_same_size(view):
 def test_batches_and_lr_changes(qtbot, view):
     view.on_progress(Progress(5, 5, N_BATCHES, 45, 0.1, 2000.0))
     view.handle_event(LrChanged(5, 45, "model", 1e-4))
-    qtbot.waitUntil(lambda: view.batch_curve.getData()[0] is not None, timeout=5000)
+    qtbot.waitUntil(lambda: not view._redraw_timer.isActive(), timeout=5000)
     x, y = view.batch_curve.getData()
     assert list(x) == [4.5]
     assert list(y) == [0.1]
@@ -126,6 +127,7 @@ def test_stacked_runs_get_one_curve_per_stage(qtbot):
     view.handle_event(started(stages=("layer 1", "finetune")))
     view.handle_event(epoch(1, 1.0, "layer 1"))
     view.handle_event(epoch(2, 0.5, "finetune"))
+    view.handle_event(Finished("completed", 2, 20))
     assert CurveKey("train", "loss", "layer 1") in view.curves
     assert CurveKey("train", "loss", "finetune") in view.curves
     x, _ = view.curves[CurveKey("train", "loss", "finetune")].getData()

@@ -141,3 +141,16 @@ def test_a_stop_before_the_step_budget_runs_out_still_stops():
     loop.join()
     assert not stuck, "the loop stayed paused after a stop"
     assert results == [False]
+
+
+def test_a_step_asked_while_an_epoch_is_ending_trains_the_next_one():
+    # The GUI sees EpochEnd(n) and the user clicks Step while the loop still takes epoch n's
+    # snapshot: epoch n's end must not use up the step, epoch n + 1 must run.
+    control = TrainingControl()
+    control.pause()
+    control.allow_epochs(1)
+    control.epoch_finished()  # epoch n ends, no batch ran since the request
+    assert not control.paused
+    assert control.checkpoint(timeout=5)  # a batch of epoch n + 1
+    control.epoch_finished()
+    assert control.paused

@@ -6,6 +6,7 @@ import contextlib
 import math
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -33,8 +34,8 @@ from aeviewer.training.events import EpochEnd, Finished, LrChanged, Progress, St
 #: The plot's title before a run starts.
 IDLE_TITLE = "Press Start (Space) to train; PCA's loss at the same size appears as a dashed line"
 
-#: The shortest time between two redraws of the per-batch curve.
-BATCH_REDRAW_MS = 500
+#: The shortest time between two redraws of the curves while data stream in.
+REDRAW_MS = 500
 
 #: A term this many times larger than the total loss starts hidden.
 OFF_SCALE_FACTOR = 20.0
@@ -151,11 +152,12 @@ class LossView(View):
             name="train loss (batches)",
             antialias=False,
         )
-        # Batch losses are drawn at most BATCH_REDRAW_MS apart, however often they arrive.
-        self._batch_redraw = QTimer(self)
-        self._batch_redraw.setSingleShot(True)
-        self._batch_redraw.setInterval(BATCH_REDRAW_MS)
-        self._batch_redraw.timeout.connect(self._update_batch_curve)
+        # Curves are redrawn at most REDRAW_MS apart, however often data arrive: while training,
+        # every millisecond the GUI thread computes is taken from the training threads.
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.timeout.connect(self.flush)
+        self._last_redraw = -math.inf
         self.curves: dict[CurveKey, pg.PlotDataItem] = {}
         self.pca_line = pg.InfiniteLine(
             angle=0,
@@ -221,7 +223,7 @@ class LossView(View):
         self.curves.clear()
         self._batch_ema = Ema(self.alpha)
         self._batch_smoothed.clear()
-        self._batch_redraw.stop()
+        self._redraw_timer.stop()
         self.batch_curve.setData([], [])
         self.plot.setTitle(IDLE_TITLE, color="#777777", size="10pt")
 
@@ -253,14 +255,13 @@ class LossView(View):
     def on_epoch(self, event: EpochEnd) -> None:
         """Add the epoch's terms to their curves."""
         self.history.add_epoch(event)
-        self._update_curves()
+        self._request_redraw()
 
     def on_progress(self, event: Progress) -> None:
         """Add a per-batch loss (throttled by the worker)."""
         self.history.add_batch(event)
         self._batch_smoothed.append(self._batch_ema.push(event.loss))
-        if not self._batch_redraw.isActive():
-            self._batch_redraw.start()
+        self._request_redraw()
 
     def on_lr_changed(self, event: LrChanged) -> None:
         """Mark the change with a vertical line labelled with the new value."""
@@ -282,9 +283,26 @@ class LossView(View):
         self.lr_lines.append((event, line))
 
     def on_finished(self, event: Finished) -> None:
-        """Nothing to add: the last epoch is drawn already."""
+        """Draw whatever is still pending."""
+        self.flush()
 
     # -- drawing -------------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Redraw every curve now (pending updates are otherwise drawn within REDRAW_MS)."""
+        self._redraw_timer.stop()
+        self._last_redraw = time.monotonic()
+        self._update_curves()
+        self._update_batch_curve()
+
+    def _request_redraw(self) -> None:
+        if self._redraw_timer.isActive():
+            return
+        wait_ms = REDRAW_MS - 1000.0 * (time.monotonic() - self._last_redraw)
+        if wait_ms <= 0:
+            self.flush()
+        else:
+            self._redraw_timer.start(int(wait_ms) + 1)
+
     def curve_data(self, key: CurveKey) -> tuple[np.ndarray, np.ndarray]:
         """What a curve shows now (smoothed when smoothing is on)."""
         x, y = self.history.series(key, self.axis)
