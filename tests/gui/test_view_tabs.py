@@ -70,3 +70,23 @@ def test_closing_shuts_every_view_down(qtbot, window, monkeypatch):
         )
     window.close()
     assert sorted(calls) == sorted(TITLES)
+
+
+def test_a_stacked_run_draws_one_loss_curve_per_stage(qtbot, window):
+    from conftest import small_train
+
+    from aeviewer.config import ModelSpec
+    from aeviewer.gui.state import RunState
+
+    window.model_panel.set_spec(ModelSpec(kind="stacked", latent=2, hidden=(32,), stage_epochs=1))
+    window.training_panel.set_spec(small_train(1))
+    assert window.controller.start()
+    qtbot.waitUntil(lambda: window.state is RunState.FINISHED, timeout=TIMEOUT_MS)
+    stages = window.controller.started.stages
+    assert len(stages) > 1
+    loss = window.view("Loss")
+
+    def train_stages() -> list[str | None]:
+        return [key.stage for key in loss.curves if key.split == "train" and key.term == "loss"]
+
+    qtbot.waitUntil(lambda: train_stages() == list(stages), timeout=TIMEOUT_MS)
