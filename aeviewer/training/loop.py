@@ -18,6 +18,7 @@ from torch import nn
 
 from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
+from aeviewer.io.records import epoch_end_to_dict
 from aeviewer.training.control import TrainingControl
 from aeviewer.training.events import (
     Checkpointed,
@@ -171,7 +172,7 @@ class _Loop:
         )
         yield end
         if self.run_dir is not None:
-            self.run_dir.append_metrics(_metrics_record(end))
+            self.run_dir.append_metrics(epoch_end_to_dict(end))
             if epoch % spec.checkpoint_every == 0 or epoch == total:
                 path = self.run_dir.save_checkpoint(self.model, epoch)
                 yield Checkpointed(epoch, str(path))
@@ -228,17 +229,3 @@ def _weighted_means(
     stacked = torch.stack([torch.stack(collected[k]).float() for k in names])
     values = (stacked @ weights / n).tolist()
     return dict(zip(names, values, strict=True))
-
-
-def _metrics_record(end: EpochEnd) -> dict:
-    return {
-        "epoch": end.epoch,
-        "step": end.step,
-        "stage": end.stage,
-        "stage_epoch": end.stage_epoch,
-        "train": dict(end.train),
-        "val": dict(end.val),
-        "lr": dict(end.lr),
-        "seconds": end.seconds,
-        "samples_per_s": end.samples_per_s,
-    }
