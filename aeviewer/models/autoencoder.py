@@ -12,6 +12,7 @@ from torch.nn import functional as F
 
 from aeviewer.config import NoiseSpec, SparsitySpec
 from aeviewer.models.info import DataInfo
+from aeviewer.models.layers import apply_output
 from aeviewer.models.losses import per_sample_error, squared_error
 
 _EPS = 1e-6
@@ -76,8 +77,7 @@ class Autoencoder(nn.Module):
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Reconstructions ``(B, D)`` of codes ``(B, latent)``."""
-        out = self.decoder(z)
-        return torch.sigmoid(out) if self.output == "sigmoid" else out
+        return apply_output(self.decoder(z), self.output)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Reconstruct ``x``."""
@@ -115,9 +115,9 @@ class Autoencoder(nn.Module):
         if self.loss_name == "bce":
             recon = F.binary_cross_entropy_with_logits(raw, x)
         elif self.loss_name == "mse":
-            recon = F.mse_loss(self._out(raw), x)
+            recon = F.mse_loss(apply_output(raw, self.output), x)
         else:
-            recon = F.l1_loss(self._out(raw), x)
+            recon = F.l1_loss(apply_output(raw, self.output), x)
         terms = {"recon": recon}
         if self.sparsity is not None:
             penalty = self._sparsity_penalty(z)
@@ -134,9 +134,6 @@ class Autoencoder(nn.Module):
     def scores(self, x: torch.Tensor) -> torch.Tensor:
         """Per-sample squared reconstruction error ``(B,)``: the anomaly score."""
         return squared_error(self(x), x)
-
-    def _out(self, raw: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(raw) if self.output == "sigmoid" else raw
 
     def _sparsity_penalty(self, z: torch.Tensor) -> torch.Tensor:
         spec = self.sparsity

@@ -18,7 +18,7 @@ from torch import nn
 
 from aeviewer.config import ModelSpec
 from aeviewer.models.info import DataInfo
-from aeviewer.models.layers import mlp
+from aeviewer.models.layers import apply_output, mlp
 
 #: Slope of the discriminator's leaky ReLUs (the DCGAN value).
 LEAK = 0.2
@@ -125,8 +125,7 @@ class GAN(nn.Module):
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Samples ``(B, D)`` generated from noise ``z``."""
-        out = self.generator(z)
-        return torch.sigmoid(out) if self.output == "sigmoid" else out
+        return apply_output(self.generator(z), self.output)
 
     def generate(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
         """``n`` new samples from fresh noise."""

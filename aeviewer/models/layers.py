@@ -1,10 +1,11 @@
-"""Small building blocks: activations by name and multilayer perceptrons."""
+"""Small building blocks: activations by name, multilayer perceptrons, the output layer."""
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
 
+import torch
 from torch import nn
 
 from aeviewer.errors import ConfigError
@@ -38,3 +39,8 @@ def mlp(sizes: Sequence[int], hidden_activation: str) -> nn.Sequential:
         if i < len(sizes) - 2 and hidden_activation != "identity":
             layers.append(activation(hidden_activation))
     return nn.Sequential(*layers)
+
+
+def apply_output(raw: torch.Tensor, output: str) -> torch.Tensor:
+    """The output layer ``output`` (``sigmoid`` or ``identity``) applied to ``raw``."""
+    return torch.sigmoid(raw) if output == "sigmoid" else raw

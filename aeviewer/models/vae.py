@@ -25,7 +25,7 @@ from torch.nn import functional as F
 from aeviewer.config import ModelSpec
 from aeviewer.errors import ConfigError
 from aeviewer.models.info import DataInfo
-from aeviewer.models.layers import activation, mlp
+from aeviewer.models.layers import activation, apply_output, mlp
 from aeviewer.models.losses import resolve_loss, squared_error
 
 #: Variance of the Gaussian decoder: 1/2 makes its negative log-likelihood the summed squared error.
@@ -94,8 +94,7 @@ class VAE(nn.Module):
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """The decoder's mean ``E[x | z]``, shape ``(B, D)``."""
-        out = self.decoder(z)
-        return torch.sigmoid(out) if self.output == "sigmoid" else out
+        return apply_output(self.decoder(z), self.output)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Reconstruct ``x`` from its posterior mean."""
@@ -136,7 +135,7 @@ class VAE(nn.Module):
         """``-log p(x | z)`` per sample ``(B,)`` from the decoder's pre-output ``raw``."""
         if self.loss_name == "bce":
             return F.binary_cross_entropy_with_logits(raw, x, reduction="none").sum(dim=1)
-        mean = torch.sigmoid(raw) if self.output == "sigmoid" else raw
+        mean = apply_output(raw, self.output)
         d = x.shape[1]
         const = 0.5 * d * math.log(2 * math.pi * GAUSSIAN_VARIANCE)
         return (mean - x).square().sum(dim=1) / (2 * GAUSSIAN_VARIANCE) + const

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from aeviewer.models.layers import apply_output
 from aeviewer.models.stacked import StackedAutoencoder
 from aeviewer.training.trainers import AutoencoderTrainer, make_optimizer
 
@@ -103,5 +104,5 @@ def _data_loss(loss: str, output: str, raw: torch.Tensor, target: torch.Tensor) 
     """The model's reconstruction loss in data space from the output layer's input ``raw``."""
     if loss == "bce":
         return F.binary_cross_entropy_with_logits(raw, target)
-    out = torch.sigmoid(raw) if output == "sigmoid" else raw
+    out = apply_output(raw, output)
     return F.mse_loss(out, target) if loss == "mse" else F.l1_loss(out, target)
