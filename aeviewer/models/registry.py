@@ -64,8 +64,8 @@ def _autoencoder(
     *,
     noise: NoiseSpec | None,
     sparsity: SparsitySpec | None,
-    code_activation: str = "identity",
 ) -> Autoencoder:
+    """An autoencoder of ``encoder`` and ``decoder``; the code activation suits ``sparsity``."""
     output = resolve_output(spec, info)
     return Autoencoder(
         encoder,
@@ -74,7 +74,7 @@ def _autoencoder(
         kind=spec.kind,
         loss=_resolved_loss(spec, info, output),
         output=output,
-        code_activation=code_activation,
+        code_activation=_code_activation(sparsity),
         noise=noise,
         sparsity=sparsity,
     )
@@ -88,10 +88,7 @@ def _mlp_pair(spec: ModelSpec, info: DataInfo, act: str) -> tuple[nn.Module, nn.
 def build_ae(spec: ModelSpec, info: DataInfo) -> Autoencoder:
     """A multilayer autoencoder (noise and sparsity honoured when the spec sets them)."""
     enc, dec = _mlp_pair(spec, info, spec.activation)
-    code = _code_activation(spec.sparsity)
-    return _autoencoder(
-        spec, info, enc, dec, noise=spec.noise, sparsity=spec.sparsity, code_activation=code
-    )
+    return _autoencoder(spec, info, enc, dec, noise=spec.noise, sparsity=spec.sparsity)
 
 
 def build_linear(spec: ModelSpec, info: DataInfo) -> Autoencoder:
@@ -112,45 +109,21 @@ def build_conv(spec: ModelSpec, info: DataInfo) -> Autoencoder:
     shape = (info.sample_shape[0], info.sample_shape[1], info.sample_shape[2])
     enc = ConvEncoder(shape, spec.conv_channels, spec.latent, spec.activation)
     dec = ConvDecoder(shape, spec.conv_channels, spec.latent, spec.activation)
-    return _autoencoder(
-        spec,
-        info,
-        enc,
-        dec,
-        noise=spec.noise,
-        sparsity=spec.sparsity,
-        code_activation=_code_activation(spec.sparsity),
-    )
+    return _autoencoder(spec, info, enc, dec, noise=spec.noise, sparsity=spec.sparsity)
 
 
 def build_sparse(spec: ModelSpec, info: DataInfo) -> Autoencoder:
     """A multilayer autoencoder with a penalty on its code (L1 by default)."""
     sparsity = spec.sparsity or SparsitySpec()
     enc, dec = _mlp_pair(spec, info, spec.activation)
-    return _autoencoder(
-        spec,
-        info,
-        enc,
-        dec,
-        noise=spec.noise,
-        sparsity=sparsity,
-        code_activation=_code_activation(sparsity),
-    )
+    return _autoencoder(spec, info, enc, dec, noise=spec.noise, sparsity=sparsity)
 
 
 def build_denoising(spec: ModelSpec, info: DataInfo) -> Autoencoder:
     """A multilayer autoencoder that reconstructs clean inputs from corrupted ones."""
     noise = spec.noise or NoiseSpec()
     enc, dec = _mlp_pair(spec, info, spec.activation)
-    return _autoencoder(
-        spec,
-        info,
-        enc,
-        dec,
-        noise=noise,
-        sparsity=spec.sparsity,
-        code_activation=_code_activation(spec.sparsity),
-    )
+    return _autoencoder(spec, info, enc, dec, noise=noise, sparsity=spec.sparsity)
 
 
 def _code_activation(sparsity: SparsitySpec | None) -> str:
