@@ -15,7 +15,8 @@ from torch import nn
 from aeviewer.models.layers import activation
 
 
-def _halved(size: int, times: int) -> int:
+def halved_size(size: int, times: int) -> int:
+    """``size`` after ``times`` stride-2 convolutions (3x3, padding 1): halved, rounded up."""
     for _ in range(times):
         size = (size + 1) // 2
     return size
@@ -35,7 +36,7 @@ class ConvEncoder(nn.Module):
             layers += [nn.Conv2d(c, n_out, 3, stride=2, padding=1), activation(act)]
             c = n_out
         self.convs = nn.Sequential(*layers)
-        n_flat = c * _halved(h, len(channels)) * _halved(w, len(channels))
+        n_flat = c * halved_size(h, len(channels)) * halved_size(w, len(channels))
         self.head = nn.Linear(n_flat, latent)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -54,7 +55,7 @@ class ConvDecoder(nn.Module):
         c, h, w = sample_shape
         self.sample_shape = sample_shape
         n = len(channels)
-        self.grid = (channels[-1], _halved(h, n), _halved(w, n))
+        self.grid = (channels[-1], halved_size(h, n), halved_size(w, n))
         self.head = nn.Sequential(nn.Linear(latent, self.grid[0] * self.grid[1] * self.grid[2]))
         self.head.append(activation(act))
         layers: list[nn.Module] = []

@@ -17,17 +17,12 @@ import torch
 from torch import nn
 
 from aeviewer.config import ModelSpec
+from aeviewer.models.conv import halved_size
 from aeviewer.models.info import DataInfo
 from aeviewer.models.layers import apply_output, mlp
 
 #: Slope of the discriminator's leaky ReLUs (the DCGAN value).
 LEAK = 0.2
-
-
-def _halved(size: int, times: int) -> int:
-    for _ in range(times):
-        size = (size + 1) // 2
-    return size
 
 
 class ConvGenerator(nn.Module):
@@ -40,7 +35,7 @@ class ConvGenerator(nn.Module):
         c, h, w = sample_shape
         n = len(channels)
         self.sample_shape = sample_shape
-        self.grid = (channels[-1], _halved(h, n), _halved(w, n))
+        self.grid = (channels[-1], halved_size(h, n), halved_size(w, n))
         n_grid = self.grid[0] * self.grid[1] * self.grid[2]
         self.head = nn.Sequential(nn.Linear(latent, n_grid), nn.BatchNorm1d(n_grid), nn.ReLU())
         layers: list[nn.Module] = []
@@ -73,7 +68,7 @@ class ConvDiscriminator(nn.Module):
             c = n_out
         self.convs = nn.Sequential(*layers)
         n = len(channels)
-        self.head = nn.Linear(c * _halved(h, n) * _halved(w, n), 1)
+        self.head = nn.Linear(c * halved_size(h, n) * halved_size(w, n), 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Score a batch."""
