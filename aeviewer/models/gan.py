@@ -17,7 +17,12 @@ import torch
 from torch import nn
 
 from aeviewer.config import ModelSpec
-from aeviewer.models.conv import halved_size
+from aeviewer.models.conv import (
+    cropped_images,
+    downsampling_convs,
+    halved_size,
+    upsampling_convs,
+)
 from aeviewer.models.info import DataInfo
 from aeviewer.models.layers import apply_output, mlp
 
@@ -38,21 +43,12 @@ class ConvGenerator(nn.Module):
         self.grid = (channels[-1], halved_size(h, n), halved_size(w, n))
         n_grid = self.grid[0] * self.grid[1] * self.grid[2]
         self.head = nn.Sequential(nn.Linear(latent, n_grid), nn.BatchNorm1d(n_grid), nn.ReLU())
-        layers: list[nn.Module] = []
-        n_in = channels[-1]
-        outs = [*reversed(channels[:-1]), c]
-        for i, n_out in enumerate(outs):
-            layers.append(nn.ConvTranspose2d(n_in, n_out, 4, stride=2, padding=1))
-            if i < len(outs) - 1:
-                layers += [nn.BatchNorm2d(n_out), nn.ReLU()]
-            n_in = n_out
-        self.deconvs = nn.Sequential(*layers)
+        self.deconvs = upsampling_convs(channels, c, lambda n: [nn.BatchNorm2d(n), nn.ReLU()])
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         """Generate a batch."""
         grid = self.head(z).reshape(z.shape[0], *self.grid)
-        _, h, w = self.sample_shape
-        return self.deconvs(grid)[:, :, :h, :w].flatten(1)
+        return cropped_images(self.deconvs(grid), self.sample_shape)
 
 
 class ConvDiscriminator(nn.Module):
@@ -62,13 +58,9 @@ class ConvDiscriminator(nn.Module):
         super().__init__()
         c, h, w = sample_shape
         self.sample_shape = sample_shape
-        layers: list[nn.Module] = []
-        for n_out in channels:
-            layers += [nn.Conv2d(c, n_out, 3, stride=2, padding=1), nn.LeakyReLU(LEAK)]
-            c = n_out
-        self.convs = nn.Sequential(*layers)
+        self.convs = downsampling_convs(c, channels, lambda: nn.LeakyReLU(LEAK))
         n = len(channels)
-        self.head = nn.Linear(c * halved_size(h, n) * halved_size(w, n), 1)
+        self.head = nn.Linear(channels[-1] * halved_size(h, n) * halved_size(w, n), 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Score a batch."""
