@@ -20,9 +20,11 @@ class TrainingControl:
         self._stop = threading.Event()
         self._lr_changes: dict[str, float] = {}
         self._epoch_budget: int | None = None
-        # Whether a batch ran since allow_epochs(): an epoch that ended before its first batch
-        # (its end was still being processed when the request came) does not use the budget.
-        self._budget_started = False
+        # Batches the loop has run, and how many had run when allow_epochs() was called: an
+        # epoch whose batches all ran before the request (its end was still being processed
+        # when the request came, as when a GUI steps right after an EpochEnd) does not count.
+        self._batches = 0
+        self._batches_at_request = 0
 
     # -- requests, from any thread -----------------------------------------------------------
     def stop(self) -> None:
@@ -53,7 +55,7 @@ class TrainingControl:
         """Let the loop run ``n`` more epochs and then pause; ``None`` removes the limit."""
         with self._lock:
             self._epoch_budget = n
-            self._budget_started = False
+            self._batches_at_request = self._batches
         self._resume.set()
 
     # -- state -------------------------------------------------------------------------------
@@ -76,7 +78,7 @@ class TrainingControl:
         if self._stop.is_set():
             return False
         if self._resume.wait(timeout):
-            self._budget_started = True
+            self._batches += 1
         return not self._stop.is_set()
 
     def take_lr_changes(self) -> dict[str, float]:
@@ -88,7 +90,9 @@ class TrainingControl:
     def epoch_finished(self) -> None:
         """Count one epoch against the budget set by :meth:`allow_epochs`; pause when spent."""
         with self._lock:
-            if self._epoch_budget is None or not self._budget_started:
+            if self._epoch_budget is None:
+                return
+            if self._batches > 0 and self._batches == self._batches_at_request:
                 return
             self._epoch_budget -= 1
             if self._epoch_budget <= 0:

@@ -147,6 +147,7 @@ def test_a_step_asked_while_an_epoch_is_ending_trains_the_next_one():
     # The GUI sees EpochEnd(n) and the user clicks Step while the loop still takes epoch n's
     # snapshot: epoch n's end must not use up the step, epoch n + 1 must run.
     control = TrainingControl()
+    assert control.checkpoint(timeout=5)  # the last batch of epoch n
     control.pause()
     control.allow_epochs(1)
     control.epoch_finished()  # epoch n ends, no batch ran since the request
