@@ -224,7 +224,7 @@ class RunFollowing(QObject):
 
     def _track(self, task: BackgroundTask) -> None:
         self._tasks.add(task)
-        task.finished.connect(lambda: self._tasks.discard(task))
+        task.finished.connect(lambda: (self._tasks.discard(task), task.deleteLater()))
 
 
 def _checkpoint_epoch(path: Path) -> int:

@@ -503,6 +503,7 @@ class SessionActions(QObject):
 
         def finished() -> None:
             self._tasks.discard(task)
+            task.deleteLater()
             self._busy(bool(self._tasks) or self._pending_session is not None)
             self.update_actions()
 

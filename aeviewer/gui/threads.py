@@ -64,6 +64,7 @@ class _TaskRunner(QObject):
 
     def __init__(self, function: TaskFunction, cancel_flag: threading.Event) -> None:
         super().__init__()
+        self._home = QThread.currentThread()
         self._function = function
         self._cancel_flag = cancel_flag
         self._last_progress = 0.0
@@ -90,6 +91,8 @@ class _TaskRunner(QObject):
             else:
                 self.succeeded.emit(result)
         finally:
+            # Back to the thread that made it, so that its task can own it (see BackgroundTask).
+            self.moveToThread(self._home)
             self.done.emit()
 
 
@@ -121,6 +124,7 @@ class BackgroundTask(QObject):
     def start(self) -> None:
         """Start the call."""
         self._thread = start_thread(self._runner, self._runner.run, self._name)
+        self._thread.setParent(self)
 
     def cancel(self) -> None:
         """Ask the function to give up at its next check."""
@@ -155,4 +159,8 @@ class BackgroundTask(QObject):
         # Join here so that `finished` means the thread is gone, not just the function.
         if self._thread is not None:
             self._thread.wait()
+        # Owned by this task from now on: Qt deletes them with it. Left to Python, they could be
+        # deleted by the cycle collector in the middle of a Qt call that holds the lock their
+        # destructor needs (a deadlock seen in the test suite).
+        self._runner.setParent(self)
         self.finished.emit()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import TIMEOUT_MS
+from conftest import TIMEOUT_MS, small_train
 from PySide6.QtCore import Qt
 
 from aeviewer.gui.view_wiring import view_applies
@@ -73,8 +73,6 @@ def test_closing_shuts_every_view_down(qtbot, window, monkeypatch):
 
 
 def test_a_stacked_run_draws_one_loss_curve_per_stage(qtbot, window):
-    from conftest import small_train
-
     from aeviewer.config import ModelSpec
     from aeviewer.gui.state import RunState
 
