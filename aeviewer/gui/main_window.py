@@ -82,6 +82,7 @@ class MainWindow(QMainWindow):
         #: Open run directory…: follows a run written elsewhere.
         self.following = RunFollowing(self)
         self.file_menu.insertAction(self.files.actions["export_model"], self.following.action)
+        self.addToolBar(self.files.make_toolbar(self.following.action))
         self.resize(1400, 900)
         self._restore_settings()
         self._show_family_views()

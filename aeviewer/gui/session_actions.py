@@ -9,9 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QProgressBar
+from PySide6.QtWidgets import QMenu, QProgressBar, QStyle, QToolBar
 
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError, ConfigError
@@ -126,6 +126,28 @@ class SessionActions(QObject):
             for name in names:
                 menu.insertAction(before, self.actions[name])
             menu.insertSeparator(before)
+
+    def make_toolbar(self, extra: QAction) -> QToolBar:
+        """A toolbar with the session and model buttons, and ``extra`` (Open run directory…)."""
+        style = self.window.style()
+        icons = {
+            "open_session": QStyle.StandardPixmap.SP_DialogOpenButton,
+            "save_session": QStyle.StandardPixmap.SP_DialogSaveButton,
+            "open_model": QStyle.StandardPixmap.SP_FileIcon,
+            "export_model": QStyle.StandardPixmap.SP_ArrowUp,
+        }
+        bar = QToolBar("File")
+        bar.setObjectName("file_toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for name, pixmap in icons.items():
+            action = self.actions[name]
+            action.setIcon(style.standardIcon(pixmap))
+            action.setIconText(action.text().replace("&", "").rstrip("…"))
+            bar.addAction(action)
+        extra.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon))
+        extra.setIconText("Follow run")
+        bar.addAction(extra)
+        return bar
 
     def update_actions(self) -> None:
         """Enable what makes sense now."""

@@ -168,3 +168,11 @@ def test_declining_the_autosave_removes_it(qtbot, window, monkeypatch):
     qtbot.waitUntil(lambda: not autosave_path().exists(), timeout=TIMEOUT_MS)
     assert other.view("Latent space").frames == []
     other.close()
+
+
+def test_the_file_menu_and_toolbar_offer_the_actions(window):
+    texts = [a.text() for a in window.file_menu.actions() if a.text()]
+    for text in ("Open &session…", "Sa&ve session…", "Open &model…", "&Export model…"):
+        assert text in texts
+    assert "Open &run directory…" in texts
+    assert not window.files.actions["export_data"].isEnabled()
