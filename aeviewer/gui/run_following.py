@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError, RunError
 from aeviewer.gui import dialogs, file_dialogs
+from aeviewer.gui.state import RunState
 from aeviewer.gui.threads import BackgroundTask
 from aeviewer.training.events import EpochEnd, Event, Snapshot, Started
 
@@ -54,6 +55,7 @@ class RunFollowing(QObject):
         self.action.setToolTip("Follow a run that aeviewer train writes (here or elsewhere)")
         self.action.triggered.connect(self.open)
         window.controller.reset_done.connect(self.stop)
+        window.controller.state_changed.connect(self._on_state)
         window.controller.event.connect(self._on_training_event)
         window.data_panel.dataset_changed.connect(self._on_dataset_loaded)
         window.data_panel.load_failed.connect(self._on_dataset_failed)
@@ -215,6 +217,10 @@ class RunFollowing(QObject):
         self._checkpoint_task = None
         if self.following and self._pending_checkpoint is not None:
             self.poll()
+
+    @Slot(object)
+    def _on_state(self, state: RunState) -> None:
+        self.action.setEnabled(state in (RunState.IDLE, RunState.PAUSED, RunState.FINISHED))
 
     @Slot(object)
     def _on_training_event(self, event: Event) -> None:

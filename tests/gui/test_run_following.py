@@ -63,3 +63,16 @@ def test_a_folder_without_a_run_gives_an_error(qtbot, window, tmp_path, monkeypa
         pass
     assert len(errors) == 1 and "not a run directory" in errors[0]
     assert not window.following.following
+
+
+def test_following_is_offered_only_while_no_run_trains(qtbot, window):
+    from aeviewer.gui.state import RunState
+
+    action = window.following.action
+    assert action.isEnabled()
+    window.training_panel.set_spec(small_train(200))
+    assert window.controller.start()
+    assert not action.isEnabled()
+    window.controller.stop()
+    qtbot.waitUntil(lambda: window.state is RunState.FINISHED, timeout=TIMEOUT_MS)
+    assert action.isEnabled()
