@@ -167,6 +167,8 @@ class ModelSpec:
             raise ConfigError(f"unknown output {self.output!r}; choose one of {OUTPUTS}")
         if self.loss not in LOSSES:
             raise ConfigError(f"unknown loss {self.loss!r}; choose one of {LOSSES}")
+        if self.kind in ("conv", "gan") and not self.conv_channels:
+            raise ConfigError(f"a {self.kind} model needs at least one convolution channel size")
         if self.kind == "stacked" and not self.hidden:
             raise ConfigError("a stacked autoencoder needs at least one hidden layer")
         if self.beta < 0:

@@ -1,0 +1,52 @@
+"""Run specifications: validation and the JSON round trip."""
+
+import pytest
+
+from aeviewer.config import DataSpec, ModelSpec, NoiseSpec, RunConfig, SparsitySpec, TrainSpec
+from aeviewer.errors import ConfigError
+
+
+def test_json_round_trip_keeps_every_field() -> None:
+    config = RunConfig(
+        data=DataSpec(source="builtin:signals", normal_class=0, limit=500),
+        model=ModelSpec(
+            kind="denoising",
+            latent=4,
+            hidden=(64, 32),
+            noise=NoiseSpec.parse("mask:0.25"),
+            sparsity=SparsitySpec.parse("kl:0.05:1.0"),
+        ),
+        train=TrainSpec(epochs=3, lr=3e-3, grad_clip=1.0),
+    )
+    assert RunConfig.from_json(config.to_json()) == config
+
+
+@pytest.mark.parametrize(
+    ("make", "fragment"),
+    [
+        (lambda: ModelSpec(kind="pca"), "unknown model kind"),
+        (lambda: ModelSpec(latent=0), "latent size"),
+        (lambda: ModelSpec(kind="conv", conv_channels=()), "convolution channel"),
+        (lambda: ModelSpec(kind="stacked", hidden=()), "hidden layer"),
+        (lambda: TrainSpec(lr=0), "learning rates"),
+        (lambda: DataSpec(val_fraction=1.0), "validation fraction"),
+        (lambda: NoiseSpec.parse("gaussian"), "noise must look like"),
+        (lambda: SparsitySpec.parse("kl:0.05"), "sparsity must look like"),
+    ],
+)
+def test_impossible_specs_are_clear_errors(make, fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment):
+        make()
+
+
+def test_unknown_fields_and_bad_json_name_the_problem() -> None:
+    with pytest.raises(ConfigError, match="unknown ModelSpec field"):
+        RunConfig.from_dict({"model": {"kind": "ae", "colour": "red"}})
+    with pytest.raises(ConfigError, match="line 1 column"):
+        RunConfig.from_json("{not json")
+
+
+def test_identity_warning_only_without_a_regulariser() -> None:
+    assert ModelSpec(latent=784).identity_warning(784) is not None
+    assert ModelSpec(latent=2).identity_warning(784) is None
+    assert ModelSpec(kind="denoising", latent=784).identity_warning(784) is None
