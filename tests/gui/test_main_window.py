@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import SMALL_MODEL, TIMEOUT_MS, open_window, small_train
+from gui_helpers import SMALL_MODEL, TIMEOUT_MS, open_window, small_train
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 

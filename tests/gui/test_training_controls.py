@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import TIMEOUT_MS, small_train
+from gui_helpers import TIMEOUT_MS, small_train
 from PySide6.QtCore import Qt
 
 from aeviewer.gui import dialogs
@@ -96,7 +96,7 @@ def test_pause_resume_step_stop_reset(qtbot, window):
     assert window.state is RunState.IDLE
     assert enabled(window) == {"start", "step"}
     assert not window.view("Loss").curves
-    assert not running_threads()
+    assert not [t for t in running_threads() if t.objectName() == "aeviewer-training"]
 
 
 def test_step_from_idle_trains_one_epoch_then_pauses(qtbot, window):

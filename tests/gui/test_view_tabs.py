@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import TIMEOUT_MS, small_train
+from gui_helpers import TIMEOUT_MS, small_train
 from PySide6.QtCore import Qt
 
 from aeviewer.gui.view_wiring import view_applies
