@@ -25,6 +25,8 @@ class TrainingControl:
         # when the request came, as when a GUI steps right after an EpochEnd) does not count.
         self._batches = 0
         self._batches_at_request = 0
+        self._epochs_done = 0
+        self._waiting = False
 
     # -- requests, from any thread -----------------------------------------------------------
     def stop(self) -> None:
@@ -65,6 +67,16 @@ class TrainingControl:
         return self._stop.is_set()
 
     @property
+    def waiting(self) -> bool:
+        """True while the loop is blocked in :meth:`checkpoint` (a pause has taken effect)."""
+        return self._waiting
+
+    @property
+    def epochs_done(self) -> int:
+        """Epochs the loop reported through :meth:`epoch_finished`."""
+        return self._epochs_done
+
+    @property
     def paused(self) -> bool:
         """True while a pause is in force."""
         return not self._resume.is_set() and not self._stop.is_set()
@@ -77,8 +89,12 @@ class TrainingControl:
         """
         if self._stop.is_set():
             return False
-        if self._resume.wait(timeout):
-            self._batches += 1
+        self._waiting = True
+        try:
+            if self._resume.wait(timeout):
+                self._batches += 1
+        finally:
+            self._waiting = False
         return not self._stop.is_set()
 
     def take_lr_changes(self) -> dict[str, float]:
@@ -90,6 +106,7 @@ class TrainingControl:
     def epoch_finished(self) -> None:
         """Count one epoch against the budget set by :meth:`allow_epochs`; pause when spent."""
         with self._lock:
+            self._epochs_done += 1
             if self._epoch_budget is None:
                 return
             if self._batches > 0 and self._batches == self._batches_at_request:

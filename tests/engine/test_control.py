@@ -1,6 +1,7 @@
 """The control object shared between the loop and the GUI thread."""
 
 import threading
+import time
 
 from aeviewer.training.control import TrainingControl
 
@@ -42,3 +43,20 @@ def test_learning_rate_requests_are_taken_once() -> None:
     control.set_lr(0.02, "discriminator")
     assert control.take_lr_changes() == {"model": 0.01, "discriminator": 0.02}
     assert control.take_lr_changes() == {}
+
+
+def test_waiting_reports_a_pause_that_took_effect() -> None:
+    control = TrainingControl()
+    control.pause()
+    assert not control.waiting
+    waiter = threading.Thread(target=control.checkpoint)
+    waiter.start()
+    deadline = time.monotonic() + 5.0
+    while not control.waiting and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert control.waiting
+    control.resume()
+    waiter.join(timeout=5.0)
+    assert not control.waiting
+    control.epoch_finished()
+    assert control.epochs_done == 1

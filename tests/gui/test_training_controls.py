@@ -67,6 +67,13 @@ def test_pause_resume_step_stop_reset(qtbot, window):
     assert window.controller.control.paused
     assert window.training_panel.buttons["pause"].text() == "Resume"
     assert enabled(window) == {"pause", "step", "stop", "reset"}
+    control = window.controller.control
+
+    def settled() -> bool:
+        # The loop is blocked and every epoch it finished has reached the GUI thread.
+        return control.waiting and len(epochs) == control.epochs_done
+
+    qtbot.waitUntil(settled, timeout=TIMEOUT_MS)
 
     # Step: exactly one more epoch, then paused again.
     before = len(epochs)
@@ -74,6 +81,7 @@ def test_pause_resume_step_stop_reset(qtbot, window):
         click(qtbot, window, "step")
         assert window.state is RunState.RUNNING
     qtbot.waitUntil(lambda: window.state is RunState.PAUSED, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(settled, timeout=TIMEOUT_MS)
     assert len(epochs) == before + 1
 
     # Resume: epochs keep coming.
