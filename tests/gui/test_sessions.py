@@ -176,3 +176,18 @@ def test_the_file_menu_and_toolbar_offer_the_actions(window):
         assert text in texts
     assert "Open &run directory…" in texts
     assert not window.files.actions["export_data"].isEnabled()
+
+
+def test_opening_a_session_reloads_its_data_set(qtbot, window, tmp_path, errors):
+    train_to_the_end(qtbot, window)
+    path = tmp_path / "work.aev"
+    wait_done(qtbot, window, "save", lambda: window.files.save_session_to(path))
+    epochs = len(window.view("Loss").curve_data(CurveKey("train", "loss"))[0])
+    window.controller.reset()
+    with qtbot.waitSignal(window.data_panel.dataset_changed, timeout=TIMEOUT_MS):
+        window.data_panel.load("builtin:moons?n=300")
+    wait_done(qtbot, window, "open", lambda: window.files.open_session_from(path))
+    assert window.dataset.source == "builtin:shapes?n=800"
+    assert len(window.view("Loss").curve_data(CurveKey("train", "loss"))[0]) == epochs
+    assert len(window.view("Latent space").frames) == 2
+    assert window.model_mirror.has_model
