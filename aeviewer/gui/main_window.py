@@ -271,7 +271,7 @@ class MainWindow(QMainWindow):
     def show_events(self, events: list[Event]) -> None:
         """Show recorded events (an opened session or model) in fresh views and the status bar."""
         for view in self.views:
-            view.reset()
+            view.reset_view()
         self.status.clear()
         for event in events:
             for view in self.views:
@@ -310,7 +310,7 @@ class MainWindow(QMainWindow):
         self.model_mirror.clear()
         hand_decoder(self.views, None)
         for view in self.views:
-            view.reset()
+            view.reset_view()
         self.status.clear()
         self.status.set_device(self.training_panel.device.currentText())
 

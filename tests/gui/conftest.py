@@ -25,6 +25,38 @@ def _settings(isolated_qsettings, qapp, tmp_path, monkeypatch) -> Iterator[None]
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_modal_dialogs(monkeypatch) -> Iterator[None]:
+    """Fail a test that opens a modal dialog it did not replace, instead of hanging on it.
+
+    Each modal entry point answers as a user who cancels would and records the call; tests that
+    expect a dialog replace it themselves (their monkeypatch comes after this one).
+    """
+    from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+    opened: list[str] = []
+
+    def record(name: str, answer):
+        def modal(*args, **kwargs):
+            opened.append(name)
+            return answer
+
+        return modal
+
+    for name in ("critical", "warning", "information"):
+        monkeypatch.setattr(QMessageBox, name, record(f"QMessageBox.{name}", QMessageBox.Ok))
+    monkeypatch.setattr(QMessageBox, "question", record("QMessageBox.question", QMessageBox.No))
+    monkeypatch.setattr(QMessageBox, "exec", record("QMessageBox.exec", QMessageBox.Cancel))
+    monkeypatch.setattr(QDialog, "exec", record("QDialog.exec", QDialog.DialogCode.Rejected))
+    for name in ("getSaveFileName", "getOpenFileName"):
+        monkeypatch.setattr(QFileDialog, name, record(f"QFileDialog.{name}", ("", "")))
+    monkeypatch.setattr(
+        QFileDialog, "getExistingDirectory", record("QFileDialog.getExistingDirectory", "")
+    )
+    yield
+    assert not opened, f"the test opened modal dialogs it did not expect: {opened}"
+
+
 @pytest.fixture
 def window(qtbot) -> Iterator[MainWindow]:
     """A main window on :data:`SMALL_SOURCE` with the small model and 2 epochs."""

@@ -52,6 +52,7 @@ class AnomaliesView(View):
     """Scores histogram, threshold, ROC/PR curves, gallery and error heat maps."""
 
     title = "Anomalies"
+    draws_latest_snapshot_only = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

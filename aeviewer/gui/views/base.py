@@ -7,6 +7,7 @@ from these numpy-only events; they never touch a torch module.
 
 from __future__ import annotations
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from aeviewer.data.dataset import Dataset
@@ -26,6 +27,13 @@ class View(QWidget):
     #: The tab's title.
     title: str = ""
 
+    #: True for views that only ever draw the newest snapshot: while such a view sits in a
+    #: hidden tab, a snapshot is only kept, and drawn when the tab is shown, so hidden tabs
+    #: cost the GUI thread nothing during training.
+    draws_latest_snapshot_only: bool = False
+
+    _pending_snapshot: Snapshot | None = None
+
     def set_dataset(self, dataset: Dataset | None) -> None:
         """A new data set was loaded (``None`` clears it); drop what was drawn for the old one."""
 
@@ -42,10 +50,19 @@ class View(QWidget):
     def restore_view_state(self, state: dict) -> None:
         """Put back what :meth:`view_state` returned (for an opened session)."""
 
+    def reset_view(self) -> None:
+        """Drop a snapshot kept for later and :meth:`reset` the view (what the window calls)."""
+        self._pending_snapshot = None
+        self.reset()
+
     def handle_event(self, event: Event) -> None:
         """Dispatch a training event to the matching hook."""
         if isinstance(event, Snapshot):
-            self.on_snapshot(event)
+            if self.draws_latest_snapshot_only and self._in_hidden_tab():
+                self._pending_snapshot = event
+            else:
+                self._pending_snapshot = None
+                self.on_snapshot(event)
         elif isinstance(event, EpochEnd):
             self.on_epoch(event)
         elif isinstance(event, Started):
@@ -69,3 +86,14 @@ class View(QWidget):
 
     def on_finished(self, event: Finished) -> None:
         """The run ended."""
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Draw a snapshot that arrived while the tab was hidden."""
+        super().showEvent(event)
+        pending, self._pending_snapshot = self._pending_snapshot, None
+        if pending is not None:
+            self.on_snapshot(pending)
+
+    def _in_hidden_tab(self) -> bool:
+        # A view on its own (as in tests, or undocked) always draws at once.
+        return self.window() is not self and not self.isVisible()

@@ -42,6 +42,7 @@ class ReconstructionsView(View):
     """Originals, autoencoder and PCA reconstructions, and their errors, for the fixed samples."""
 
     title = "Reconstructions"
+    draws_latest_snapshot_only = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

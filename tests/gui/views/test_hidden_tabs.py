@@ -1,0 +1,63 @@
+"""Views in hidden tabs keep the newest snapshot and draw it when their tab is shown."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QTabWidget
+
+from aeviewer.gui.views.base import View
+from aeviewer.training.events import Snapshot
+
+
+class CountingView(View):
+    title = "Counting"
+    draws_latest_snapshot_only = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.drawn: list[int] = []
+
+    def on_snapshot(self, event: Snapshot) -> None:
+        self.drawn.append(event.epoch)
+
+
+def snapshot(epoch: int) -> Snapshot:
+    return Snapshot(epoch=epoch, step=epoch, stage="train", eval_indices=np.arange(3))
+
+
+def test_a_hidden_tab_draws_only_the_newest_snapshot_when_shown(qtbot) -> None:
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    front, back = CountingView(), CountingView()
+    tabs.addTab(front, "front")
+    tabs.addTab(back, "back")
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    for epoch in (1, 2, 3):
+        front.handle_event(snapshot(epoch))
+        back.handle_event(snapshot(epoch))
+    assert front.drawn == [1, 2, 3]
+    assert back.drawn == []
+    tabs.setCurrentWidget(back)
+    assert back.drawn == [3]
+
+
+def test_a_reset_drops_the_kept_snapshot(qtbot) -> None:
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    front, back = CountingView(), CountingView()
+    tabs.addTab(front, "front")
+    tabs.addTab(back, "back")
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    back.handle_event(snapshot(1))
+    back.reset_view()
+    tabs.setCurrentWidget(back)
+    assert back.drawn == []
+
+
+def test_a_view_on_its_own_draws_at_once(qtbot) -> None:
+    view = CountingView()
+    qtbot.addWidget(view)
+    view.handle_event(snapshot(1))
+    assert view.drawn == [1]
