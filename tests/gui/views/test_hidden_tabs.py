@@ -25,7 +25,8 @@ def snapshot(epoch: int) -> Snapshot:
     return Snapshot(epoch=epoch, step=epoch, stage="train", eval_indices=np.arange(3))
 
 
-def test_a_hidden_tab_draws_only_the_newest_snapshot_when_shown(qtbot) -> None:
+def shown_tabs(qtbot) -> tuple[QTabWidget, CountingView, CountingView]:
+    """A shown tab widget with two counting views; the first one is the current tab."""
     tabs = QTabWidget()
     qtbot.addWidget(tabs)
     front, back = CountingView(), CountingView()
@@ -33,6 +34,11 @@ def test_a_hidden_tab_draws_only_the_newest_snapshot_when_shown(qtbot) -> None:
     tabs.addTab(back, "back")
     tabs.show()
     qtbot.waitExposed(tabs)
+    return tabs, front, back
+
+
+def test_a_hidden_tab_draws_only_the_newest_snapshot_when_shown(qtbot) -> None:
+    tabs, front, back = shown_tabs(qtbot)
     for epoch in (1, 2, 3):
         front.handle_event(snapshot(epoch))
         back.handle_event(snapshot(epoch))
@@ -43,13 +49,7 @@ def test_a_hidden_tab_draws_only_the_newest_snapshot_when_shown(qtbot) -> None:
 
 
 def test_a_reset_drops_the_kept_snapshot(qtbot) -> None:
-    tabs = QTabWidget()
-    qtbot.addWidget(tabs)
-    front, back = CountingView(), CountingView()
-    tabs.addTab(front, "front")
-    tabs.addTab(back, "back")
-    tabs.show()
-    qtbot.waitExposed(tabs)
+    tabs, _front, back = shown_tabs(qtbot)
     back.handle_event(snapshot(1))
     back.reset_view()
     tabs.setCurrentWidget(back)
