@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
         self._prepared = dataset
         self.model_panel.set_n_features(dataset.n_features)
         for view in self.views:
-            view.set_dataset(dataset)
+            view.load_dataset(dataset)
         self.setWindowTitle(f"aeviewer — {dataset.name}")
 
     # -- start-up and shut-down ----------------------------------------------------------------

@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
+# The first torch optimiser built in a process imports torch._dynamo (and sympy) lazily. Done in
+# the training thread while the GUI thread's garbage collector ran, that import deadlocked the
+# suite now and then; importing it here, in one thread, before any test trains, avoids it.
+import torch._dynamo  # noqa: F401
 from gui_helpers import (  # re-exported for tests that import them from conftest
     SMALL_MODEL,
     SMALL_SOURCE,

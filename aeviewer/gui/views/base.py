@@ -50,6 +50,11 @@ class View(QWidget):
     def restore_view_state(self, state: dict) -> None:
         """Put back what :meth:`view_state` returned (for an opened session)."""
 
+    def load_dataset(self, dataset: Dataset | None) -> None:
+        """Drop a snapshot kept for later and hand the view ``dataset`` (what the window calls)."""
+        self._pending_snapshot = None
+        self.set_dataset(dataset)
+
     def reset_view(self) -> None:
         """Drop a snapshot kept for later and :meth:`reset` the view (what the window calls)."""
         self._pending_snapshot = None

@@ -56,6 +56,14 @@ def test_a_reset_drops_the_kept_snapshot(qtbot) -> None:
     assert back.drawn == []
 
 
+def test_a_new_data_set_drops_the_kept_snapshot(qtbot) -> None:
+    tabs, _front, back = shown_tabs(qtbot)
+    back.handle_event(snapshot(1))
+    back.load_dataset(None)
+    tabs.setCurrentWidget(back)
+    assert back.drawn == []
+
+
 def test_a_view_on_its_own_draws_at_once(qtbot) -> None:
     view = CountingView()
     qtbot.addWidget(view)
