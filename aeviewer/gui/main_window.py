@@ -15,6 +15,7 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError, ConfigError
 from aeviewer.gui import dialogs
 from aeviewer.gui.controller import TrainingController
+from aeviewer.gui.garbage import COLLECTOR
 from aeviewer.gui.model_mirror import ModelMirror
 from aeviewer.gui.model_weights import ModelWeights
 from aeviewer.gui.panels.data_panel import DataPanel
@@ -32,9 +33,17 @@ from aeviewer.training.events import EpochEnd, Event, Finished, Progress, Starte
 
 
 def probe_devices(progress, cancel) -> list[str]:
-    """The devices this machine has (imports torch, so it runs in the background)."""
+    """The devices this machine has; runs in the background, as it imports torch.
+
+    It also builds a throwaway optimiser: the first one in a process imports torch's compiler
+    stack (over a second), which the first Start would otherwise wait for, and whose objects
+    :meth:`GuiThreadCollector.freeze_long_lived` should see.
+    """
+    import torch
+
     from aeviewer.training.devices import available_devices
 
+    torch.optim.Adam([torch.zeros(1, requires_grad=True)])
     return available_devices()
 
 
@@ -54,10 +63,12 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._device_task: BackgroundTask | None = None
         self._prepared: Dataset | None = None
+        COLLECTOR.hold()
 
         self.controller = TrainingController(self._run_request, self)
         #: The GUI thread's CPU copy of the current model (decoding, export, sessions).
         self.model_mirror = ModelMirror()
+        self._views_decode = False
         self.data_panel = DataPanel()
         self.model_panel = ModelPanel()
         self.training_panel = TrainingPanel(self.controller.actions)
@@ -261,12 +272,16 @@ class MainWindow(QMainWindow):
         if config is None or dataset is None:
             return
         self.model_mirror.load_state(config, dataset, weights.state, weights.epoch)
-        self.hand_model_to_views()
+        # The decoder reads the newest weights itself, and the Snapshot that follows redraws
+        # what depends on them: the views hear of the decoder only when it comes or goes.
+        if self.model_mirror.can_decode() != self._views_decode:
+            self.hand_model_to_views()
 
     def hand_model_to_views(self) -> None:
         """Give the views the mirror's decoder (None when the model cannot decode)."""
         mirror = self.model_mirror
-        hand_decoder(self.views, mirror.decode if mirror.can_decode() else None)
+        self._views_decode = mirror.can_decode()
+        hand_decoder(self.views, mirror.decode if self._views_decode else None)
 
     def show_events(self, events: list[Event]) -> None:
         """Show recorded events (an opened session or model) in fresh views and the status bar."""
@@ -308,7 +323,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_reset_done(self) -> None:
         self.model_mirror.clear()
-        hand_decoder(self.views, None)
+        self.hand_model_to_views()
         for view in self.views:
             view.reset_view()
         self.status.clear()
@@ -347,6 +362,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_devices(self, devices: list[str]) -> None:
+        # torch is imported now: what exists is there for good and need not be collected.
+        COLLECTOR.freeze_long_lived()
         self.training_panel.set_devices(devices)
         if not has_model(self.controller.state):
             self.status.set_device(devices[0] if devices else "cpu")
@@ -361,7 +378,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self._save_settings()
-        self.controller.shutdown()
+        joined = self.controller.shutdown()
         self.data_panel.shutdown()
         self.following.shutdown()
         self.files.shutdown()
@@ -370,6 +387,9 @@ class MainWindow(QMainWindow):
         self.files.clear_autosave()
         if self._device_task is not None:
             self._device_task.wait()
+        if joined:
+            # No thread of this window runs any more: collecting anywhere is safe again.
+            COLLECTOR.release()
 
     # -- settings ------------------------------------------------------------------------------
     def _save_settings(self) -> None:

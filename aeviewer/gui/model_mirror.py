@@ -2,7 +2,8 @@
 
 The copy is built once per run (torch is imported lazily, after the window shows) and the
 weights the training thread hands over are loaded into it, so nothing here touches the
-training thread's model.
+training thread's model. Handed-over weights are only kept until something asks for the model:
+while nobody decodes, a snapshot costs the GUI thread nothing here.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class ModelMirror:
     """A CPU model, its config and data set, and the epoch its weights come from."""
 
     def __init__(self) -> None:
-        self.model: nn.Module | None = None
+        self._model: nn.Module | None = None
+        self._pending_state: Mapping[str, Any] | None = None
         self.config: RunConfig | None = None
         self.dataset: Dataset | None = None
         self.epoch = 0
@@ -33,13 +35,28 @@ class ModelMirror:
         self.reason = "paused"
 
     @property
+    def model(self) -> nn.Module | None:
+        """The CPU model with the newest weights (built and loaded here on first use)."""
+        if self._pending_state is not None:
+            state, self._pending_state = self._pending_state, None
+            if self._model is None:
+                from aeviewer.models.info import DataInfo
+                from aeviewer.models.registry import build_model
+
+                self._model = build_model(self.config.model, DataInfo.from_dataset(self.dataset))
+                self._model.eval()
+            self._model.load_state_dict(dict(state))
+        return self._model
+
+    @property
     def has_model(self) -> bool:
-        """True once weights were loaded."""
-        return self.model is not None
+        """True once weights were handed over or a model was set."""
+        return self._model is not None or self._pending_state is not None
 
     def clear(self) -> None:
         """Forget the model (on reset or a new data set)."""
-        self.model = None
+        self._model = None
+        self._pending_state = None
         self.config = None
         self.dataset = None
         self.epoch = self.step = 0
@@ -48,39 +65,40 @@ class ModelMirror:
     def load_state(
         self, config: RunConfig, dataset: Dataset, state: Mapping[str, Any], epoch: int
     ) -> None:
-        """Load ``state`` into the copy, building it first when the config or data changed."""
-        if self.model is None or self.config != config or self.dataset is not dataset:
-            from aeviewer.models.info import DataInfo
-            from aeviewer.models.registry import build_model
-
-            self.model = build_model(config.model, DataInfo.from_dataset(dataset)).eval()
+        """Keep ``state`` for the copy; it is loaded (and the copy built, when the config or the
+        data set changed) the next time :attr:`model` is read."""
+        if self.config != config or self.dataset is not dataset:
+            self._model = None
             self.config, self.dataset = config, dataset
-        self.model.load_state_dict(dict(state))
+        self._pending_state = state
         self.epoch = epoch
 
     def set_model(self, model: nn.Module, config: RunConfig, dataset: Dataset, epoch: int) -> None:
         """Adopt a model loaded from disk (an opened model, session or checkpoint)."""
-        self.model = model.to("cpu").eval()
+        self._model = model.to("cpu").eval()
+        self._pending_state = None
         self.config, self.dataset, self.epoch = config, dataset, epoch
 
     def can_decode(self) -> bool:
         """True when the model maps latents to samples (every family but the GAN)."""
+        # Every family's model but the GAN's has a decoder; a model set from disk is checked.
         return (
-            self.model is not None
+            self.has_model
             and self.config is not None
             and self.config.model.kind != "gan"
-            and hasattr(self.model, "decode")
+            and (self._model is None or hasattr(self._model, "decode"))
         )
 
     def decode(self, latents: np.ndarray) -> np.ndarray:
         """Samples ``(n, D)`` for latents ``(n, K)``."""
         import torch
 
-        if self.model is None:
+        model = self.model
+        if model is None:
             raise RuntimeError("no model to decode with")
         codes = torch.from_numpy(np.ascontiguousarray(latents, dtype=np.float32))
         with torch.no_grad():
-            out = self.model.decode(codes)
+            out = model.decode(codes)
         return out.reshape(out.shape[0], -1).numpy()
 
     def loaded_model(self) -> LoadedModel:
@@ -88,9 +106,10 @@ class ModelMirror:
         from aeviewer.io.models import LoadedModel
         from aeviewer.training.rundir import model_record
 
-        if self.model is None or self.config is None or self.dataset is None:
+        model = self.model
+        if model is None or self.config is None or self.dataset is None:
             raise RuntimeError("no model yet")
         record = model_record(
-            self.model, self.dataset, epoch=self.epoch, step=self.step, reason=self.reason
+            model, self.dataset, epoch=self.epoch, step=self.step, reason=self.reason
         )
-        return LoadedModel(self.model, self.config, record)
+        return LoadedModel(model, self.config, record)

@@ -5,11 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
-# The first torch optimiser built in a process imports torch._dynamo (and sympy) lazily. Done in
-# the training thread while the GUI thread's garbage collector ran, that import deadlocked the
-# suite now and then; importing it here, in one thread, before any test trains, avoids it.
-import torch._dynamo  # noqa: F401
 from gui_helpers import (  # re-exported for tests that import them from conftest
     SMALL_MODEL,
     SMALL_SOURCE,
@@ -19,6 +14,7 @@ from gui_helpers import (  # re-exported for tests that import them from conftes
 )
 
 from aeviewer.gui.app import configure_pyqtgraph
+from aeviewer.gui.garbage import COLLECTOR
 from aeviewer.gui.main_window import MainWindow
 
 
@@ -28,6 +24,15 @@ def _settings(isolated_qsettings, qapp, tmp_path, monkeypatch) -> Iterator[None]
     monkeypatch.setenv("AEVIEWER_STATE_DIR", str(tmp_path / "state"))
     configure_pyqtgraph()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _collect_in_the_gui_thread(qapp) -> Iterator[None]:
+    """As in the app, no worker thread runs Python's garbage collector (a view tested on its
+    own, without a window, too): see :mod:`aeviewer.gui.garbage`."""
+    COLLECTOR.hold()
+    yield
+    COLLECTOR.release()
 
 
 @pytest.fixture(autouse=True)

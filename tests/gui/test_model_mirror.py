@@ -65,3 +65,35 @@ def test_weights_come_before_snapshots_and_the_end():
     assert isinstance(first, ModelWeights) and first.epoch == 1
     assert first.state["weight"].tolist() == [1.0, 1.0]
     assert second.state["weight"].tolist() == [2.0, 2.0]
+
+
+def test_handed_weights_are_loaded_only_when_the_model_is_used(monkeypatch):
+    import torch
+
+    from aeviewer.config import ModelSpec, RunConfig
+    from aeviewer.data import load_source
+    from aeviewer.gui.model_mirror import ModelMirror
+    from aeviewer.models import registry
+    from aeviewer.models.info import DataInfo
+
+    dataset = load_source("builtin:moons?n=200")
+    config = RunConfig(model=ModelSpec(kind="ae", latent=2, hidden=(8,)))
+    trained = registry.build_model(config.model, DataInfo.from_dataset(dataset))
+    builds: list[object] = []
+    build = registry.build_model
+    monkeypatch.setattr(registry, "build_model", lambda *a: builds.append(a) or build(*a))
+
+    mirror = ModelMirror()
+    for epoch in (1, 2):
+        with torch.no_grad():
+            for p in trained.parameters():
+                p.add_(0.1)
+        state = {k: v.clone() for k, v in trained.state_dict().items()}
+        mirror.load_state(config, dataset, state, epoch)
+    assert builds == []
+    assert mirror.has_model and mirror.can_decode() and mirror.epoch == 2
+    codes = np.zeros((3, 2), np.float32)
+    with torch.no_grad():
+        expected = trained.decode(torch.from_numpy(codes)).reshape(3, -1).numpy()
+    np.testing.assert_allclose(mirror.decode(codes), expected, rtol=1e-6)
+    assert len(builds) == 1
