@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -105,6 +106,8 @@ class LatentView(View):
         self._latest: Snapshot | None = None
         self._frame_index = -1
         self._positions = np.zeros((0, 2), np.float32)
+        #: Something changed while the tab was hidden; drawn when it is shown.
+        self._stale = False
         self._selection = np.zeros(0, np.int64)
         self._ends: list[int | None] = [None, None]
         self._cache: dict[tuple[int, str], np.ndarray] = {}
@@ -238,6 +241,7 @@ class LatentView(View):
         self._latest = None
         self._frame_index = -1
         self._positions = np.zeros((0, 2), np.float32)
+        self._stale = False
         self._ends = [None, None]
         self.layers.clear()
         self.grid_image.clear()
@@ -431,6 +435,14 @@ class LatentView(View):
         self.slider_label.setText(
             f"epoch {frame.epoch} ({self._frame_index + 1}/{len(self._frames)})"
         )
+        if self._in_hidden_tab():
+            # Keep the positions (selections work on them) and draw when the tab is shown; a
+            # t-SNE or UMAP run would only take CPU from training while nobody looks.
+            projected = dim > 2 and method != "pca" and self._showing_latest()
+            cached = self._cache.get((frame.epoch, method)) if projected else None
+            self._positions = frame.positions if cached is None else cached
+            self._stale = True
+            return
         if dim <= 2 or method == "pca" or not self._showing_latest():
             self._runner.cancel()
             self._pending = None
@@ -454,11 +466,21 @@ class LatentView(View):
         self.status.setText(f"computing {label} of {len(frame.positions)} points… (PCA meanwhile)")
         self._draw(frame.positions)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Draw what arrived while the tab was hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self._show_current_frame()
+
     def _draw(self, positions: np.ndarray) -> None:
         self._positions = positions
         frame = self._current_frame()
         if frame is None:
             return
+        if self._in_hidden_tab():
+            self._stale = True
+            return
+        self._stale = False
         self.layers.set_highlight(self._selection, render=False)
         self.layers.set_layers(positions, self._layers(frame))
         self._update_decoded_grid()
@@ -550,7 +572,7 @@ class LatentView(View):
         self.selection_changed.emit(self.selected_indices())
 
     def _draw_highlight(self) -> None:
-        self.layers.set_highlight(self._selection)
+        self.layers.set_highlight(self._selection, render=not self._in_hidden_tab())
 
     def _on_mouse_moved(self, args: tuple[QPointF]) -> None:
         pos = args[0]
@@ -633,6 +655,9 @@ class LatentView(View):
             self._grid_runner.cancel()
             self._grid_pending = None
             self.grid_image.clear()
+            return
+        if self._in_hidden_tab():
+            self._stale = True
             return
         p = self._positions
         if p.shape[0] == 0:

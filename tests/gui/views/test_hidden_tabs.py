@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtWidgets import QTabWidget
+from views_synthetic import make_snapshot
 
 from aeviewer.gui.views.base import View
+from aeviewer.gui.views.latent import LatentView
 from aeviewer.training.events import Snapshot
 
 
@@ -69,3 +71,25 @@ def test_a_view_on_its_own_draws_at_once(qtbot) -> None:
     qtbot.addWidget(view)
     view.handle_event(snapshot(1))
     assert view.drawn == [1]
+
+
+def test_a_hidden_latent_view_keeps_its_frames_and_draws_the_newest_when_shown(
+    qtbot, image_dataset
+) -> None:
+    tabs, _front, _back = shown_tabs(qtbot)
+    latent = LatentView()
+    tabs.addTab(latent, "latent")
+    latent.load_dataset(image_dataset)
+    snaps = [make_snapshot(image_dataset, epoch=e) for e in (1, 2)]
+    for snap in snaps:
+        latent.handle_event(snap)
+    # Nothing drawn, but the replay frames and the positions that selections use are current.
+    assert latent.layers.point_counts() == []
+    assert [f.epoch for f in latent.frames] == [1, 2]
+    np.testing.assert_allclose(latent.positions, snaps[-1].latents)
+    selected = latent.select_rect(-1e9, -1e9, 1e9, 1e9)
+    assert selected.size == image_dataset.n_samples
+    tabs.setCurrentWidget(latent)
+    assert sum(latent.layers.point_counts()) == image_dataset.n_samples
+    np.testing.assert_array_equal(latent.layers.highlighted, np.arange(image_dataset.n_samples))
+    assert latent.slider_label.text() == "epoch 2 (2/2)"
