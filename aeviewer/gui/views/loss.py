@@ -293,6 +293,11 @@ class LossView(View):
         self._last_redraw = time.monotonic()
         self._update_curves()
         self._update_batch_curve()
+        # Fit the range and move the view now: left to the paint, they change the scene while
+        # it is painted, and it is painted twice.
+        viewbox = self.plot.getViewBox()
+        viewbox.updateAutoRange()
+        viewbox.updateMatrix()
 
     def _request_redraw(self) -> None:
         if self._redraw_timer.isActive():
