@@ -10,10 +10,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from shared_data import MNIST_T10K, MNIST_T10K_COUNTS
 
 REPO = Path(__file__).resolve().parents[1]
-MNIST_T10K = Path(__file__).resolve().parents[1] / ".." / "shared" / "datasets" / "mnist-t10k"
-MNIST_T10K_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
 def aeviewer(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from idx_files import MNIST_T10K
+from shared_data import MNIST_T10K
 
 
 @pytest.fixture

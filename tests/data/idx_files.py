@@ -1,4 +1,4 @@
-"""Writing IDX files for the tests, and where the shared data lives."""
+"""Writing IDX files for the tests."""
 
 from __future__ import annotations
 
@@ -6,10 +6,6 @@ import gzip
 from pathlib import Path
 
 import numpy as np
-
-SHARED_DATASETS = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets"
-MNIST_T10K = SHARED_DATASETS / "mnist-t10k"
-MNIST_T10K_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
 
 
 def idx_bytes(array: np.ndarray) -> bytes:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from idx_files import MNIST_T10K_COUNTS, idx_bytes, write_idx
+from idx_files import idx_bytes, write_idx
+from shared_data import MNIST_T10K_COUNTS
 
 from aeviewer.data import load_source
 from aeviewer.data.readers.idx import labels_path_for

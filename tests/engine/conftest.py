@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from shared_data import MNIST_T10K, mnist_available
 
 from aeviewer.config import DataSpec, ModelSpec, RunConfig, TrainSpec
 from aeviewer.data.dataset import Dataset
 
-from .mnist import MNIST_DIR, load_mnist, mnist_available
+from .mnist import load_mnist
 
 
 def make_vectors(n: int = 240, d: int = 12, seed: int = 0, classes: int = 3) -> Dataset:
@@ -52,5 +53,5 @@ def images() -> Dataset:
 @pytest.fixture(scope="session")
 def mnist() -> Dataset:
     if not mnist_available():
-        pytest.skip(f"the shared MNIST test set is absent ({MNIST_DIR})")
+        pytest.skip(f"the shared MNIST test set is absent ({MNIST_T10K})")
     return load_mnist()

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 import torch
+from shared_data import MNIST_T10K, needs_mnist
 
 from aeviewer.cli import main
 from aeviewer.config import DataSpec, ModelSpec, RunConfig, TrainSpec
@@ -25,7 +26,6 @@ from aeviewer.training.setup import set_up
 from aeviewer.training.trainers import make_trainer
 
 from .conftest import make_images, make_vectors, small_config
-from .mnist import MNIST_DIR, mnist_available
 
 RING = "builtin:ring?n=6000"
 
@@ -92,9 +92,9 @@ def test_samples_of_the_shapes_have_the_datas_statistics(tmp_path):
     _assert_like_the_data(_image_gan(tmp_path, "builtin:shapes?n=2000"))
 
 
-@pytest.mark.skipif(not mnist_available(), reason=f"the shared MNIST set is absent ({MNIST_DIR})")
+@needs_mnist
 def test_samples_of_mnist_have_the_datas_statistics(tmp_path):
-    _assert_like_the_data(_image_gan(tmp_path, str(MNIST_DIR), limit=3000))
+    _assert_like_the_data(_image_gan(tmp_path, str(MNIST_T10K), limit=3000))
 
 
 def test_both_networks_step_as_configured_with_beta1_one_half():

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
-import pytest
 from gui_helpers import SMALL_MODEL, TIMEOUT_MS, open_window, small_train
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
+from shared_data import MNIST_T10K_IMAGES, needs_mnist
 
 from aeviewer.config import ModelSpec
 from aeviewer.data import LoadCancelled
@@ -16,8 +15,6 @@ from aeviewer.gui import dialogs
 from aeviewer.gui.main_window import MainWindow
 from aeviewer.gui.state import RunState
 from aeviewer.training.events import EpochEnd
-
-MNIST = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "mnist-t10k"
 
 
 def test_opens_on_the_default_data_set(qtbot):
@@ -38,10 +35,10 @@ def test_opens_on_the_default_data_set(qtbot):
     window.close()
 
 
-@pytest.mark.skipif(not MNIST.is_dir(), reason="the shared MNIST test set is not there")
+@needs_mnist
 def test_loads_the_mnist_test_set_from_a_folder(qtbot, window):
     with qtbot.waitSignal(window.data_panel.dataset_changed, timeout=TIMEOUT_MS) as loaded:
-        window.data_panel.load(str(MNIST / "t10k-images-idx3-ubyte.gz"))
+        window.data_panel.load(str(MNIST_T10K_IMAGES))
     dataset = loaded.args[0]
     assert dataset.n_samples == 10_000
     assert dataset.sample_shape == (1, 28, 28)

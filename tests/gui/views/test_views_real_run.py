@@ -3,12 +3,11 @@ the built-in data sets), checking what they plot."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 from pytestqt.qtbot import QtBot
+from shared_data import MNIST_T10K, mnist_available, needs_mnist
 
 from aeviewer.analysis import metrics
 from aeviewer.config import DataSpec, ModelSpec, RunConfig, TrainSpec
@@ -22,12 +21,6 @@ from aeviewer.gui.views.reconstructions import ReconstructionsView, sample_mse
 from aeviewer.training.events import EpochEnd, Event, Snapshot, Started
 from aeviewer.training.loop import train
 
-MNIST = Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets" / "mnist-t10k"
-needs_mnist = pytest.mark.skipif(
-    not (MNIST / "t10k-images-idx3-ubyte.gz").exists(),
-    reason="the shared MNIST test set (../shared/datasets/mnist-t10k) is absent",
-)
-
 
 def _run(config: RunConfig) -> tuple[object, list[Event]]:
     torch.set_num_threads(1)
@@ -38,10 +31,10 @@ def _run(config: RunConfig) -> tuple[object, list[Event]]:
 
 @pytest.fixture(scope="module")
 def mnist_run() -> tuple[object, list[Event]]:
-    if not (MNIST / "t10k-images-idx3-ubyte.gz").exists():
-        pytest.skip("the shared MNIST test set is absent")
+    if not mnist_available():
+        pytest.skip(f"the shared MNIST test set is absent ({MNIST_T10K})")
     config = RunConfig(
-        data=DataSpec(source=str(MNIST), limit=3000),
+        data=DataSpec(source=str(MNIST_T10K), limit=3000),
         model=ModelSpec(kind="ae", latent=2, hidden=(64,)),
         train=TrainSpec(epochs=2, batch_size=128, n_eval=3000, n_recon=16),
     )
