@@ -19,6 +19,13 @@ def mnist_available() -> bool:
     return MNIST_T10K_IMAGES.is_file() and MNIST_T10K_LABELS.is_file()
 
 
+def require_mnist() -> Path:
+    """The MNIST test set's folder; skips the calling test (or fixture) when it is absent."""
+    if not mnist_available():
+        pytest.skip(f"the shared MNIST test set is absent ({MNIST_T10K})")
+    return MNIST_T10K
+
+
 #: Marks a test that needs the shared MNIST test set; it is skipped without it.
 needs_mnist = pytest.mark.skipif(
     not mnist_available(), reason=f"the shared MNIST test set is absent ({MNIST_T10K})"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shared_data import MNIST_T10K, MNIST_T10K_COUNTS
+from shared_data import MNIST_T10K, MNIST_T10K_COUNTS, require_mnist
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -27,8 +27,7 @@ def aeviewer(*args: str, env: dict[str, str] | None = None) -> subprocess.Comple
 
 
 def test_inspect_shared_mnist_test_set_as_json() -> None:
-    if not MNIST_T10K.is_dir():
-        pytest.skip(f"shared MNIST test set not found at {MNIST_T10K}")
+    require_mnist()
     result = aeviewer("inspect", str(MNIST_T10K), "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from shared_data import MNIST_T10K
+from shared_data import require_mnist
 
 
 @pytest.fixture
@@ -21,6 +21,4 @@ def tiny_mnist() -> tuple[np.ndarray, np.ndarray]:
 @pytest.fixture
 def mnist_t10k() -> Path:
     """The shared MNIST test set folder; skips when the shared data folder is absent."""
-    if not MNIST_T10K.is_dir():
-        pytest.skip(f"shared MNIST test set not found at {MNIST_T10K}")
-    return MNIST_T10K
+    return require_mnist()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from shared_data import MNIST_T10K, mnist_available
+from shared_data import require_mnist
 
 from aeviewer.config import DataSpec, ModelSpec, RunConfig, TrainSpec
 from aeviewer.data.dataset import Dataset
@@ -52,6 +52,5 @@ def images() -> Dataset:
 
 @pytest.fixture(scope="session")
 def mnist() -> Dataset:
-    if not mnist_available():
-        pytest.skip(f"the shared MNIST test set is absent ({MNIST_T10K})")
+    require_mnist()
     return load_mnist()

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 from pytestqt.qtbot import QtBot
-from shared_data import MNIST_T10K, mnist_available, needs_mnist
+from shared_data import MNIST_T10K, needs_mnist, require_mnist
 
 from aeviewer.analysis import metrics
 from aeviewer.config import DataSpec, ModelSpec, RunConfig, TrainSpec
@@ -31,8 +31,7 @@ def _run(config: RunConfig) -> tuple[object, list[Event]]:
 
 @pytest.fixture(scope="module")
 def mnist_run() -> tuple[object, list[Event]]:
-    if not mnist_available():
-        pytest.skip(f"the shared MNIST test set is absent ({MNIST_T10K})")
+    require_mnist()
     config = RunConfig(
         data=DataSpec(source=str(MNIST_T10K), limit=3000),
         model=ModelSpec(kind="ae", latent=2, hidden=(64,)),
