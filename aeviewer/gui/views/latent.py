@@ -435,15 +435,18 @@ class LatentView(View):
         self.slider_label.setText(
             f"epoch {frame.epoch} ({self._frame_index + 1}/{len(self._frames)})"
         )
+        # t-SNE and UMAP apply to the newest snapshot; PCA shows older ones and stands in
+        # while a projection is computed.
+        projected = dim > 2 and method != "pca" and self._showing_latest()
+        key = (frame.epoch, method)
         if self._in_hidden_tab():
             # Keep the positions (selections work on them) and draw when the tab is shown; a
             # t-SNE or UMAP run would only take CPU from training while nobody looks.
-            projected = dim > 2 and method != "pca" and self._showing_latest()
-            cached = self._cache.get((frame.epoch, method)) if projected else None
+            cached = self._cache.get(key) if projected else None
             self._positions = frame.positions if cached is None else cached
             self._stale = True
             return
-        if dim <= 2 or method == "pca" or not self._showing_latest():
+        if not projected:
             self._runner.cancel()
             self._pending = None
             if dim > 2 and method != "pca":
@@ -452,7 +455,6 @@ class LatentView(View):
                 self.status.setText("" if dim <= 2 else f"PCA of {dim}-D latents")
             self._draw(frame.positions)
             return
-        key = (frame.epoch, method)
         if key in self._cache:
             self.status.setText(f"{projections.METHOD_LABELS[method]} of {dim}-D latents")
             self._draw(self._cache[key])
