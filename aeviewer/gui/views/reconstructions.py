@@ -2,7 +2,9 @@
 
 Images: the originals (and, for denoising runs, the noisy inputs), the autoencoder's output, PCA's
 output with as many components, and the absolute error of both as heat maps, each tile captioned
-with its mean squared error. Vectors: input and both reconstructions overlaid per feature.
+with its mean squared error. Vectors: input and both reconstructions overlaid per feature. A VAE's
+snapshots also carry samples decoded from fixed draws of its prior N(0, I): they get a panel (or
+a plot) of their own, so one sees the model generate as well as reconstruct.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
+from aeviewer.gui.widgets.scatter_layers import class_colors
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
 from aeviewer.training.events import Snapshot, Started
 
@@ -55,6 +58,7 @@ class ReconstructionsView(View):
         self.mse_bars: dict[str, pg.BarGraphItem] = {}
         self.vector_plots: list[pg.PlotItem] = []
         self.vector_curves: list[dict[str, pg.PlotDataItem]] = []
+        self.prior_plot: pg.PlotItem | None = None
         self.summary = QLabel("No snapshot yet: start training to see reconstructions.")
         self.export_button = ExportButton(self.export_plot, self.export_data, "reconstructions")
         top = QHBoxLayout()
@@ -78,6 +82,7 @@ class ReconstructionsView(View):
         self.panels = {}
         self.vector_plots = []
         self.vector_curves = []
+        self.prior_plot = None
         self.canvas.clear()
         self.summary.setText("No snapshot yet: start training to see reconstructions.")
 
@@ -95,12 +100,17 @@ class ReconstructionsView(View):
         is_image = len(shape) == 3 and not (shape[1] == 1 and shape[2] == 1)
         denoising = event.noisy is not None
         kind = ("denoise" if denoising else "image") if is_image else "vector"
+        prior = event.extras.get("prior_samples")
+        if prior is not None:
+            kind += "+prior"
         if kind != self._kind:
             self._build(kind, min(len(originals), N_VECTOR_PLOTS))
-        if kind == "vector":
+        if kind.startswith("vector"):
             self._draw_vectors(event)
         else:
             self._draw_images(event)
+        if prior is not None:
+            self._draw_prior(np.asarray(prior, np.float32), is_image, _levels(originals))
 
     # -- drawing ---------------------------------------------------------------------------------
     def _build(self, kind: str, n_plots: int) -> None:
@@ -108,9 +118,10 @@ class ReconstructionsView(View):
         self.panels = {}
         self.vector_plots = []
         self.vector_curves = []
+        self.prior_plot = None
         self._kind = kind
         layout = self.canvas.ci
-        if kind == "vector":
+        if kind.startswith("vector"):
             for i in range(n_plots):
                 plot = layout.addPlot(row=i, col=0)
                 plot.showGrid(x=True, y=True, alpha=0.2)
@@ -122,11 +133,16 @@ class ReconstructionsView(View):
                 }
                 self.vector_plots.append(plot)
                 self.vector_curves.append(curves)
-            self.vector_plots[-1].setLabel("bottom", "feature")
+            if kind.endswith("+prior"):
+                self.prior_plot = layout.addPlot(row=n_plots, col=0)
+                self.prior_plot.showGrid(x=True, y=True, alpha=0.2)
+            (self.prior_plot or self.vector_plots[-1]).setLabel("bottom", "feature")
             return
         columns = ["input", "autoencoder", "pca"]
-        if kind == "denoise":
+        if kind.startswith("denoise"):
             columns = ["input", "noisy", "autoencoder", "pca"]
+        if kind.endswith("+prior"):
+            columns.append("prior")
         for col, name in enumerate(columns):
             self.panels[name] = MosaicPanel(layout, name, 0, col)
         for name in ("autoencoder", "pca"):
@@ -237,6 +253,33 @@ class ReconstructionsView(View):
             if names is not None:
                 plot.getAxis("bottom").setTicks([list(enumerate(names))])
         self._summarise(event, ae_mse, pca_mse)
+
+    def _draw_prior(self, samples: np.ndarray, is_image: bool, levels: tuple[float, float]) -> None:
+        """Samples decoded from fixed draws of the prior (the same draws in every snapshot),
+        images on the inputs' grey levels."""
+        title = f"{len(samples)} samples from the prior N(0, I)"
+        if is_image:
+            self.panels["prior"].set_images(
+                as_images(_flat(samples), samples.shape[1:]), levels=levels
+            )
+            self.panels["prior"].set_title(title)
+            return
+        plot = self.prior_plot
+        plot.clear()
+        flat = _flat(samples)[:N_VECTOR_PLOTS]
+        title = f"{len(flat)} of {title}"
+        features = np.arange(flat.shape[1])
+        for sample, colour in zip(flat, class_colors(len(flat)), strict=True):
+            plot.plot(
+                features,
+                sample,
+                pen=pg.mkPen(colour, width=1.5),
+                symbol="o",
+                symbolSize=4,
+                symbolPen=None,
+                symbolBrush=colour,
+            )
+        plot.setTitle(title, size="9pt")
 
     def _summarise(self, event: Snapshot, ae: np.ndarray, pca: np.ndarray | None) -> None:
         text = f"epoch {event.epoch} · {len(ae)} fixed samples · autoencoder MSE {ae.mean():.4g}"

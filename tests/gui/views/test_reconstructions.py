@@ -81,6 +81,34 @@ def test_vector_data_overlays_input_and_both_reconstructions(
     assert "AE MSE" in view.vector_plots[2].titleLabel.text
 
 
+def test_a_vae_snapshot_shows_its_prior_samples_beside_the_reconstructions(
+    view: ReconstructionsView, image_dataset: Dataset
+) -> None:
+    view.set_dataset(image_dataset)
+    prior = np.random.default_rng(0).uniform(size=(6, 1, 8, 8)).astype(np.float32)
+    view.handle_event(make_snapshot(image_dataset, n_recon=8, extras={"prior_samples": prior}))
+    panel = view.panels["prior"]
+    assert panel.n_tiles == 6
+    assert "6 samples from the prior" in panel.label.text
+    np.testing.assert_allclose(panel.image.image[:8, :8], prior[0, 0], rtol=1e-6)
+    # A run of another family has no prior: its snapshot rebuilds the grid without the panel.
+    view.handle_event(make_snapshot(image_dataset, n_recon=8))
+    assert "prior" not in view.panels and view.panels["autoencoder"].n_tiles == 8
+
+
+def test_vae_prior_samples_of_vector_data_get_a_plot(
+    view: ReconstructionsView, vector_dataset: Dataset
+) -> None:
+    view.set_dataset(vector_dataset)
+    prior = np.random.default_rng(1).normal(size=(8, vector_dataset.n_features))
+    view.handle_event(make_snapshot(vector_dataset, n_recon=8, extras={"prior_samples": prior}))
+    assert len(view.vector_plots) == 4
+    curves = view.prior_plot.listDataItems()
+    assert len(curves) == 4
+    np.testing.assert_allclose(curves[1].getData()[1], prior[1])
+    assert "4 of 8 samples from the prior" in view.prior_plot.titleLabel.text
+
+
 def test_a_snapshot_without_reconstructions_is_ignored(
     view: ReconstructionsView, image_dataset: Dataset
 ) -> None:
