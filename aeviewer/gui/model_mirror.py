@@ -3,11 +3,13 @@
 The copy is built once per run (torch is imported lazily, after the window shows) and the
 weights the training thread hands over are loaded into it, so nothing here touches the
 training thread's model. Handed-over weights are only kept until something asks for the model:
-while nobody decodes, a snapshot costs the GUI thread nothing here.
+while nobody decodes, a snapshot costs the GUI thread nothing here. Views also decode in their
+background threads (the decoded grid), so loading and decoding take turns under one lock.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +28,7 @@ class ModelMirror:
     """A CPU model, its config and data set, and the epoch its weights come from."""
 
     def __init__(self) -> None:
+        self._lock = threading.RLock()
         self._model: nn.Module | None = None
         self._pending_state: Mapping[str, Any] | None = None
         self.config: RunConfig | None = None
@@ -37,16 +40,18 @@ class ModelMirror:
     @property
     def model(self) -> nn.Module | None:
         """The CPU model with the newest weights (built and loaded here on first use)."""
-        if self._pending_state is not None:
+        with self._lock:
             state, self._pending_state = self._pending_state, None
-            if self._model is None:
-                from aeviewer.models.info import DataInfo
-                from aeviewer.models.registry import build_model
+            model = self._model
+            if state is not None:
+                if model is None:
+                    from aeviewer.models.info import DataInfo
+                    from aeviewer.models.registry import build_model
 
-                self._model = build_model(self.config.model, DataInfo.from_dataset(self.dataset))
-                self._model.eval()
-            self._model.load_state_dict(dict(state))
-        return self._model
+                    model = build_model(self.config.model, DataInfo.from_dataset(self.dataset))
+                    self._model = model.eval()
+                model.load_state_dict(dict(state))
+            return model
 
     @property
     def has_model(self) -> bool:
@@ -55,10 +60,11 @@ class ModelMirror:
 
     def clear(self) -> None:
         """Forget the model (on reset or a new data set)."""
-        self._model = None
-        self._pending_state = None
-        self.config = None
-        self.dataset = None
+        with self._lock:
+            self._model = None
+            self._pending_state = None
+            self.config = None
+            self.dataset = None
         self.epoch = self.step = 0
         self.reason = "paused"
 
@@ -67,17 +73,20 @@ class ModelMirror:
     ) -> None:
         """Keep ``state`` for the copy; it is loaded (and the copy built, when the config or the
         data set changed) the next time :attr:`model` is read."""
-        if self.config != config or self.dataset is not dataset:
-            self._model = None
-            self.config, self.dataset = config, dataset
-        self._pending_state = state
+        with self._lock:
+            if self.config != config or self.dataset is not dataset:
+                self._model = None
+                self.config, self.dataset = config, dataset
+            self._pending_state = state
         self.epoch = epoch
 
     def set_model(self, model: nn.Module, config: RunConfig, dataset: Dataset, epoch: int) -> None:
         """Adopt a model loaded from disk (an opened model, session or checkpoint)."""
-        self._model = model.to("cpu").eval()
-        self._pending_state = None
-        self.config, self.dataset, self.epoch = config, dataset, epoch
+        with self._lock:
+            self._model = model.to("cpu").eval()
+            self._pending_state = None
+            self.config, self.dataset = config, dataset
+        self.epoch = epoch
 
     def can_decode(self) -> bool:
         """True when the model maps latents to samples (every family but the GAN)."""
@@ -93,11 +102,11 @@ class ModelMirror:
         """Samples ``(n, D)`` for latents ``(n, K)``."""
         import torch
 
-        model = self.model
-        if model is None:
-            raise RuntimeError("no model to decode with")
         codes = torch.from_numpy(np.ascontiguousarray(latents, dtype=np.float32))
-        with torch.no_grad():
+        with self._lock, torch.no_grad():
+            model = self.model
+            if model is None:
+                raise RuntimeError("no model to decode with")
             out = model.decode(codes)
         return out.reshape(out.shape[0], -1).numpy()
 

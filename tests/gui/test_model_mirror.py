@@ -97,3 +97,50 @@ def test_handed_weights_are_loaded_only_when_the_model_is_used(monkeypatch):
         expected = trained.decode(torch.from_numpy(codes)).reshape(3, -1).numpy()
     np.testing.assert_allclose(mirror.decode(codes), expected, rtol=1e-6)
     assert len(builds) == 1
+
+
+def test_a_background_decode_sees_one_whole_set_of_weights():
+    import threading
+
+    import torch
+
+    from aeviewer.config import ModelSpec, RunConfig
+    from aeviewer.data import load_source
+    from aeviewer.gui.model_mirror import ModelMirror
+    from aeviewer.models.info import DataInfo
+    from aeviewer.models.registry import build_model
+
+    dataset = load_source("builtin:moons?n=200")
+    config = RunConfig(model=ModelSpec(kind="ae", latent=2, hidden=(64, 64)))
+    info = DataInfo.from_dataset(dataset)
+    states = []
+    for seed in range(3):
+        torch.manual_seed(seed)
+        states.append(
+            {k: v.clone() for k, v in build_model(config.model, info).state_dict().items()}
+        )
+    codes = np.random.default_rng(0).normal(size=(64, 2)).astype(np.float32)
+    mirror = ModelMirror()
+    expected = []
+    for state in states:
+        mirror.load_state(config, dataset, state, 1)
+        expected.append(mirror.decode(codes))
+    seen: list[np.ndarray] = []
+    stop = threading.Event()
+
+    def decode_until_stopped() -> None:
+        while not stop.is_set():
+            seen.append(mirror.decode(codes))
+
+    worker = threading.Thread(target=decode_until_stopped)
+    worker.start()
+    try:
+        for i in range(300):
+            mirror.load_state(config, dataset, states[i % 3], i)
+            mirror.decode(codes[:1])
+    finally:
+        stop.set()
+        worker.join()
+    assert seen
+    for out in seen:
+        assert any(np.array_equal(out, e) for e in expected)
