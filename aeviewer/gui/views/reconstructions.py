@@ -59,6 +59,7 @@ class ReconstructionsView(View):
         self.vector_plots: list[pg.PlotItem] = []
         self.vector_curves: list[dict[str, pg.PlotDataItem]] = []
         self.prior_plot: pg.PlotItem | None = None
+        self.prior_curves: list[pg.PlotDataItem] = []
         self.summary = QLabel("No snapshot yet: start training to see reconstructions.")
         self.export_button = ExportButton(self.export_plot, self.export_data, "reconstructions")
         top = QHBoxLayout()
@@ -83,6 +84,7 @@ class ReconstructionsView(View):
         self.vector_plots = []
         self.vector_curves = []
         self.prior_plot = None
+        self.prior_curves = []
         self.canvas.clear()
         self.summary.setText("No snapshot yet: start training to see reconstructions.")
 
@@ -119,6 +121,7 @@ class ReconstructionsView(View):
         self.vector_plots = []
         self.vector_curves = []
         self.prior_plot = None
+        self.prior_curves = []
         self._kind = kind
         layout = self.canvas.ci
         if kind.startswith("vector"):
@@ -136,6 +139,16 @@ class ReconstructionsView(View):
             if kind.endswith("+prior"):
                 self.prior_plot = layout.addPlot(row=n_plots, col=0)
                 self.prior_plot.showGrid(x=True, y=True, alpha=0.2)
+                self.prior_curves = [
+                    self.prior_plot.plot(
+                        pen=pg.mkPen(colour, width=1.5),
+                        symbol="o",
+                        symbolSize=4,
+                        symbolPen=None,
+                        symbolBrush=colour,
+                    )
+                    for colour in class_colors(N_VECTOR_PLOTS)
+                ]
             (self.prior_plot or self.vector_plots[-1]).setLabel("bottom", "feature")
             return
         columns = ["input", "autoencoder", "pca"]
@@ -264,22 +277,14 @@ class ReconstructionsView(View):
             )
             self.panels["prior"].set_title(title)
             return
-        plot = self.prior_plot
-        plot.clear()
-        flat = _flat(samples)[:N_VECTOR_PLOTS]
-        title = f"{len(flat)} of {title}"
+        flat = _flat(samples)[: len(self.prior_curves)]
         features = np.arange(flat.shape[1])
-        for sample, colour in zip(flat, class_colors(len(flat)), strict=True):
-            plot.plot(
-                features,
-                sample,
-                pen=pg.mkPen(colour, width=1.5),
-                symbol="o",
-                symbolSize=4,
-                symbolPen=None,
-                symbolBrush=colour,
-            )
-        plot.setTitle(title, size="9pt")
+        for i, curve in enumerate(self.prior_curves):
+            if i < len(flat):
+                curve.setData(features, flat[i])
+            else:
+                curve.setData([], [])
+        self.prior_plot.setTitle(f"{len(flat)} of {title}", size="9pt")
 
     def _summarise(self, event: Snapshot, ae: np.ndarray, pca: np.ndarray | None) -> None:
         text = f"epoch {event.epoch} · {len(ae)} fixed samples · autoencoder MSE {ae.mean():.4g}"
