@@ -90,7 +90,7 @@ class ModelMirror:
 
     def can_decode(self) -> bool:
         """True when the model maps latents to samples (every family but the GAN)."""
-        # Every family's model but the GAN's has a decoder; a model set from disk is checked.
+        # Handed weights are not loaded yet: the family says it. A model set from disk is asked.
         return (
             self.has_model
             and self.config is not None
