@@ -36,6 +36,12 @@ class Started:
     pca_explained_variance: np.ndarray | None = None
     warnings: tuple[str, ...] = ()
 
+    @property
+    def total_epochs(self) -> int:
+        """Epochs of the whole run, counting the pre-training stages of a stacked model."""
+        pre_stages = max(0, len(self.stages) - 1)
+        return self.config.train.epochs + pre_stages * self.config.model.stage_epochs
+
 
 @dataclass(frozen=True)
 class Progress:

@@ -173,3 +173,24 @@ def test_history_step_to_x_interpolates():
     history.add_epoch(epoch(2, 0.5))
     assert history.step_to_x(15) == pytest.approx(1.5)
     assert history.step_to_x(15, "step") == 15
+
+
+def test_while_training_the_range_spans_the_planned_run_and_holds_steady(qtbot):
+    view = LossView()
+    qtbot.addWidget(view)
+    view.handle_event(started())
+    view.handle_event(epoch(1, 1.0))
+    view.flush()
+    planned = started().total_epochs
+    assert view.viewbox.viewRange()[0][1] >= planned
+    moves: list[object] = []
+    view.viewbox.sigRangeChanged.connect(lambda *args: moves.append(args))
+    for batch in range(1, N_BATCHES):
+        view.on_progress(Progress(2, batch, N_BATCHES, N_BATCHES + batch, 0.9, 2000.0))
+        view.flush()
+    assert view.batch_curve.getData()[0].size == N_BATCHES - 1
+    assert moves == []
+    view.handle_event(epoch(2, 0.5))
+    view.handle_event(Finished("completed", 2, 2 * N_BATCHES))
+    # Once the run is over, the range fits what it reached.
+    assert view.viewbox.viewRange()[0][1] < 3

@@ -28,6 +28,7 @@ from aeviewer.errors import AeviewerError
 from aeviewer.gui import dialogs
 from aeviewer.gui.views.base import View
 from aeviewer.gui.views.loss_history import CurveKey, Ema, LossHistory, ema
+from aeviewer.gui.widgets.steady_viewbox import SteadyViewBox
 from aeviewer.io.atomic import atomic_write_text
 from aeviewer.training.events import EpochEnd, Finished, LrChanged, Progress, Started
 
@@ -106,6 +107,8 @@ class LossView(View):
         super().__init__(parent)
         self.history = LossHistory()
         self._n_batches = 1
+        self._planned_epochs: int | None = None
+        self._epochs_drawn = 0
         self._pca_loss: float | None = None
         self._batch_ema = Ema(0.0)
         self._batch_smoothed: list[float] = []
@@ -137,7 +140,10 @@ class LossView(View):
         controls.addWidget(self.export_csv_button)
         controls.addWidget(self.export_image_button)
 
-        self.plot_widget = pg.PlotWidget(background="w")
+        # While training, the range steps rather than following every new point and spans the
+        # planned epochs: each move of the range costs both axes a new layout of their ticks.
+        self.viewbox = SteadyViewBox()
+        self.plot_widget = pg.PlotWidget(background="w", viewBox=self.viewbox)
         self.plot = self.plot_widget.getPlotItem()
         # No grid: its antialiased translucent lines cost most of a repaint (24 of 37 ms at
         # 1000x750 on the reference machine), time the training thread would wait for the GIL.
@@ -212,6 +218,9 @@ class LossView(View):
     def reset(self) -> None:
         """Clear every curve and marker."""
         self.history.clear()
+        self._planned_epochs = None
+        self._epochs_drawn = 0
+        self.viewbox.refit()
         self._pca_loss = None
         self.pca_line.setVisible(False)
         for line in (line for _, line in self.lr_lines):
@@ -236,6 +245,8 @@ class LossView(View):
         self.reset()
         self.history.multi_stage = len(event.stages) > 1
         self._n_batches = max(1, event.n_batches)
+        self._planned_epochs = event.total_epochs
+        self.viewbox.refit(self._planned_x_end())
         self._pca_loss = event.pca_val_loss
         if event.pca_val_loss is not None and math.isfinite(event.pca_val_loss):
             self.pca_line.label.setFormat(
@@ -283,7 +294,9 @@ class LossView(View):
         self.lr_lines.append((event, line))
 
     def on_finished(self, event: Finished) -> None:
-        """Draw whatever is still pending."""
+        """Draw whatever is still pending, fitted to what the run reached."""
+        self._planned_epochs = None
+        self.viewbox.refit()
         self.flush()
 
     # -- drawing -------------------------------------------------------------------------------
@@ -291,13 +304,13 @@ class LossView(View):
         """Redraw every curve now (pending updates are otherwise drawn within REDRAW_MS)."""
         self._redraw_timer.stop()
         self._last_redraw = time.monotonic()
-        self._update_curves()
+        if self._epochs_drawn != len(self.history.epochs):
+            self._update_curves()
         self._update_batch_curve()
         # Fit the range and move the view now: left to the paint, they change the scene while
         # it is painted, and it is painted twice.
-        viewbox = self.plot.getViewBox()
-        viewbox.updateAutoRange()
-        viewbox.updateMatrix()
+        self.viewbox.updateAutoRange()
+        self.viewbox.updateMatrix()
 
     def _request_redraw(self) -> None:
         if self._redraw_timer.isActive():
@@ -314,6 +327,7 @@ class LossView(View):
         return x, ema(y, self.alpha)
 
     def _update_curves(self) -> None:
+        self._epochs_drawn = len(self.history.epochs)
         for key in self.history.curve_keys():
             curve = self.curves.get(key)
             x, y = self.curve_data(key)
@@ -356,7 +370,16 @@ class LossView(View):
         self._update_batch_curve()
         for event, line in self.lr_lines:
             line.setPos(self.history.step_to_x(event.step, self.axis))
+        self.viewbox.refit(self._planned_x_end())
         self.plot.enableAutoRange()
+
+    def _planned_x_end(self) -> float | None:
+        """Where the running run will end on the x axis; None when no run is under way."""
+        if self._planned_epochs is None:
+            return None
+        if self.axis == "epoch":
+            return float(self._planned_epochs)
+        return float(self._planned_epochs * self._n_batches)
 
     def _update_axis_label(self) -> None:
         self.plot.setLabel("bottom", "epoch" if self.axis == "epoch" else "step")
@@ -374,6 +397,7 @@ class LossView(View):
     def _on_log_toggled(self, on: bool) -> None:
         self.plot.setLogMode(x=False, y=on)
         self._place_pca_line()
+        self.viewbox.refit(self._planned_x_end())
         self.plot.enableAutoRange()
 
     @Slot(int)

@@ -18,17 +18,11 @@ def format_eta(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def total_epochs(started: Started) -> int:
-    """Epochs of the whole run, counting the pre-training stages of a stacked model."""
-    pre_stages = max(0, len(started.stages) - 1)
-    return started.config.train.epochs + pre_stages * started.config.model.stage_epochs
-
-
 def eta_seconds(started: Started, progress: Progress) -> float | None:
     """Time left at the current speed, from the batches still to go."""
     if progress.samples_per_s <= 0:
         return None
-    batches_left = (total_epochs(started) - progress.epoch) * progress.n_batches + (
+    batches_left = (started.total_epochs - progress.epoch) * progress.n_batches + (
         progress.n_batches - progress.batch
     )
     return max(0, batches_left) * started.config.train.batch_size / progress.samples_per_s
@@ -75,11 +69,11 @@ class TrainingStatus(QWidget):
         """A run began: its device and size."""
         self._started = event
         self.set_device(event.device)
-        self.position.setText(f"epoch 0/{total_epochs(event)} · batch 0/{event.n_batches}")
+        self.position.setText(f"epoch 0/{event.total_epochs} · batch 0/{event.n_batches}")
 
     def on_progress(self, event: Progress) -> None:
         """A batch ended."""
-        epochs = total_epochs(self._started) if self._started else "?"
+        epochs = self._started.total_epochs if self._started else "?"
         self.position.setText(
             f"epoch {event.epoch}/{epochs} · batch {event.batch}/{event.n_batches}"
         )
@@ -91,7 +85,7 @@ class TrainingStatus(QWidget):
         """An epoch ended."""
         self.speed.setText(f"{event.samples_per_s:,.0f} samples/s")
         if self._started is not None:
-            epochs = total_epochs(self._started)
+            epochs = self._started.total_epochs
             n = self._started.n_batches
             self.position.setText(f"epoch {event.epoch}/{epochs} · batch {n}/{n}")
             if event.samples_per_s > 0:
