@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.analysis.metrics import principal_angles
@@ -59,6 +60,7 @@ class PcaView(View):
         self._n_features: int | None = None
         self._pca_val_loss: float | None = None
         self.model_history: list[tuple[int, float]] = []
+        self._model_point_stale = False
         self.angle_history: list[tuple[int, np.ndarray]] = []
         self._build()
 
@@ -133,6 +135,7 @@ class PcaView(View):
         self._latent = None
         self._pca_val_loss = None
         self.model_history = []
+        self._model_point_stale = False
         self.angle_history = []
         self.variance_bars.setOpts(x=[], height=[])
         self.cumulative_curve.setData([], [])
@@ -187,8 +190,23 @@ class PcaView(View):
         if found is None or self._latent is None:
             return
         self.model_history.append((event.epoch, found[0]))
-        self.model_point.setData([self._latent], [max(found[0], 1e-30)])
+        # In a hidden tab the point waits for the tab to be shown: every millisecond the GUI
+        # thread spends while training is taken from the training threads.
+        self._model_point_stale = self._in_hidden_tab()
+        if not self._model_point_stale:
+            self._draw_model_point()
+
+    def _draw_model_point(self) -> None:
+        self._model_point_stale = False
+        mse = self.model_history[-1][1]
+        self.model_point.setData([self._latent], [max(mse, 1e-30)])
         self._summarise()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Draw the model's latest point if it arrived while the tab was hidden."""
+        super().showEvent(event)
+        if self._model_point_stale and self.model_history:
+            self._draw_model_point()
 
     def on_snapshot(self, event: Snapshot) -> None:
         """Track the principal angles when the snapshot carries both bases."""

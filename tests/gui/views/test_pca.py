@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from aeviewer.config import ModelSpec, RunConfig
@@ -78,6 +79,28 @@ def test_model_error_is_placed_at_the_latent_size(view: PcaView) -> None:
     assert view.model_history == [(1, 0.5), (2, 0.2)]
     ratio = 0.2 / view.pca_mse_at_latent()
     assert f"({ratio:.2f}× PCA)" in view.summary.text()
+
+
+def test_in_a_hidden_tab_the_model_point_waits_for_the_tab(
+    qtbot: QtBot, vector_dataset: Dataset
+) -> None:
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    front, view = QWidget(), PcaView()
+    view.set_dataset(vector_dataset)
+    tabs.addTab(front, "front")
+    tabs.addTab(view, "PCA")
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    view.handle_event(_started(latent=3))
+    view.handle_event(_epoch(1, 0.5))
+    view.handle_event(_epoch(2, 0.2))
+    assert view.model_history == [(1, 0.5), (2, 0.2)]
+    assert view.model_point.getData()[0] is None or len(view.model_point.getData()[0]) == 0
+    tabs.setCurrentWidget(view)
+    x, y = view.model_point.getData()
+    assert list(x) == [3] and y[0] == pytest.approx(np.log10(0.2))
+    assert "model at epoch 2" in view.summary.text()
 
 
 def test_principal_angles_shrink_as_the_decoder_aligns(view: PcaView) -> None:
