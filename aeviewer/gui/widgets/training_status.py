@@ -28,6 +28,28 @@ def eta_seconds(started: Started, progress: Progress) -> float | None:
     return max(0, batches_left) * started.config.train.batch_size / progress.samples_per_s
 
 
+#: Qt's QWIDGETSIZE_MAX, the largest size a widget may have (PySide6 does not export it).
+WIDGET_SIZE_MAX = (1 << 24) - 1
+
+
+def hold_size(label: QLabel, widest: str) -> None:
+    """Fix ``label``'s size to fit ``widest``.
+
+    A label of fixed size changes its text without asking its parent's layout to run again; the
+    read-outs change several times a second while training, and each layout pass and repaint of
+    the status bar is time the training threads wait for.
+    """
+    margins = label.contentsMargins()
+    width = label.fontMetrics().horizontalAdvance(widest) + margins.left() + margins.right() + 4
+    label.setFixedSize(width, label.sizeHint().height())
+
+
+def free_size(label: QLabel) -> None:
+    """Undo :func:`hold_size`: the label sizes itself to its text again."""
+    label.setMinimumSize(0, 0)
+    label.setMaximumSize(WIDGET_SIZE_MAX, WIDGET_SIZE_MAX)
+
+
 class TrainingStatus(QWidget):
     """Permanent status bar fields, updated from training events."""
 
@@ -51,6 +73,8 @@ class TrainingStatus(QWidget):
     def clear(self) -> None:
         """Back to the idle read-out."""
         self._started = None
+        for label in (self.position, self.speed, self.eta):
+            free_size(label)
         self.position.setText("epoch – · batch –")
         self.speed.setText("– samples/s")
         self.eta.setText("ETA –")
@@ -63,12 +87,17 @@ class TrainingStatus(QWidget):
         """Show the run state (and that a run is being set up until it has started)."""
         self.state.setText(state.value)
         if state is RunState.RUNNING and self._started is None:
+            free_size(self.position)
             self.position.setText("preparing the model and the PCA baseline …")
 
     def on_started(self, event: Started) -> None:
         """A run began: its device and size."""
         self._started = event
         self.set_device(event.device)
+        epochs, batches = event.total_epochs, event.n_batches
+        hold_size(self.position, f"epoch {epochs}/{epochs} · batch {batches}/{batches}")
+        hold_size(self.speed, "888,888,888 samples/s")
+        hold_size(self.eta, "ETA 888:88:88")
         self.position.setText(f"epoch 0/{event.total_epochs} · batch 0/{event.n_batches}")
 
     def on_progress(self, event: Progress) -> None:
