@@ -30,6 +30,7 @@ from aeviewer.training.events import (
 )
 from aeviewer.training.rundir import RunDirectory, model_record, state_copy
 from aeviewer.training.setup import RunSetup, set_up
+from aeviewer.training.subnormals import flushed_subnormals
 from aeviewer.training.trainers import EVAL_BATCH
 
 #: Seconds between Progress events inside an epoch.
@@ -63,14 +64,18 @@ def train(
     on_model
         Called once with the model before training starts, so that a caller can copy its
         weights between events (the model is not trained while the generator is suspended).
+
+    Subnormal floats are flushed to zero in the thread that iterates the generator while it
+    runs (see :mod:`aeviewer.training.subnormals`).
     """
-    setup = set_up(config, dataset)
-    if on_model is not None:
-        on_model(setup.model)
-    run = RunDirectory.create(run_dir, config) if run_dir is not None else None
-    yield setup.started()
-    loop = _Loop(setup, control or TrainingControl(), run, progress_interval)
-    yield from loop.run()
+    with flushed_subnormals():
+        setup = set_up(config, dataset)
+        if on_model is not None:
+            on_model(setup.model)
+        run = RunDirectory.create(run_dir, config) if run_dir is not None else None
+        yield setup.started()
+        loop = _Loop(setup, control or TrainingControl(), run, progress_interval)
+        yield from loop.run()
 
 
 class _Loop:
