@@ -41,9 +41,9 @@ REPO = Path(__file__).resolve().parents[1]
 #: Launches measured for the start-up time.
 N_LAUNCHES = 3
 #: Epochs of the default model per training measurement; the first is warm-up.
-EPOCHS = 4
+EPOCHS = 5
 #: Interleaved GUI and headless training rounds.
-ROUNDS = 5
+ROUNDS = 7
 #: GUI training runs with the latency probe (before the rounds).
 LATENCY_RUNS = 2
 #: The latency probe's interval.
