@@ -16,6 +16,8 @@ Run by hand (``python -m benchmarks.bench_gui``) or through ``benchmarks/run.py`
   shared machine quiet and busy phases last longer than one run, and a ratio of neighbours
   compares runs that met the same phase (best against best would compare whichever side happened
   to meet a quiet one). The note gives best against best as well.
+- Control: the same statistic for the headless runs alone (each inner one over its headless
+  neighbours), which shows how much of the throughput row's scatter is the machine's.
 
 The machine's load average is printed with the rows: on a shared machine, other processes'
 work shows up as latency and lost throughput that the app does not cause.
@@ -206,6 +208,7 @@ def run() -> list[Row]:
     late_ms = np.concatenate(lateness)
     neighbours = (np.asarray(headless[:-1]) + np.asarray(headless[1:])) / 2
     paired = np.asarray(gui) / neighbours
+    control = headless_over_neighbours(headless)
     rows += [
         (
             "gui event-loop latency p99 (ms)",
@@ -226,8 +229,25 @@ def run() -> list[Row]:
             f"({', '.join(f'{r:.2f}' for r in paired)}); best vs best "
             f"{max(gui):.0f} vs {max(headless):.0f} samples/s; target >= 0.95",
         ),
+        (
+            "headless/headless control",
+            float(np.median(control)),
+            f"the same statistic for each inner headless run over its neighbours: the "
+            f"machine's own scatter ({min(control):.2f} to {max(control):.2f}); ideally 1",
+        ),
     ]
     return rows
+
+
+def headless_over_neighbours(headless: list[float]) -> np.ndarray:
+    """Each inner headless rate over the mean of the headless runs before and after it.
+
+    The throughput row's statistic with no GUI in it: how far the machine alone moves it. A GUI
+    run lies between two headless runs, so these neighbours are twice as far away in time as a
+    GUI run's, and the control, if anything, overstates the scatter.
+    """
+    rates = np.asarray(headless)
+    return rates[1:-1] / ((rates[:-2] + rates[2:]) / 2)
 
 
 if __name__ == "__main__":
