@@ -22,6 +22,7 @@ import torch
 
 from aeviewer.config import DataSpec, RunConfig, TrainSpec
 from aeviewer.data import DEFAULT_SOURCE, load_source, prepare
+from aeviewer.data.dataset import Dataset
 from aeviewer.training import loop
 from aeviewer.training.events import EpochEnd, Started
 
@@ -31,9 +32,8 @@ LATE_FROM = 10
 Row = tuple[str, float, str]
 
 
-def late_samples_per_cpu_s(flush: bool) -> tuple[float, float]:
+def late_samples_per_cpu_s(dataset: Dataset, flush: bool) -> tuple[float, float]:
     """Samples per CPU second over the late epochs, and over the early ones (2 … LATE_FROM)."""
-    dataset = prepare(load_source(DEFAULT_SOURCE), DataSpec(source=DEFAULT_SOURCE))
     config = RunConfig(train=replace(TrainSpec(), epochs=EPOCHS, device="cpu"))
     at_epoch: dict[int, float] = {}
     n_train = 0
@@ -54,9 +54,10 @@ def run() -> list[Row]:
     """Rows ``(name, value, note)``."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
+    dataset = prepare(load_source(DEFAULT_SOURCE), DataSpec(source=DEFAULT_SOURCE))
     try:
-        ieee_late, ieee_early = late_samples_per_cpu_s(flush=False)
-        flushed_late, flushed_early = late_samples_per_cpu_s(flush=True)
+        ieee_late, ieee_early = late_samples_per_cpu_s(dataset, flush=False)
+        flushed_late, flushed_early = late_samples_per_cpu_s(dataset, flush=True)
     finally:
         torch.set_num_threads(threads)
     where = f"default model, epochs {LATE_FROM + 1}-{EPOCHS}, cpu, 1 thread, CPU time"

@@ -3,7 +3,7 @@
 Late in training, small gradients and Adam's moment estimates underflow into subnormal numbers,
 which x86 CPUs compute many times slower than normal ones: the default model on ``shapes``
 slowed from about 23,000 to 16,000 samples/s after its tenth epoch on the reference machine
-(``python benchmarks/run.py engine`` has the long-run row). Flushing them to zero changes only
+(``python benchmarks/run.py subnormals`` measures it). Flushing them to zero changes only
 values below 1.2e-38 (float32).
 
 The flag belongs to a CPU thread, and the OpenMP workers of a thread copy it when they are
