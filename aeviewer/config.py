@@ -211,6 +211,7 @@ class TrainSpec:
     grad_clip: float | None = None
     snapshot_every: int = 1
     checkpoint_every: int = 1
+    keep_checkpoints: int = 2
     n_eval: int = 2000
     n_recon: int = 16
 
@@ -229,6 +230,10 @@ class TrainSpec:
             raise ConfigError(f"gradient clipping must be positive, got {self.grad_clip}")
         if self.snapshot_every < 1 or self.checkpoint_every < 1:
             raise ConfigError("snapshot and checkpoint cadence must be at least 1 epoch")
+        if self.keep_checkpoints < 1:
+            raise ConfigError(
+                f"at least one checkpoint must be kept to resume, got {self.keep_checkpoints}"
+            )
         if self.n_eval < 1 or self.n_recon < 1:
             raise ConfigError("evaluation and reconstruction sample counts must be at least 1")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from typing import TextIO
 
 from aeviewer.config import (
@@ -44,8 +45,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add("--model", default="ae", choices=list(MODEL_DESCRIPTIONS), help="model kind")
     add("--latent", type=int, default=defaults_model.latent, metavar="K", help="latent size")
-    add("--epochs", type=int, default=defaults_train.epochs, metavar="N")
-    add("--out", required=True, metavar="RUNDIR", help="run directory to create")
+    add(
+        "--epochs",
+        type=int,
+        metavar="N",
+        help=f"epochs to train (default {defaults_train.epochs}; with --resume: the run's own, "
+        "or more to extend it)",
+    )
+    add("--out", metavar="RUNDIR", help="run directory to create")
+    add(
+        "--resume",
+        metavar="RUNDIR",
+        help="continue the run in RUNDIR from its newest complete checkpoint (its own settings "
+        "apply; --epochs can extend it)",
+    )
     add(
         "--hidden",
         type=_sizes,
@@ -88,11 +101,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--normalize", choices=NORMALIZATIONS, default="auto")
     add("--limit", type=int, metavar="N", help="use at most N samples")
     add("--checkpoint-every", type=int, default=1, metavar="EPOCHS")
+    add(
+        "--keep-checkpoints",
+        type=int,
+        metavar="K",
+        help=f"newest checkpoints kept besides the best by validation loss (default "
+        f"{defaults_train.keep_checkpoints}; with --resume: the run's own)",
+    )
     add("--quiet", action="store_true", help="no progress on stderr")
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """The run configuration the options describe (validated)."""
+    epochs = TrainSpec().epochs if args.epochs is None else args.epochs
     return RunConfig(
         data=DataSpec(
             source=args.data,
@@ -117,7 +138,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             gan_g_steps=args.gan_g_steps,
         ),
         train=TrainSpec(
-            epochs=args.epochs,
+            epochs=epochs,
             batch_size=args.batch_size,
             lr=args.lr,
             lr_d=args.lr_d,
@@ -127,8 +148,13 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             device=args.device,
             grad_clip=args.grad_clip,
             # Headless runs have nobody to show snapshots to: one at the end is enough.
-            snapshot_every=args.epochs,
+            snapshot_every=epochs,
             checkpoint_every=args.checkpoint_every,
+            keep_checkpoints=(
+                TrainSpec().keep_checkpoints
+                if args.keep_checkpoints is None
+                else args.keep_checkpoints
+            ),
         ),
     )
 
@@ -166,18 +192,57 @@ class ProgressPrinter:
         self.stream.flush()
 
 
+def resume_config(args: argparse.Namespace, state) -> RunConfig:
+    """The config of a resumed run: the checkpoint's own, with ``--epochs`` when given."""
+    from aeviewer.errors import RunError
+
+    config = state.config
+    epochs = config.train.epochs if args.epochs is None else args.epochs
+    if state.stage in ("train", "finetune") and epochs <= state.stage_epoch:
+        if args.epochs is None:
+            raise RunError(
+                f"{args.resume}: the run has trained all its {epochs} epochs; give --epochs N "
+                f"with N > {state.stage_epoch} to train it further"
+            )
+        raise RunError(
+            f"{args.resume}: the run has trained {state.stage_epoch} epochs already; "
+            f"--epochs {epochs} would train none"
+        )
+    train_spec = replace(
+        config.train,
+        epochs=epochs,
+        snapshot_every=epochs,
+        keep_checkpoints=(
+            config.train.keep_checkpoints
+            if args.keep_checkpoints is None
+            else args.keep_checkpoints
+        ),
+    )
+    return config.with_changes(train=train_spec)
+
+
 def run(args: argparse.Namespace) -> int:
     """Train, printing progress on stderr and a final summary line on stdout."""
+    from aeviewer.training.checkpoints import newest_state
     from aeviewer.training.events import EpochEnd, Finished, Progress, Started
     from aeviewer.training.loop import train
 
-    config = config_from_args(args)
+    if (args.out is None) == (args.resume is None):
+        raise ConfigError("give either --out RUNDIR for a new run or --resume RUNDIR")
+    state = None
+    if args.resume is not None:
+        state, _ = newest_state(args.resume)
+        config = resume_config(args, state)
+        out = args.resume
+    else:
+        config = config_from_args(args)
+        out = args.out
     printer = ProgressPrinter(
         sys.stderr, config.train.epochs, sys.stderr.isatty() and not args.quiet
     )
     finished: Finished | None = None
     last_val_mse: float | None = None
-    for event in train(config, run_dir=args.out):
+    for event in train(config, run_dir=out, resume_from=state):
         if isinstance(event, Started):
             # A GAN reconstructs nothing, so PCA's error is no reference for it.
             printer.pca = None if config.model.kind == "gan" else event.pca_val_loss
@@ -185,6 +250,8 @@ def run(args: argparse.Namespace) -> int:
             printer.epochs += config.model.stage_epochs * (len(event.stages) - 1)
             for warning in event.warnings:
                 sys.stderr.write(f"aeviewer: warning: {warning}\n")
+            if not args.quiet and event.first_epoch:
+                sys.stderr.write(f"resuming after epoch {event.first_epoch}\n")
             if not args.quiet:
                 sys.stderr.write(
                     f"training {config.model.kind} ({event.n_parameters:,} parameters) with "
@@ -207,7 +274,7 @@ def run(args: argparse.Namespace) -> int:
             f"; validation mse {last_val_mse:.5g}, PCA {printer.pca:.5g} "
             f"(ratio {last_val_mse / printer.pca:.3f})"
         )
-    print(f"{summary}; model saved in {args.out}")
+    print(f"{summary}; model saved in {out}")
     if finished.reason == "diverged":
         sys.stderr.write(f"aeviewer: warning: {finished.message}\n")
         return 1

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from aeviewer.config import RunConfig
-from aeviewer.training.events import EpochEnd, Finished, Snapshot, Started
+from aeviewer.training.events import EpochEnd, Event, Finished, LrChanged, Snapshot, Started
 
 #: Snapshot fields that hold arrays (``extras`` is a mapping of arrays besides these).
 SNAPSHOT_ARRAYS: tuple[str, ...] = (
@@ -70,6 +70,45 @@ def epoch_end_from_dict(data: Mapping[str, Any]) -> EpochEnd:
         stage=str(data.get("stage", "train")),
         stage_epoch=int(data.get("stage_epoch", 0)),
     )
+
+
+def metrics_line(end: EpochEnd, lr_changes: list[LrChanged] | tuple = ()) -> dict[str, Any]:
+    """A ``metrics.jsonl`` object: the epoch, with the learning-rate changes made during it."""
+    line = epoch_end_to_dict(end)
+    if lr_changes:
+        line["lr_changes"] = [{"step": c.step, "group": c.group, "lr": c.lr} for c in lr_changes]
+    return line
+
+
+def events_from_metrics_line(data: Mapping[str, Any]) -> list[EpochEnd | LrChanged]:
+    """The :class:`LrChanged` events recorded in a ``metrics.jsonl`` object, then its
+    :class:`EpochEnd`.
+
+    Raises
+    ------
+    KeyError, TypeError, ValueError
+        When a required field is missing or has the wrong type.
+    """
+    end = epoch_end_from_dict(data)
+    changes = data.get("lr_changes") or []
+    if not isinstance(changes, list):
+        raise TypeError("lr_changes must be a list")
+    events: list[EpochEnd | LrChanged] = [
+        LrChanged(end.epoch, int(c["step"]), str(c["group"]), float(c["lr"])) for c in changes
+    ]
+    return [*events, end]
+
+
+def metrics_lines(events: list[Event]) -> list[dict[str, Any]]:
+    """The ``metrics.jsonl`` objects of recorded events (each epoch with its rate changes)."""
+    lines, pending = [], []
+    for event in events:
+        if isinstance(event, LrChanged):
+            pending.append(event)
+        elif isinstance(event, EpochEnd):
+            lines.append(metrics_line(event, [c for c in pending if c.epoch == event.epoch]))
+            pending = []
+    return lines
 
 
 def _floats(mapping: Any) -> dict[str, float]:

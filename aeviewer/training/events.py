@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from aeviewer.config import RunConfig
+
+if TYPE_CHECKING:
+    from aeviewer.training.state import TrainingState
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,8 @@ class Started:
     pca_val_loss: float | None = None
     pca_explained_variance: np.ndarray | None = None
     warnings: tuple[str, ...] = ()
+    #: Epochs already trained before this run started (a resumed or continued run).
+    first_epoch: int = 0
 
     @property
     def total_epochs(self) -> int:
@@ -135,6 +141,14 @@ class Checkpointed:
     path: str
 
 
+@dataclass(frozen=True, eq=False)
+class Resumable:
+    """The whole training state at the end of a run, to continue it (yielded before
+    :class:`Finished`; not yielded after a divergence, whose optimiser state is spoiled)."""
+
+    state: TrainingState
+
+
 @dataclass(frozen=True)
 class Finished:
     """The loop ended.
@@ -150,4 +164,4 @@ class Finished:
     message: str = ""
 
 
-Event = Started | Progress | EpochEnd | Snapshot | LrChanged | Checkpointed | Finished
+Event = Started | Progress | EpochEnd | Snapshot | LrChanged | Checkpointed | Resumable | Finished

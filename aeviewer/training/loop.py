@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -18,8 +19,11 @@ from torch import nn
 
 from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
-from aeviewer.io.records import epoch_end_to_dict
+from aeviewer.errors import RunError
+from aeviewer.io.records import metrics_line
+from aeviewer.training.checkpoints import CheckpointWriter
 from aeviewer.training.control import TrainingControl
+from aeviewer.training.data_record import check_same_data, data_record
 from aeviewer.training.events import (
     Checkpointed,
     EpochEnd,
@@ -27,9 +31,17 @@ from aeviewer.training.events import (
     Finished,
     LrChanged,
     Progress,
+    Resumable,
 )
-from aeviewer.training.rundir import RunDirectory, model_record, state_copy
+from aeviewer.training.rundir import RunDirectory, load_state, model_record, state_copy
 from aeviewer.training.setup import RunSetup, set_up
+from aeviewer.training.state import (
+    TrainingState,
+    capture_state,
+    restore_generator,
+    restore_global_rng,
+    restore_optimizer,
+)
 from aeviewer.training.subnormals import flushed_subnormals
 from aeviewer.training.trainers import EVAL_BATCH
 
@@ -43,6 +55,7 @@ def train(
     *,
     control: TrainingControl | None = None,
     run_dir: str | Path | None = None,
+    resume_from: TrainingState | None = None,
     progress_interval: float = PROGRESS_INTERVAL_S,
     on_model: Callable[[nn.Module], None] | None = None,
 ) -> Iterator[Event]:
@@ -51,7 +64,8 @@ def train(
     Yields :class:`Started` first and :class:`Finished` last; between them :class:`Progress`
     (at most every ``progress_interval`` seconds and after each epoch's last batch),
     :class:`EpochEnd`, :class:`Snapshot` (every ``snapshot_every`` epochs and after the last),
-    :class:`LrChanged` and, with a ``run_dir``, :class:`Checkpointed`.
+    :class:`LrChanged`, with a ``run_dir`` :class:`Checkpointed` (as checkpoints reach the
+    disk), and :class:`Resumable` just before :class:`Finished`.
 
     Parameters
     ----------
@@ -61,6 +75,12 @@ def train(
         Checked every batch: stop, pause, learning-rate changes, epoch budget.
     run_dir
         Where to write the config, metrics, checkpoints and final model; None writes nothing.
+        With ``resume_from`` it is the run being continued.
+    resume_from
+        A training state to continue from (a checkpoint, or a finished run's
+        :class:`Resumable`): training goes on after its epoch up to ``config``'s epochs, with
+        its weights, optimisers, learning rates and random streams, exactly as if it had never
+        stopped. The data must be the data it was trained on.
     on_model
         Called once with the model before training starts, so that a caller can copy its
         weights between events (the model is not trained while the generator is suspended).
@@ -70,12 +90,48 @@ def train(
     """
     with flushed_subnormals():
         setup = set_up(config, dataset)
+        record = data_record(setup.dataset, config.data, setup.train_indices, setup.val_indices)
+        where = str(run_dir) if run_dir is not None else "the saved training state"
+        if resume_from is not None:
+            check_resumable(resume_from, config, where)
+            check_same_data(resume_from.data, setup.dataset, where)
         if on_model is not None:
             on_model(setup.model)
-        run = RunDirectory.create(run_dir, config) if run_dir is not None else None
-        yield setup.started()
-        loop = _Loop(setup, control or TrainingControl(), run, progress_interval)
-        yield from loop.run()
+        run = None
+        if run_dir is not None:
+            if resume_from is None:
+                run = RunDirectory.create(run_dir, config, record)
+            else:
+                run = RunDirectory.reopen(run_dir, config, resume_from.epoch, record)
+        loop = _Loop(setup, control or TrainingControl(), run, progress_interval, record)
+        try:
+            if resume_from is not None:
+                loop.restore(resume_from, where)
+            yield replace(setup.started(), first_epoch=loop.epoch)
+            yield from loop.run()
+        finally:
+            loop.close()
+
+
+def check_resumable(state: TrainingState, config: RunConfig, where: str) -> None:
+    """Raise a RunError when ``config`` cannot continue ``state`` (another model, or fewer
+    epochs than were trained already)."""
+    saved = state.config
+    if saved.model != config.model:
+        raise RunError(
+            f"{where}: the checkpoint holds a {saved.model.kind} model with other settings than "
+            f"the {config.model.kind} model to train; a run continues only with its own model"
+        )
+    if config.train.epochs < _stage_epoch_of(state):
+        raise RunError(
+            f"{where}: the run has trained {state.stage_epoch} epochs already; ask for more "
+            f"than that (--epochs N with N > {state.stage_epoch})"
+        )
+
+
+def _stage_epoch_of(state: TrainingState) -> int:
+    # Only the last (fine-tuning or only) stage's length comes from TrainSpec.epochs.
+    return state.stage_epoch if state.stage in ("train", "finetune") else 0
 
 
 class _Loop:
@@ -87,33 +143,96 @@ class _Loop:
         control: TrainingControl,
         run: RunDirectory | None,
         progress_interval: float,
+        record: dict,
     ) -> None:
         self.setup = setup
         self.control = control
         self.run_dir = run
         self.progress_interval = progress_interval
+        self.record = record
         self.trainer = setup.trainer
         self.model = setup.model
         self.epoch = 0
         self.step = 0
+        self.stage_position: tuple[str, int] | None = None
+        self.last_val: float | None = None
+        self.lr_changes: list[LrChanged] = []
         self.good_state = state_copy(self.model)
         self.divergence = ""
+        spec = setup.config.train
+        self.writer = (
+            CheckpointWriter(run.path, spec.keep_checkpoints, before_write=run.sync)
+            if run is not None
+            else None
+        )
+        self._reported = 0
+        self._saved_epoch = -1
 
+    # -- resuming ------------------------------------------------------------------------------
+    def restore(self, state: TrainingState, where: str) -> None:
+        """Continue from ``state``: weights, optimisers, random streams and position."""
+        trainer = self.trainer
+        if state.stage not in trainer.stages():
+            raise RunError(f"{where}: the checkpoint's stage {state.stage!r} is not in this run")
+        load_state(self.model, state.model_state(), where)
+        trainer.begin_stage(state.stage)
+        for group, optimizer in trainer.optimizers.items():
+            restore_optimizer(optimizer, group, state, where)
+        restore_generator(self.setup.shuffle, "shuffle", state, where)
+        restore_generator(trainer.generator, "trainer", state, where)
+        restore_global_rng(state, where)
+        self.epoch, self.step = state.epoch, state.step
+        self.stage_position = (state.stage, state.stage_epoch)
+        self.last_val = state.val_loss
+        self.good_state = state_copy(self.model)
+        self._saved_epoch = state.epoch
+
+    def capture(self, stage: str, stage_epoch: int) -> TrainingState:
+        """The training state now (after a whole epoch)."""
+        return capture_state(
+            model=self.model,
+            optimizers=self.trainer.optimizers,
+            generators={"shuffle": self.setup.shuffle, "trainer": self.trainer.generator},
+            epoch=self.epoch,
+            step=self.step,
+            stage=stage,
+            stage_epoch=stage_epoch,
+            val_loss=self.last_val,
+            config=self.setup.config,
+            data=self.record,
+        )
+
+    def close(self) -> None:
+        """End the checkpoint writer (queued writes finish first)."""
+        if self.writer is not None:
+            self.writer.close()
+
+    # -- the run -------------------------------------------------------------------------------
     def run(self) -> Iterator[Event]:
         trainer = self.trainer
         stages = trainer.stages()
         total = sum(trainer.epochs_in(s) for s in stages)
+        first_stage, done_in_stage = 0, 0
+        if self.stage_position is not None:
+            first_stage = stages.index(self.stage_position[0])
+            done_in_stage = self.stage_position[1]
         reason = "completed"
-        for stage in stages:
-            trainer.begin_stage(stage)
-            for stage_epoch in range(1, trainer.epochs_in(stage) + 1):
+        position = self.stage_position or (stages[0], 0)
+        for index in range(first_stage, len(stages)):
+            stage = stages[index]
+            resumed_here = index == first_stage and self.stage_position is not None
+            if not resumed_here:
+                trainer.begin_stage(stage)
+            start = done_in_stage + 1 if resumed_here else 1
+            for stage_epoch in range(start, trainer.epochs_in(stage) + 1):
                 outcome = yield from self._epoch(stage, stage_epoch, total)
                 if outcome != "completed":
                     reason = outcome
                     break
+                position = (stage, stage_epoch)
             if reason != "completed":
                 break
-        yield self._finish(reason)
+        yield from self._finish(reason, position)
 
     # -- one epoch ---------------------------------------------------------------------------
     def _epoch(self, stage: str, stage_epoch: int, total: int) -> Iterator[Event]:
@@ -137,7 +256,9 @@ class _Loop:
             if changes:
                 for group, lr in changes.items():
                     if trainer.set_lr(group, lr):
-                        yield LrChanged(epoch, self.step, group, lr)
+                        change = LrChanged(epoch, self.step, group, lr)
+                        self.lr_changes.append(change)
+                        yield change
             terms = trainer.train_step(x[order[b * bs : (b + 1) * bs]])
             for name, value in terms.items():
                 collected.setdefault(name, []).append(value)
@@ -176,11 +297,14 @@ class _Loop:
             stage_epoch=stage_epoch,
         )
         yield end
+        self.last_val = val_terms.get("loss")
         if self.run_dir is not None:
-            self.run_dir.append_metrics(epoch_end_to_dict(end))
+            self.run_dir.append_metrics(metrics_line(end, self.lr_changes))
             if epoch % spec.checkpoint_every == 0 or epoch == total:
-                path = self.run_dir.save_checkpoint(self.model, epoch)
-                yield Checkpointed(epoch, str(path))
+                self.writer.submit(self.capture(stage, stage_epoch))
+                self._saved_epoch = epoch
+            yield from self._checkpointed()
+        self.lr_changes = []
         if epoch % spec.snapshot_every == 0 or epoch == total:
             yield setup.snapshotter.take(self.model, epoch, self.step, stage)
         control.epoch_finished()
@@ -203,9 +327,18 @@ class _Loop:
         return _weighted_means(collected, weights, x_val.shape[0])
 
     # -- the end -----------------------------------------------------------------------------
-    def _finish(self, reason: str) -> Finished:
+    def _checkpointed(self) -> Iterator[Checkpointed]:
+        """A Checkpointed event for each checkpoint the writer finished since the last call."""
+        written = self.writer.written
+        while self._reported < len(written):
+            path = written[self._reported]
+            self._reported += 1
+            yield Checkpointed(int(path.stem.split("-")[-1]), str(path))
+
+    def _finish(self, reason: str, position: tuple[str, int]) -> Iterator[Event]:
         message = ""
-        if reason == "diverged":
+        diverged = reason == "diverged"
+        if diverged:
             self.model.load_state_dict(self.good_state)
             lr = self.setup.config.train.lr
             message = (
@@ -215,13 +348,27 @@ class _Loop:
             )
         elif not all(torch.isfinite(p).all() for p in self.model.parameters()):
             self.model.load_state_dict(self.good_state)
+        # A diverged run's optimiser moments are spoiled: it resumes from its last checkpoint.
+        state = None if diverged else self.capture(*position)
         if self.run_dir is not None:
+            if state is not None and self._saved_epoch != self.epoch:
+                self.writer.submit(state)
+            self.writer.flush()
+            yield from self._checkpointed()
             record = model_record(
-                self.model, self.setup.dataset, epoch=self.epoch, step=self.step, reason=reason
+                self.model,
+                self.setup.dataset,
+                epoch=self.epoch,
+                step=self.step,
+                reason=reason,
+                content_sha256=self.record["content_sha256"],
             )
             self.run_dir.save_model(self.model, self.setup.config, record)
+            self.run_dir.sync()
         self.model.eval()
-        return Finished(reason, self.epoch, self.step, message)
+        if state is not None:
+            yield Resumable(state)
+        yield Finished(reason, self.epoch, self.step, message)
 
 
 def _weighted_means(

@@ -2,9 +2,10 @@
 
 Layout::
 
-    RUN/config.json                        the RunConfig
-    RUN/metrics.jsonl                      one JSON object per epoch, appended and fsync'd
-    RUN/checkpoints/epoch-NNNN.safetensors model weights only (no optimiser state)
+    RUN/config.json                        the RunConfig (rewritten when a resume extends it)
+    RUN/data.json                          how the data were prepared, with a content hash
+    RUN/metrics.jsonl                      one JSON object per epoch, appended and flushed
+    RUN/checkpoints/epoch-NNNNNNNNNNNN.*   full training states (see checkpoints.py)
     RUN/model.safetensors + RUN/model.json the final model and what is needed to rebuild it
 
 Every file except the appended metrics is written atomically. A model loads from
@@ -31,14 +32,17 @@ from aeviewer.errors import AeviewerError, RunError
 from aeviewer.io.atomic import atomic_write_bytes, atomic_write_json
 from aeviewer.models.info import DataInfo
 from aeviewer.models.registry import build_model
+from aeviewer.training.checkpoints import CHECKPOINT_DIR
 
 CONFIG_FILE = "config.json"
 METRICS_FILE = "metrics.jsonl"
-CHECKPOINT_DIR = "checkpoints"
+DATA_FILE = "data.json"
 MODEL_WEIGHTS = "model.safetensors"
 MODEL_JSON = "model.json"
 MODEL_FORMAT = "aeviewer.model"
 MODEL_FORMAT_VERSION = 1
+#: The largest description (``model.json``, ``data.json``) read; larger files are refused.
+MAX_JSON_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class ModelRecord:
     reason: str
     data_name: str = ""
     class_names: tuple[str, ...] | None = None
+    #: The SHA-256 of the prepared data (see :mod:`aeviewer.data.fingerprint`); "" if unknown.
+    content_sha256: str = ""
 
 
 # -- weights ---------------------------------------------------------------------------------
@@ -92,37 +98,76 @@ class RunDirectory:
         self.path = Path(path)
 
     @classmethod
-    def create(cls, path: str | Path, config: RunConfig) -> RunDirectory:
+    def create(
+        cls, path: str | Path, config: RunConfig, data: dict[str, Any] | None = None
+    ) -> RunDirectory:
         """Start a run in ``path`` (created if needed; refused if it already holds a run)."""
         run = cls(path)
         if run.path.exists() and not run.path.is_dir():
             raise RunError(f"{run.path}: exists and is not a folder")
         if (run.path / CONFIG_FILE).exists() or (run.path / METRICS_FILE).exists():
-            raise RunError(f"{run.path}: already holds a run; choose another output folder")
+            raise RunError(
+                f"{run.path}: already holds a run; choose another output folder, or continue "
+                f"it with: aeviewer train --resume {run.path}"
+            )
         try:
             (run.path / CHECKPOINT_DIR).mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise RunError(f"{run.path}: cannot create the run folder: {exc.strerror}") from None
-        atomic_write_json(run.path / CONFIG_FILE, config.to_dict())
+        run._write_header(config, data)
         return run
 
+    @classmethod
+    def reopen(
+        cls, path: str | Path, config: RunConfig, epoch: int, data: dict[str, Any] | None
+    ) -> RunDirectory:
+        """Continue the run in ``path`` after ``epoch``: the config is rewritten (a resume may
+        extend the epochs) and epochs after ``epoch`` are dropped from the metrics, since they
+        are trained again."""
+        run = cls(path)
+        if not (run.path / CONFIG_FILE).is_file():
+            raise RunError(f"{run.path}: not a run directory (no {CONFIG_FILE})")
+        (run.path / CHECKPOINT_DIR).mkdir(parents=True, exist_ok=True)
+        run._write_header(config, data)
+        run.truncate_metrics(epoch)
+        for name in (MODEL_JSON, MODEL_WEIGHTS):
+            # The old final model no longer describes the run until it finishes again.
+            (run.path / name).unlink(missing_ok=True)
+        return run
+
+    def _write_header(self, config: RunConfig, data: dict[str, Any] | None) -> None:
+        try:
+            atomic_write_json(self.path / CONFIG_FILE, config.to_dict())
+            if data is not None:
+                atomic_write_json(self.path / DATA_FILE, data)
+        except OSError as exc:
+            raise RunError(f"{self.path}: cannot write the run folder: {exc.strerror}") from None
+
     def append_metrics(self, record: dict[str, Any]) -> None:
-        """Append one JSON line to ``metrics.jsonl`` and push it to disk."""
+        """Append one JSON line to ``metrics.jsonl`` and flush it (synced by :meth:`sync`)."""
         line = json.dumps(record, allow_nan=True) + "\n"
         with open(self.path / METRICS_FILE, "a", encoding="utf-8") as handle:
             handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
 
-    def checkpoint_path(self, epoch: int) -> Path:
-        """Where the checkpoint of ``epoch`` goes."""
-        return self.path / CHECKPOINT_DIR / f"epoch-{epoch:04d}.safetensors"
+    def sync(self) -> None:
+        """Push the appended metrics to disk."""
+        try:
+            fd = os.open(self.path / METRICS_FILE, os.O_RDONLY)
+        except FileNotFoundError:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
-    def save_checkpoint(self, model: nn.Module, epoch: int) -> Path:
-        """Write the weights after ``epoch``."""
-        path = self.checkpoint_path(epoch)
-        save_weights(path, model, {"epoch": str(epoch)})
-        return path
+    def truncate_metrics(self, epoch: int) -> None:
+        """Keep only the metrics of epochs up to ``epoch`` (and no partly written line)."""
+        path = self.path / METRICS_FILE
+        if not path.exists():
+            return
+        kept = [r for r in read_metrics(self.path) if int(r.get("epoch", 0)) <= epoch]
+        text = "".join(json.dumps(r, allow_nan=True) + "\n" for r in kept)
+        atomic_write_bytes(path, text.encode("utf-8"))
 
     def save_model(self, model: nn.Module, config: RunConfig, record: ModelRecord) -> Path:
         """Write the final ``model.safetensors`` and then ``model.json``."""
@@ -131,10 +176,39 @@ class RunDirectory:
         return self.path / MODEL_WEIGHTS
 
 
+def read_data_record(run_dir: str | Path) -> dict[str, Any] | None:
+    """The run's ``data.json`` (None for runs written before it existed).
+
+    Raises
+    ------
+    RunError
+        When the file exists but is not a readable JSON object.
+    """
+    path = Path(run_dir) / DATA_FILE
+    if not path.exists():
+        return None
+    try:
+        if path.stat().st_size > MAX_JSON_BYTES:
+            raise RunError(f"{path}: too large for a data description")
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise RunError(f"{path}: not a readable data description ({exc})") from None
+    if not isinstance(record, dict):
+        raise RunError(f"{path}: not a data description (expected a JSON object)")
+    return record
+
+
 def model_record(
-    model: nn.Module, dataset: Dataset, *, epoch: int, step: int, reason: str
+    model: nn.Module,
+    dataset: Dataset,
+    *,
+    epoch: int,
+    step: int,
+    reason: str,
+    content_sha256: str = "",
 ) -> ModelRecord:
-    """The record of a trained autoencoder on ``dataset``."""
+    """The record of a trained autoencoder on ``dataset`` (whose content hash the caller may
+    know already)."""
     return ModelRecord(
         data=DataInfo.from_dataset(dataset),
         normalization=dataset.normalization,
@@ -145,6 +219,7 @@ def model_record(
         reason=reason,
         data_name=dataset.name,
         class_names=dataset.class_names,
+        content_sha256=content_sha256,
     )
 
 
@@ -161,6 +236,7 @@ def model_json(config: RunConfig, record: ModelRecord) -> dict[str, Any]:
             "name": record.data_name,
             "class_names": None if record.class_names is None else list(record.class_names),
             "normalization": record.normalization.to_dict(),
+            "content_sha256": record.content_sha256,
         },
         "loss": record.loss,
         "output": record.output,
@@ -236,6 +312,7 @@ def model_from_description(
             reason=str(meta.get("reason", "")),
             data_name=str(data.get("name", "")),
             class_names=None if data.get("class_names") is None else tuple(data["class_names"]),
+            content_sha256=str(data.get("content_sha256") or ""),
         )
         model = build_model(config.model, record.data)
     except AeviewerError as exc:
@@ -243,19 +320,6 @@ def model_from_description(
     except (KeyError, TypeError, ValueError) as exc:
         raise RunError(f"{json_path}: incomplete model description ({exc})") from None
     return model, config, record
-
-
-def load_checkpoint(run_dir: str | Path, epoch: int, model: nn.Module) -> None:
-    """Load the checkpoint of ``epoch`` into ``model``."""
-    path = RunDirectory(run_dir).checkpoint_path(epoch)
-    if not path.exists():
-        raise RunError(f"{path}: no checkpoint for epoch {epoch}")
-    load_weights(path, model)
-
-
-def list_checkpoints(run_dir: str | Path) -> list[Path]:
-    """Checkpoint files of a run, oldest first."""
-    return sorted((Path(run_dir) / CHECKPOINT_DIR).glob("epoch-*.safetensors"))
 
 
 def state_copy(model: nn.Module) -> dict[str, torch.Tensor]:

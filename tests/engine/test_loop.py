@@ -214,16 +214,17 @@ def test_divergence_keeps_the_last_finite_weights(vectors, tmp_path):
             control.set_lr(1e12)
     finished = events[-1]
     assert finished.reason == "diverged" and finished.epoch == 1
-    from aeviewer.training.rundir import list_checkpoints, load_model, load_weights
+    from aeviewer.training.checkpoints import list_checkpoints, newest_state
+    from aeviewer.training.rundir import load_model
 
-    assert [p.name for p in list_checkpoints(tmp_path / "run")] == ["epoch-0001.safetensors"]
+    # The diverged epoch left no checkpoint: a resume starts from the last good one.
+    assert [c.epoch for c in list_checkpoints(tmp_path / "run")] == [1]
     model, _, record = load_model(tmp_path / "run")
     assert record.reason == "diverged" and record.epoch == 1
     assert all(torch.isfinite(p).all() for p in model.parameters())
-    checkpoint, _, _ = load_model(tmp_path / "run")
-    load_weights(list_checkpoints(tmp_path / "run")[0], checkpoint)
-    for a, b in zip(model.state_dict().values(), checkpoint.state_dict().values(), strict=True):
-        assert torch.equal(a, b)
+    saved = newest_state(tmp_path / "run")[0].model_state()
+    for name, value in model.state_dict().items():
+        assert torch.equal(value, saved[name])
 
 
 def test_gradient_clipping_runs(vectors):

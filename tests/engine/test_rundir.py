@@ -12,12 +12,12 @@ import torch
 from aeviewer.config import RunConfig
 from aeviewer.errors import RunError
 from aeviewer.training.events import Checkpointed, Snapshot
+from aeviewer.training.checkpoints import list_checkpoints, newest_state, write_checkpoint
 from aeviewer.training.loop import train
 from aeviewer.training.rundir import (
     MODEL_JSON,
     MODEL_WEIGHTS,
     RunDirectory,
-    list_checkpoints,
     load_model,
     read_metrics,
     save_weights,
@@ -40,9 +40,11 @@ def test_run_directory_contents(run):
     assert [m["epoch"] for m in metrics] == [1, 2, 3]
     assert {"loss", "recon", "sparsity", "nll"} <= set(metrics[0]["train"])
     assert "mse" in metrics[0]["val"]
-    names = [p.name for p in list_checkpoints(path)]
-    assert names == ["epoch-0001.safetensors", "epoch-0002.safetensors", "epoch-0003.safetensors"]
-    assert [e.epoch for e in events if isinstance(e, Checkpointed)] == [1, 2, 3]
+    # The newest two are kept, plus the best by validation loss (here also the newest).
+    assert [c.epoch for c in list_checkpoints(path)] == [2, 3]
+    assert [c.meta_path.name for c in list_checkpoints(path)][-1] == "epoch-000000000003.json"
+    assert [e.epoch for e in events if isinstance(e, Checkpointed)][-1] == 3
+    assert json.loads((path / "data.json").read_text())["n_samples"] == 240
     meta = json.loads((path / MODEL_JSON).read_text())
     assert meta["kind"] == "sparse" and meta["data"]["sample_shape"] == [12]
     assert meta["epoch"] == 3 and meta["reason"] == "completed"
@@ -112,7 +114,7 @@ def test_a_failed_write_keeps_the_old_model(run, monkeypatch):
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(OSError, match="disk full"):
-        RunDirectory(path).save_checkpoint(model, 3)
+        write_checkpoint(path, newest_state(path)[0])
     with pytest.raises(OSError, match="disk full"):
         save_weights(path / MODEL_WEIGHTS, model)
     monkeypatch.undo()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 
 import pytest
 import torch
@@ -12,7 +13,7 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.errors import RunError
 from aeviewer.io import RunFollower
 from aeviewer.io.records import epoch_end_to_dict
-from aeviewer.training.events import EpochEnd
+from aeviewer.training.events import EpochEnd, LrChanged
 from aeviewer.training.rundir import load_model
 
 
@@ -80,7 +81,7 @@ def test_the_newest_checkpoint_loads_into_the_runs_model(trained_run, images):
     run_dir, _ = trained_run
     follower = RunFollower(run_dir)
     newest = follower.newest_checkpoint()
-    assert newest is not None and newest.name == "epoch-0002.safetensors"
+    assert newest is not None and newest.epoch == 2
     assert follower.new_checkpoint() == newest and follower.new_checkpoint() is None
     assert follower.has_final_model()
     assert follower.config() == load_model(run_dir)[1]
@@ -90,5 +91,29 @@ def test_the_newest_checkpoint_loads_into_the_runs_model(trained_run, images):
     with torch.no_grad():
         assert torch.equal(model(x), final(x))
     smaller = Dataset(x=images.x[:, :60].copy(), sample_shape=(60,), name="s", source="s.npy")
-    with pytest.raises(RunError, match=r"epoch-0002\.safetensors: weights do not fit"):
+    with pytest.raises(RunError, match=r"epoch-000000000002\.json: .* shape"):
         follower.model_at(newest, smaller)
+    other = Dataset(x=images.x[::-1].copy(), sample_shape=images.sample_shape, name="o", source="o")
+    with pytest.raises(RunError, match="differs in content"):
+        follower.model_at(newest, other)
+
+
+def test_learning_rate_changes_come_back_before_their_epoch(tmp_path):
+    line = json.loads(_line(1, 0.5))
+    line["lr_changes"] = [{"step": 4, "group": "model", "lr": 3e-4}]
+    (tmp_path / "metrics.jsonl").write_text(json.dumps(line) + "\n")
+    change, end = RunFollower(tmp_path).poll()
+    assert change == LrChanged(1, 4, "model", 3e-4) and end.epoch == 1
+
+
+def test_status_tells_running_finished_and_stalled(trained_run, tmp_path):
+    run_dir, _ = trained_run
+    copy = tmp_path / "run"
+    shutil.copytree(run_dir, copy)
+    (copy / "model.json").unlink()
+    follower = RunFollower(copy)
+    follower.poll()
+    assert follower.status().state == "running"
+    stalled = follower.status(now=time.monotonic() + 3600)
+    assert stalled.state == "stalled" and f"aeviewer train --resume {copy}" in stalled.message
+    assert RunFollower(run_dir).status().state == "finished"
