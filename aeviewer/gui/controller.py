@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -15,23 +16,31 @@ from aeviewer.gui.model_weights import ModelWeights, with_weights
 from aeviewer.gui.state import RunState, enabled_controls
 from aeviewer.gui.worker import EventSource, TrainingRun
 from aeviewer.training.control import TrainingControl
-from aeviewer.training.events import EpochEnd, Event, Finished, Started
+from aeviewer.training.events import EpochEnd, Event, Finished, Resumable, Started
+
+if TYPE_CHECKING:
+    from aeviewer.training.state import TrainingState
 
 #: Returns the config and data set of the next run; raises AeviewerError when they are invalid.
 RunRequest = Callable[[], tuple[RunConfig, Dataset]]
 
 
-def engine_source(config: RunConfig, dataset: Dataset) -> EventSource:
+def engine_source(
+    config: RunConfig, dataset: Dataset, resume_from: TrainingState | None = None
+) -> EventSource:
     """The real engine as an event source (torch is imported in the worker thread).
 
     Its items include :class:`ModelWeights` copies before each Snapshot and Finished.
+    ``resume_from`` continues a model instead of building a new one.
     """
 
     def source(control: TrainingControl) -> Iterator[Event]:
         from aeviewer.training.loop import train
 
         return with_weights(
-            lambda on_model: train(config, dataset, control=control, on_model=on_model)
+            lambda on_model: train(
+                config, dataset, control=control, on_model=on_model, resume_from=resume_from
+            )
         )
 
     return source
@@ -39,6 +48,11 @@ def engine_source(config: RunConfig, dataset: Dataset) -> EventSource:
 
 class TrainingController(QObject):
     """Start, Pause/Resume, Step, Stop and Reset over one :class:`TrainingRun` at a time.
+
+    After a run ended, and after :meth:`restore` (an opened run, session, autosave or model),
+    Start and Step *continue* the model: the panels' epochs are trained beyond the epochs done,
+    from the whole training state when there is one (:class:`Resumable`), else from the weights
+    with fresh optimisers. Only Reset throws a model away.
 
     Signals (all in the GUI thread): ``state_changed(RunState)``, ``event(Event)``,
     ``progress(Progress)``, ``weights(ModelWeights)`` (a CPU copy of the model's state, before
@@ -59,9 +73,12 @@ class TrainingController(QObject):
         self._request = request
         self._run: TrainingRun | None = None
         self._stepping = False
+        self._retired: set[TrainingRun] = set()
         self.state = RunState.IDLE
         self.config: RunConfig | None = None
         self.started: Started | None = None
+        #: The state the next Start continues from (None: Start builds a new model).
+        self.resume_state: TrainingState | None = None
         #: Builds the event source of a run; the real engine unless a test swaps it.
         self.make_source: Callable[[RunConfig, Dataset], EventSource] = engine_source
 
@@ -85,7 +102,9 @@ class TrainingController(QObject):
         self.actions["step"].setShortcut(QKeySequence("Ctrl+T"))
         self.actions["stop"].setShortcut(QKeySequence("Ctrl+."))
         self.actions["reset"].setShortcut(QKeySequence("Ctrl+R"))
-        self.actions["start"].setToolTip("Build a new model and train it (Space)")
+        self.actions["start"].setToolTip(
+            "Train: a new model, or the current one further by the epochs set (Space)"
+        )
         self.actions["pause"].setToolTip("Pause or resume training (Space)")
         self.actions["step"].setToolTip("Train one more epoch, then pause (Ctrl+T)")
         self.actions["stop"].setToolTip("End the run, keeping the model (Ctrl+.)")
@@ -116,10 +135,23 @@ class TrainingController(QObject):
         """Start a new run from the current settings; False when they are invalid."""
         return self._begin(epochs=None)
 
+    @property
+    def continues(self) -> bool:
+        """True when Start continues a model rather than building a new one."""
+        return self.resume_state is not None
+
+    def restore(self, state: TrainingState | None) -> None:
+        """Make Start continue ``state`` (an opened run, session, autosave or model); None
+        forgets it, so Start builds a new model."""
+        self.resume_state = state
+        if state is not None:
+            self.config = state.config
+        self._update_actions()
+
     @Slot()
     def step(self) -> None:
         """Train one epoch: start a run that pauses after it, or let a paused run go on for one."""
-        if self.state is RunState.IDLE:
+        if self.state in (RunState.IDLE, RunState.FINISHED):
             self._begin(epochs=1)
         elif self.state is RunState.PAUSED and self._run is not None:
             self._stepping = True
@@ -141,8 +173,8 @@ class TrainingController(QObject):
 
     @Slot()
     def start_or_pause(self) -> None:
-        """The Space key: start when idle, otherwise pause or resume."""
-        if self.state is RunState.IDLE:
+        """The Space key: start (or continue) when no run trains, otherwise pause or resume."""
+        if self.state in (RunState.IDLE, RunState.FINISHED):
             self.start()
         else:
             self.toggle_pause()
@@ -160,6 +192,7 @@ class TrainingController(QObject):
         self.shutdown()
         self.config = None
         self.started = None
+        self.resume_state = None
         self._stepping = False
         self._set_state(RunState.IDLE)
         self.reset_done.emit()
@@ -182,30 +215,71 @@ class TrainingController(QObject):
         if self._is_gan():
             self.set_lr(lr, "discriminator")
 
-    def shutdown(self, timeout_ms: int = 30_000) -> bool:
-        """Stop the loop and join its thread (on reset and when the window closes)."""
+    def _release_run(self) -> None:
+        """Let go of an ended run before the next one starts; one whose thread is still
+        winding down is kept until its ``finished`` arrives (nothing waits for it)."""
         run, self._run = self._run, None
         if run is None:
-            return True
+            return
+        self._disconnect(run)
+        if run.is_running():
+            self._retired.add(run)
+            run.finished.connect(self._on_retired_finished)
+        else:
+            run.deleteLater()
+
+    @Slot()
+    def _on_retired_finished(self) -> None:
+        run = self.sender()
+        if run in self._retired:
+            self._retired.discard(run)
+            run.deleteLater()
+
+    def _disconnect(self, run: TrainingRun) -> None:
         run.event.disconnect(self._on_event)
         run.progress.disconnect(self.progress)
         run.errored.disconnect(self._on_errored)
         run.finished.disconnect(self._on_run_finished)
-        return run.stop_and_join(timeout_ms)
+
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Stop the loop and join its thread (on reset and when the window closes)."""
+        run, self._run = self._run, None
+        retired, self._retired = self._retired, set()
+        joined = all(r.stop_and_join(timeout_ms) for r in retired)
+        if run is None:
+            return joined
+        self._disconnect(run)
+        return run.stop_and_join(timeout_ms) and joined
 
     # -- internals -----------------------------------------------------------------------------
     def _is_gan(self) -> bool:
         return self.config is not None and self.config.model.kind == "gan"
 
     def _begin(self, epochs: int | None) -> bool:
-        if self.state is not RunState.IDLE:
+        if self.state not in (RunState.IDLE, RunState.FINISHED):
+            return False
+        resume = self.resume_state
+        if self.state is RunState.FINISHED and resume is None:
+            self.request_failed.emit(
+                "this model cannot be continued (its training state was lost when it diverged); "
+                "Reset to train a new one"
+            )
             return False
         try:
             config, dataset = self._request()
+            if resume is not None:
+                from aeviewer.training.state import continued_config
+
+                config = continued_config(config, resume, config.train.epochs)
         except AeviewerError as exc:
             self.request_failed.emit(str(exc))
             return False
-        run = TrainingRun(self.make_source(config, dataset), self)
+        self._release_run()
+        if resume is None:
+            source = self.make_source(config, dataset)
+        else:
+            source = self.make_source(config, dataset, resume_from=resume)
+        run = TrainingRun(source, self)
         if epochs is not None:
             run.control.allow_epochs(epochs)
         self._stepping = epochs is not None
@@ -224,8 +298,12 @@ class TrainingController(QObject):
         if isinstance(event, ModelWeights):
             self.weights.emit(event)
             return
+        if isinstance(event, Resumable):
+            self.resume_state = event.state
+            return
         if isinstance(event, Started):
             self.started = event
+            self.resume_state = None
         self.event.emit(event)
         if isinstance(event, EpochEnd) and self._stepping and self.state is RunState.RUNNING:
             self._stepping = False

@@ -62,7 +62,11 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self._closed = False
         self._device_task: BackgroundTask | None = None
+        self._continues_from_weights = False
         self._prepared: Dataset | None = None
+        self._loaded: Dataset | None = None
+        #: The data preparation of an opened run, session or model, applied to its source.
+        self._pinned_data: DataSpec | None = None
         COLLECTOR.hold()
 
         self.controller = TrainingController(self._run_request, self)
@@ -194,7 +198,6 @@ class MainWindow(QMainWindow):
         self.data_panel.dataset_changed.connect(self._on_dataset_changed)
         self.model_panel.changed.connect(self._on_model_edited)
         self.model_panel.family.currentIndexChanged.connect(self._show_family_views)
-        self.training_panel.changed.connect(self._on_training_edited)
         self.training_panel.lr_changed.connect(c.set_lr)
         self.training_panel.lr_d_changed.connect(c.set_lr_d)
         self.training_panel.device.currentTextChanged.connect(self._on_device_picked)
@@ -207,12 +210,29 @@ class MainWindow(QMainWindow):
 
     def run_config(self) -> RunConfig:
         """The config the panels describe; raises ConfigError for invalid settings."""
-        source = self.data_panel.source or DEFAULT_SOURCE
         return RunConfig(
-            data=DataSpec(source=source),
+            data=self.data_spec(),
             model=self.model_panel.spec(),
             train=self.training_panel.spec(),
         )
+
+    def data_spec(self, source: str | None = None) -> DataSpec:
+        """How the data of ``source`` (default: the Data panel's) are prepared: as an opened
+        run, session or model prepared them when it is theirs, else the defaults."""
+        source = source or self.data_panel.source or DEFAULT_SOURCE
+        pinned = self._pinned_data
+        if pinned is not None and pinned.source == source:
+            return pinned
+        return DataSpec(source=source)
+
+    def pin_data_spec(self, spec: DataSpec | None) -> None:
+        """Prepare ``spec.source`` as ``spec`` says from now on (an opened run, session or
+        model trained on it so); the loaded data are prepared again at once when they are that
+        source. None goes back to the default preparation."""
+        self._pinned_data = spec
+        loaded = self._loaded
+        if loaded is not None and (spec is None or spec.source == self.data_panel.source):
+            self._show_prepared(loaded)
 
     def _run_request(self) -> tuple[RunConfig, Dataset]:
         if self.dataset is None:
@@ -233,19 +253,6 @@ class MainWindow(QMainWindow):
         if self.controller.config is not None and not self._confirm_reset("the model"):
             self.model_panel.set_spec(self.controller.config.model)
 
-    @Slot()
-    def _on_training_edited(self) -> None:
-        config = self.controller.config
-        if config is not None and not self._confirm_reset("the training settings"):
-            # Keep the live learning rate; put every other setting back.
-            panel = self.training_panel
-            rates = [(spin, spin.value()) for spin in (panel.lr, panel.lr_d)]
-            panel.set_spec(config.train)
-            for spin, value in rates:
-                spin.blockSignals(True)
-                spin.setValue(value)
-                spin.blockSignals(False)
-
     @Slot(str)
     def _on_device_picked(self, device: str) -> None:
         if not has_model(self.controller.state):
@@ -257,6 +264,8 @@ class MainWindow(QMainWindow):
             view.handle_event(event)
         if isinstance(event, Started):
             self.status.on_started(event)
+            if event.first_epoch:
+                self.statusBar().showMessage(self._continuing_message(event), 10_000)
             for warning in event.warnings:
                 self.statusBar().showMessage(warning, 10_000)
         elif isinstance(event, EpochEnd):
@@ -304,7 +313,34 @@ class MainWindow(QMainWindow):
             if on_progress is not None:
                 on_progress(event)
 
+    def _continuing_message(self, event: Started) -> str:
+        text = f"Continuing after epoch {event.first_epoch} to epoch {event.total_epochs}"
+        if self._continues_from_weights:
+            return text + ", from the weights with a fresh optimiser (no training state was saved)."
+        return text + ", from the whole training state."
+
+    def restore_model(self, state, *, from_weights: bool = False) -> None:
+        """Make Start continue ``state`` (a TrainingState) instead of building a new model.
+
+        ``from_weights`` says that the state holds weights only (an exported model), which the
+        status bar tells when training continues.
+        """
+        self._continues_from_weights = from_weights
+        self.controller.restore(state)
+
     def _on_finished(self, event: Finished) -> None:
+        self._continues_from_weights = False
+        if event.reason == "diverged" and self.model_mirror.has_model:
+            # The optimiser state is spoiled; the kept weights can still be trained further.
+            from aeviewer.training.state import weights_only_state
+
+            mirror = self.model_mirror
+            self.restore_model(
+                weights_only_state(
+                    mirror.model.state_dict(), mirror.config, epoch=event.epoch, step=event.step
+                ),
+                from_weights=True,
+            )
         if event.reason == "diverged":
             dialogs.show_warning(self, "Training diverged", event.message or "The loss became NaN.")
         else:
@@ -331,8 +367,13 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_dataset_changed(self, loaded: Dataset) -> None:
-        # The views see the values the engine trains on (z-scored vectors, [0, 1] images).
-        dataset = prepare(loaded, DataSpec(source=loaded.source or DEFAULT_SOURCE))
+        self._loaded = loaded
+        self._show_prepared(loaded)
+
+    def _show_prepared(self, loaded: Dataset) -> None:
+        # The views see the values the engine trains on (z-scored vectors, [0, 1] images),
+        # prepared as the opened run, session or model was when the data are theirs.
+        dataset = prepare(loaded, self.data_spec(loaded.source or DEFAULT_SOURCE))
         self._prepared = dataset
         self.model_panel.set_n_features(dataset.n_features)
         for view in self.views:

@@ -1,7 +1,11 @@
 """Open run directory…: follow a run that another process (or machine) is writing.
 
-A timer polls ``metrics.jsonl`` (a cheap read of the appended bytes) and feeds new epochs to the
-views; a new checkpoint is loaded and snapshotted off the GUI thread, then shown.
+The data are prepared as the run prepared them (its ``config.json``). A timer starts a poll in
+the background: it reads the bytes appended to ``metrics.jsonl`` and looks for a new checkpoint
+and the run's status; new epochs (with their learning-rate changes) go to the views, and a new
+checkpoint is read, checked against the data and snapshotted off the GUI thread, then shown.
+Its training state becomes what Start continues. The status bar says when the run finished,
+or when it stopped without finishing and how to resume it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 
 from aeviewer.data.dataset import Dataset
-from aeviewer.errors import AeviewerError, RunError
+from aeviewer.errors import RunError
 from aeviewer.gui import dialogs, file_dialogs
 from aeviewer.gui.state import RunState
 from aeviewer.gui.threads import BackgroundTask
@@ -30,11 +34,13 @@ class RunFollowing(QObject):
     """Follows one run directory at a time for a main window.
 
     Signals: ``epochs_added(int)`` after new epochs were shown, ``snapshot_shown(int)`` with the
-    epoch of a checkpoint shown in the views.
+    epoch of a checkpoint shown in the views, ``status_changed(state, message)`` when the run
+    starts running, finishes or stalls (``running``, ``finished``, ``stalled``).
     """
 
     epochs_added = Signal(int)
     snapshot_shown = Signal(int)
+    status_changed = Signal(str, str)
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -48,6 +54,8 @@ class RunFollowing(QObject):
         self._waiting_for_data = False
         self._tasks: set[BackgroundTask] = set()
         self._checkpoint_task: BackgroundTask | None = None
+        self._poll_task: BackgroundTask | None = None
+        self._run_state = ""
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
@@ -98,6 +106,7 @@ class RunFollowing(QObject):
     def stop(self) -> None:
         """Stop following (a reset, or training here)."""
         self.timer.stop()
+        self._run_state = ""
         self.follower = None
         self._config = None
         self._started = None
@@ -121,6 +130,8 @@ class RunFollowing(QObject):
         window._show_family_views()
         window.show_events([])
         window.setWindowTitle(f"aeviewer — following {follower.run_dir.name}")
+        # Prepared as the run prepared them (normalisation, limit, split), not as the defaults.
+        window.pin_data_spec(config.data)
         if window.dataset is not None and window.data_panel.source == config.data.source:
             self._start_polling()
         else:
@@ -144,25 +155,57 @@ class RunFollowing(QObject):
 
     @Slot()
     def poll(self) -> None:
-        """Show new epochs, and load the newest checkpoint when it changed (in the background)."""
+        """Read what the run appended, in the background (one poll at a time)."""
         follower = self.follower
-        if follower is None:
+        if follower is None or self._poll_task is not None:
             return
-        try:
-            epochs = follower.poll()
-        except AeviewerError as exc:
-            self.window.statusBar().showMessage(str(exc), 10_000)
+
+        def work(progress, cancel):
+            events = follower.poll()
+            return events, follower.new_checkpoint(), follower.status()
+
+        task = BackgroundTask(work, "aeviewer-follow-poll", self)
+        task.succeeded.connect(self._on_polled)
+        task.failed.connect(self._on_poll_failed)
+        task.finished.connect(self._on_poll_done)
+        self._poll_task = task
+        self._track(task)
+        task.start()
+
+    @Slot(object)
+    def _on_polled(self, result: tuple[list[Event], Any, Any]) -> None:
+        events, checkpoint, status = result
+        if self.follower is None:
             return
-        if epochs:
-            self._epochs.extend(epochs)
-            self._show(epochs)
-            self.epochs_added.emit(len(epochs))
-        checkpoint = follower.new_checkpoint()
+        if events:
+            self._epochs.extend(events)
+            self._show(events)
+            self.epochs_added.emit(sum(isinstance(e, EpochEnd) for e in events))
         if checkpoint is not None:
             self._pending_checkpoint = checkpoint
         if self._pending_checkpoint is not None and self._checkpoint_task is None:
             self._load_checkpoint(self._pending_checkpoint)
             self._pending_checkpoint = None
+        self._show_status(status)
+
+    @Slot(str)
+    def _on_poll_failed(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 10_000)
+
+    @Slot()
+    def _on_poll_done(self) -> None:
+        self._poll_task = None
+
+    def _show_status(self, status: Any) -> None:
+        if status.state == self._run_state:
+            return
+        self._run_state = status.state
+        self.status_changed.emit(status.state, status.message)
+        if status.state == "running":
+            self.window.statusBar().showMessage(status.message, 5_000)
+            return
+        # Finished or stalled: the message stays until something else is said.
+        self.window.statusBar().showMessage(status.message)
 
     def _show(self, events: list[Event]) -> None:
         window = self.window
@@ -173,29 +216,45 @@ class RunFollowing(QObject):
                 window.status.on_epoch(event)
             window.files.history.record(event)
 
-    def _load_checkpoint(self, checkpoint: Path) -> None:
+    def _load_checkpoint(self, checkpoint: Any) -> None:
         follower, config, dataset = self.follower, self._config, self.window.dataset
         if dataset is None:
             return
-        epoch = _checkpoint_epoch(checkpoint)
 
         def work(progress, cancel):
             from aeviewer.gui.model_snapshot import model_snapshot
+            from aeviewer.training.checkpoints import read_checkpoint
 
-            model = follower.model_at(checkpoint, dataset)
-            started, snapshot = model_snapshot(model, config, dataset, epoch=epoch)
-            return model, started, snapshot
+            state = read_checkpoint(checkpoint.meta_path)
+            model = follower.model_at(checkpoint.meta_path, dataset, state=state)
+            started, snapshot = model_snapshot(model, config, dataset, epoch=state.epoch)
+            return model, state, started, snapshot
 
         task = BackgroundTask(work, "aeviewer-checkpoint", self)
         task.succeeded.connect(lambda result: self._on_checkpoint(follower, dataset, *result))
-        task.failed.connect(lambda message: self.window.statusBar().showMessage(message, 10_000))
+        task.failed.connect(self._on_checkpoint_failed)
         task.finished.connect(self._on_checkpoint_done)
         self._checkpoint_task = task
         self._track(task)
         task.start()
 
+    @Slot(str)
+    def _on_checkpoint_failed(self, message: str) -> None:
+        if "differs in content" in message or "trained on" in message:
+            # Wrong pictures would follow from every checkpoint: say it once and stop.
+            self.stop()
+            dialogs.show_error(self.window, "Cannot follow the run", message)
+        else:
+            self.window.statusBar().showMessage(message, 10_000)
+
     def _on_checkpoint(
-        self, follower: Any, dataset: Dataset, model: Any, started: Started, snapshot: Snapshot
+        self,
+        follower: Any,
+        dataset: Dataset,
+        model: Any,
+        state: Any,
+        started: Started,
+        snapshot: Snapshot,
     ) -> None:
         window = self.window
         if follower is not self.follower or dataset is not window.dataset:
@@ -209,6 +268,8 @@ class RunFollowing(QObject):
         self._show([snapshot])
         window.model_mirror.set_model(model, self._config, dataset, snapshot.epoch)
         window.hand_model_to_views()
+        # Start continues the run from here (in this window; the run directory is not touched).
+        window.restore_model(state)
         window.files.update_actions()
         self.snapshot_shown.emit(snapshot.epoch)
 
@@ -231,9 +292,3 @@ class RunFollowing(QObject):
     def _track(self, task: BackgroundTask) -> None:
         self._tasks.add(task)
         task.finished.connect(lambda: (self._tasks.discard(task), task.deleteLater()))
-
-
-def _checkpoint_epoch(path: Path) -> int:
-    """The epoch in a checkpoint's name (``epoch-0003.safetensors`` -> 3; 0 when there is none)."""
-    digits = "".join(ch for ch in path.stem if ch.isdigit())
-    return int(digits) if digits else 0

@@ -18,7 +18,7 @@ from aeviewer.errors import AeviewerError, ConfigError
 from aeviewer.gui import dialogs, file_dialogs
 from aeviewer.gui.state import RunState
 from aeviewer.gui.threads import BackgroundTask
-from aeviewer.training.events import EpochEnd, Event, Finished, Snapshot, Started
+from aeviewer.training.events import EpochEnd, Event, Finished, LrChanged, Snapshot, Started
 
 if TYPE_CHECKING:
     from aeviewer.gui.main_window import MainWindow
@@ -27,6 +27,27 @@ if TYPE_CHECKING:
 MAX_SNAPSHOTS = 10
 #: Autosave after every this many epochs, and whenever a run pauses or ends.
 AUTOSAVE_EVERY = 5
+
+
+def data_note(loaded: Any, dataset: Dataset) -> str:
+    """A note when ``dataset`` is not the data the model was trained on (a model may be
+    explored on any data of its size, but the user should know)."""
+    from aeviewer.data.fingerprint import content_hash
+
+    recorded = loaded.record.content_sha256
+    if recorded and recorded != content_hash(dataset):
+        return (
+            f"note: {dataset.name} as prepared here differs from the data it was trained on, "
+            "so its errors are not its training figures"
+        )
+    return ""
+
+
+def weights_only_state(state: Any, config: Any, *, epoch: int) -> Any:
+    """A state with weights alone (:func:`aeviewer.training.state.weights_only_state`)."""
+    from aeviewer.training.state import weights_only_state as build
+
+    return build(state, config, epoch=epoch)
 
 
 class RunHistory:
@@ -40,8 +61,12 @@ class RunHistory:
     def record(self, event: Event) -> None:
         """Keep ``event`` when a session needs it; a new Started begins a new history."""
         if isinstance(event, Started):
-            self._events = [event]
-        elif isinstance(event, EpochEnd | Snapshot | Finished):
+            if event.first_epoch == 0:
+                self._events = [event]
+            else:
+                # A continued run: its history goes on (the newest Started describes the run).
+                self._events = [event, *(e for e in self._events if not isinstance(e, Started))]
+        elif isinstance(event, EpochEnd | Snapshot | Finished | LrChanged):
             self._events.append(event)
             snapshots = [e for e in self._events if isinstance(e, Snapshot)]
             if len(snapshots) > self._max:
@@ -243,6 +268,8 @@ class SessionActions(QObject):
         window.model_panel.set_spec(session.config.model)
         window.training_panel.set_spec(session.config.train)
         window._show_family_views()
+        # The data are prepared as the session's run prepared them.
+        window.pin_data_spec(session.config.data)
         source = session.data.source
         if window.dataset is not None and window.data_panel.source == source:
             self._replay_session(session, loaded, path, window.dataset)
@@ -286,6 +313,14 @@ class SessionActions(QObject):
             epoch = session.epochs[-1].epoch if session.epochs else loaded.record.epoch
             window.model_mirror.set_model(loaded.model, session.config, dataset, epoch)
             window.hand_model_to_views()
+            state = getattr(session, "training_state", None)
+            if state is not None:
+                window.restore_model(state)
+            else:
+                window.restore_model(
+                    weights_only_state(loaded.model.state_dict(), session.config, epoch=epoch),
+                    from_weights=True,
+                )
         self.update_actions()
         self._status(f"Session opened from {path}")
         self.done.emit("open")
@@ -345,7 +380,7 @@ class SessionActions(QObject):
             started, snapshot = model_snapshot(
                 loaded.model, loaded.config, dataset, epoch=loaded.record.epoch
             )
-            return loaded, started, snapshot
+            return loaded, started, snapshot, data_note(loaded, dataset)
 
         return self._start(
             work,
@@ -355,7 +390,7 @@ class SessionActions(QObject):
         )
 
     def _show_model(
-        self, loaded: Any, started: Started, snapshot: Snapshot, dataset: Dataset
+        self, loaded: Any, started: Started, snapshot: Snapshot, note: str, dataset: Dataset
     ) -> None:
         window = self.window
         if window.dataset is not dataset:
@@ -366,7 +401,15 @@ class SessionActions(QObject):
         self.history.replace([started, snapshot])
         window.model_mirror.set_model(loaded.model, loaded.config, dataset, loaded.record.epoch)
         window.hand_model_to_views()
-        self._status(f"Model opened from {loaded.path}")
+        # An exported model has no training state: Start trains its weights further.
+        window.restore_model(
+            weights_only_state(loaded.model.state_dict(), loaded.config, epoch=loaded.record.epoch),
+            from_weights=True,
+        )
+        message = f"Model opened from {loaded.path}"
+        if note:
+            message += f" ({note})"
+        self._status(message)
 
     # -- data ----------------------------------------------------------------------------------
     @Slot()

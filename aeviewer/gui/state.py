@@ -10,7 +10,8 @@ class RunState(enum.Enum):
 
     ``IDLE``: no model yet (or just reset). ``RUNNING``: the loop trains. ``PAUSED``: the loop
     waits. ``STOPPING``: a stop was asked and the loop has not ended yet. ``FINISHED``: the loop
-    ended (completed, stopped, diverged or failed); the model is kept until Reset.
+    ended (completed, stopped, diverged or failed); the model is kept until Reset, and Start or
+    Step continue it.
     """
 
     IDLE = "idle"
@@ -22,12 +23,12 @@ class RunState(enum.Enum):
 
 #: The states in which each training control is enabled.
 ENABLED_IN: dict[str, frozenset[RunState]] = {
-    "start": frozenset({RunState.IDLE}),
+    "start": frozenset({RunState.IDLE, RunState.FINISHED}),
     "pause": frozenset({RunState.RUNNING, RunState.PAUSED}),
-    "step": frozenset({RunState.IDLE, RunState.PAUSED}),
+    "step": frozenset({RunState.IDLE, RunState.PAUSED, RunState.FINISHED}),
     "stop": frozenset({RunState.RUNNING, RunState.PAUSED}),
     "reset": frozenset({RunState.RUNNING, RunState.PAUSED, RunState.FINISHED}),
-    "start_pause": frozenset({RunState.IDLE, RunState.RUNNING, RunState.PAUSED}),
+    "start_pause": frozenset({RunState.IDLE, RunState.RUNNING, RunState.PAUSED, RunState.FINISHED}),
 }
 
 

@@ -33,6 +33,7 @@ from aeviewer.training.rundir import (
     MODEL_JSON,
     load_state,
 )
+from aeviewer.training.state import TrainingState
 
 #: A run with no new epoch for this long, and at least this many times its slowest epoch, and
 #: no final model, is taken to have stopped without finishing.
@@ -168,11 +169,17 @@ class RunFollower:
         """True once the run wrote its final model (it has ended)."""
         return (self.run_dir / MODEL_JSON).is_file()
 
-    def model_at(self, checkpoint: CheckpointFile | str | Path, dataset: Dataset) -> nn.Module:
+    def model_at(
+        self,
+        checkpoint: CheckpointFile | str | Path,
+        dataset: Dataset,
+        *,
+        state: TrainingState | None = None,
+    ) -> nn.Module:
         """The run's model with the weights of ``checkpoint`` (CPU, eval mode).
 
         ``dataset`` is the run's data, prepared as the run prepared it; data that differ from
-        what the run trained on are refused.
+        what the run trained on are refused. ``state`` is the checkpoint when read already.
 
         Raises
         ------
@@ -180,7 +187,8 @@ class RunFollower:
             For a damaged checkpoint, other data, or weights that do not fit.
         """
         path = checkpoint.meta_path if isinstance(checkpoint, CheckpointFile) else checkpoint
-        state = read_checkpoint(path)
+        if state is None:
+            state = read_checkpoint(path)
         check_same_data(state.data, dataset, path)
         try:
             model = build_model(state.config.model, DataInfo.from_dataset(dataset))

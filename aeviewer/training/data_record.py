@@ -47,11 +47,16 @@ def data_record(
 
 
 def check_same_data(
-    expected: Mapping[str, Any] | None, dataset: Dataset, where: str | Path
+    expected: Mapping[str, Any] | None,
+    dataset: Dataset,
+    where: str | Path,
+    *,
+    digest: str | None = None,
 ) -> None:
     """Raise a RunError naming ``where`` when ``dataset`` is not the data ``expected`` records.
 
-    ``expected`` None (a run written before data records existed) checks nothing.
+    ``expected`` None (a run written before data records existed) checks nothing; ``digest``
+    is ``dataset``'s content hash when the caller has it already.
     """
     if not expected:
         return
@@ -67,8 +72,8 @@ def check_same_data(
             f"{where}: the run was trained on {n} samples, but {dataset.name} prepared as the "
             f"run did has {dataset.n_samples}"
         )
-    digest = expected.get("content_sha256")
-    if digest and digest != content_hash(dataset):
+    recorded = expected.get("content_sha256")
+    if recorded and recorded != (digest or content_hash(dataset)):
         raise RunError(
             f"{where}: {dataset.name} differs in content from the data the run was trained on "
             "(same shape, other values or labels); open the run with the data it was trained on"

@@ -94,7 +94,9 @@ def train(
         where = str(run_dir) if run_dir is not None else "the saved training state"
         if resume_from is not None:
             check_resumable(resume_from, config, where)
-            check_same_data(resume_from.data, setup.dataset, where)
+            check_same_data(
+                resume_from.data, setup.dataset, where, digest=record["content_sha256"]
+            )
         if on_model is not None:
             on_model(setup.model)
         run = None
@@ -176,11 +178,12 @@ class _Loop:
             raise RunError(f"{where}: the checkpoint's stage {state.stage!r} is not in this run")
         load_state(self.model, state.model_state(), where)
         trainer.begin_stage(state.stage)
-        for group, optimizer in trainer.optimizers.items():
-            restore_optimizer(optimizer, group, state, where)
-        restore_generator(self.setup.shuffle, "shuffle", state, where)
-        restore_generator(trainer.generator, "trainer", state, where)
-        restore_global_rng(state, where)
+        if not state.weights_only:
+            for group, optimizer in trainer.optimizers.items():
+                restore_optimizer(optimizer, group, state, where)
+            restore_generator(self.setup.shuffle, "shuffle", state, where)
+            restore_generator(trainer.generator, "trainer", state, where)
+            restore_global_rng(state, where)
         self.epoch, self.step = state.epoch, state.step
         self.stage_position = (state.stage, state.stage_epoch)
         self.last_val = state.val_loss

@@ -72,6 +72,11 @@ class TrainingState:
         return None if value is None else float(value)
 
     @property
+    def weights_only(self) -> bool:
+        """True for a state with weights alone (no optimiser or random streams)."""
+        return bool(self.meta.get("weights_only", False))
+
+    @property
     def config(self) -> RunConfig:
         """The config the run was trained with."""
         return RunConfig.from_dict(self.meta["config"])
@@ -150,6 +155,53 @@ def capture_state(
         "data": None if data is None else dict(data),
     }
     return TrainingState(tensors, meta)
+
+
+def weights_only_state(
+    model_state: Mapping[str, torch.Tensor],
+    config: RunConfig,
+    *,
+    epoch: int,
+    step: int = 0,
+    data: Mapping[str, Any] | None = None,
+) -> TrainingState:
+    """A state with weights alone (an exported model, a diverged run): continuing it trains
+    the last stage with fresh optimisers and fresh random streams."""
+    stage = "finetune" if config.model.kind == "stacked" else "train"
+    meta = {
+        "format": STATE_FORMAT,
+        "version": STATE_VERSION,
+        "weights_only": True,
+        "epoch": int(epoch),
+        "step": int(step),
+        "stage": stage,
+        "stage_epoch": 0,
+        "val_loss": None,
+        "optimizers": {},
+        "rng_devices": {},
+        "config": config.to_dict(),
+        "data": None if data is None else dict(data),
+    }
+    tensors = {f"model/{k}": _cpu_copy(v) for k, v in model_state.items()}
+    return TrainingState(tensors, meta)
+
+
+def continued_config(config: RunConfig, state: TrainingState, more_epochs: int) -> RunConfig:
+    """``config`` set to train ``more_epochs`` beyond ``state``, on the state's own data
+    preparation (its model settings must be the state's)."""
+    from dataclasses import replace
+
+    from aeviewer.errors import ConfigError
+
+    saved = state.config
+    if saved.model != config.model:
+        raise ConfigError(
+            "the model settings differ from the model being continued; Reset to train a new "
+            "model with them"
+        )
+    done = state.stage_epoch if state.stage in ("train", "finetune") else 0
+    train = replace(config.train, epochs=done + more_epochs)
+    return replace(config, data=saved.data, train=train)
 
 
 def restore_optimizer(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 
 from conftest import SMALL_MODEL, SMALL_SOURCE, TIMEOUT_MS, small_train
 
 from aeviewer.config import DataSpec, RunConfig
 from aeviewer.gui.views.loss_history import CurveKey
+from aeviewer.io import RunFollower
+from aeviewer.training.checkpoints import newest_state, write_checkpoint
 from aeviewer.training.loop import train
+from aeviewer.training.state import TrainingState
 
 
 def write_run(window, run_dir) -> None:
@@ -44,10 +46,12 @@ def test_the_views_follow_a_run_directory(qtbot, window, tmp_path):
     with metrics.open("a") as handle:
         handle.write(json.dumps(last) + "\n")
     qtbot.waitUntil(lambda: len(loss.curve_data(key)[0]) == 3, timeout=TIMEOUT_MS)
-    checkpoints = run_dir / "checkpoints"
+    state, _ = newest_state(run_dir)
     with qtbot.waitSignal(following.snapshot_shown, timeout=TIMEOUT_MS) as shown:
-        shutil.copy(checkpoints / "epoch-0002.safetensors", checkpoints / "epoch-0003.safetensors")
+        write_checkpoint(run_dir, TrainingState(state.tensors, {**state.meta, "epoch": 3}))
     assert shown.args == [3]
+    # What Start would continue is the newest checkpoint's whole training state.
+    assert window.controller.resume_state.epoch == 3
     assert len(window.view("Latent space").frames) == 2
     window.controller.reset()
     assert not following.following
@@ -76,3 +80,56 @@ def test_following_is_offered_only_while_no_run_trains(qtbot, window):
     window.controller.stop()
     qtbot.waitUntil(lambda: window.state is RunState.FINISHED, timeout=TIMEOUT_MS)
     assert action.isEnabled()
+
+
+def test_a_run_is_shown_on_its_own_data_preparation_and_its_end_is_noticed(
+    qtbot, window, tmp_path
+):
+    run_dir = tmp_path / "run"
+    config = RunConfig(
+        data=DataSpec(source=SMALL_SOURCE, normalize="zscore", limit=150),
+        model=SMALL_MODEL,
+        train=small_train(2),
+    )
+    for _ in train(config, run_dir=run_dir):
+        pass
+    following = window.following
+    statuses: list[tuple[str, str]] = []
+    following.status_changed.connect(lambda state, text: statuses.append((state, text)))
+    with qtbot.waitSignal(following.snapshot_shown, timeout=TIMEOUT_MS):
+        following.follow(run_dir)
+    assert window.dataset.n_samples == 150
+    assert window.dataset.normalization.kind == "zscore"
+    assert window.run_config().data == config.data
+    qtbot.waitUntil(lambda: bool(statuses), timeout=TIMEOUT_MS)
+    assert statuses[-1][0] == "finished" and "finished after epoch 2" in statuses[-1][1]
+
+
+def test_a_stalled_run_shows_the_resume_command(qtbot, window, tmp_path, monkeypatch):
+    from aeviewer.io import follow
+
+    run_dir = tmp_path / "run"
+    write_run(window, run_dir)
+    (run_dir / "model.json").unlink()
+    monkeypatch.setattr(follow, "STALLED_AFTER_S", 0.0)
+    monkeypatch.setattr(follow, "STALLED_EPOCHS", 0.0)
+    following = window.following
+    with qtbot.waitSignal(following.status_changed, timeout=TIMEOUT_MS) as status:
+        following.follow(run_dir)
+    assert status.args[0] == "stalled"
+    assert f"aeviewer train --resume {run_dir}" in window.statusBar().currentMessage()
+
+
+def test_learning_rate_markers_come_back_while_following(qtbot, window, tmp_path):
+    run_dir = tmp_path / "run"
+    write_run(window, run_dir)
+    lines = (run_dir / "metrics.jsonl").read_text().splitlines()
+    second = json.loads(lines[1])
+    second["lr_changes"] = [{"step": second["step"] - 1, "group": "model", "lr": 1e-4}]
+    (run_dir / "metrics.jsonl").write_text(lines[0] + "\n" + json.dumps(second) + "\n")
+    assert len(RunFollower(run_dir).poll()) == 3
+    with qtbot.waitSignal(window.following.snapshot_shown, timeout=TIMEOUT_MS):
+        window.following.follow(run_dir)
+    loss = window.view("Loss")
+    qtbot.waitUntil(lambda: len(loss.lr_lines) == 1, timeout=TIMEOUT_MS)
+    assert loss.lr_lines[0][0].lr == 1e-4

@@ -46,7 +46,8 @@ def test_start_runs_to_completion_and_draws_the_loss(qtbot, window):
     assert events[-1] == Finished("completed", 2, events[-1].step, events[-1].message)
     assert [e.epoch for e in events if isinstance(e, EpochEnd)] == [1, 2]
     assert window.state is RunState.FINISHED
-    assert enabled(window) == {"reset"}
+    # The model is kept: Start and Step continue it, Reset throws it away.
+    assert enabled(window) == {"start", "step", "reset"}
     loss = window.view("Loss")
     x, y = loss.curves[next(k for k in loss.curves if k.label == "train loss")].getData()
     assert list(x) == [1.0, 2.0]
@@ -97,7 +98,7 @@ def test_pause_resume_step_stop_reset(qtbot, window):
     ):
         click(qtbot, window, "stop")
     qtbot.waitUntil(lambda: window.state is RunState.FINISHED, timeout=TIMEOUT_MS)
-    assert enabled(window) == {"reset"}
+    assert enabled(window) == {"start", "step", "reset"}
     assert window.view("Loss").curves
 
     click(qtbot, window, "reset")

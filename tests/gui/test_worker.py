@@ -118,7 +118,7 @@ def test_background_task_success_failure_and_cancel(qtbot):
         (RunState.RUNNING, {"pause", "stop", "reset", "start_pause"}),
         (RunState.PAUSED, {"pause", "step", "stop", "reset", "start_pause"}),
         (RunState.STOPPING, set()),
-        (RunState.FINISHED, {"reset"}),
+        (RunState.FINISHED, {"start", "step", "reset", "start_pause"}),
     ],
 )
 def test_controls_per_state(state, expected):

@@ -243,8 +243,9 @@ class LossView(View):
         self.reset()
 
     def on_started(self, event: Started) -> None:
-        """Remember the stages and the PCA baseline."""
-        self.reset()
+        """Remember the stages and the PCA baseline; a continued run keeps its curves."""
+        if event.first_epoch == 0:
+            self.reset()
         self.history.multi_stage = len(event.stages) > 1
         self._n_batches = max(1, event.n_batches)
         self._planned_epochs = event.total_epochs

@@ -98,7 +98,7 @@ class TrainingStatus(QWidget):
         hold_size(self.position, f"epoch {epochs}/{epochs} · batch {batches}/{batches}")
         hold_size(self.speed, "888,888,888 samples/s")
         hold_size(self.eta, "ETA 888:88:88")
-        self.position.setText(f"epoch 0/{epochs} · batch 0/{batches}")
+        self.position.setText(f"epoch {event.first_epoch}/{epochs} · batch 0/{batches}")
 
     def on_progress(self, event: Progress) -> None:
         """A batch ended."""

@@ -1,0 +1,63 @@
+"""Continue: Start after a run ended, or after opening a model, trains the same model further."""
+
+from __future__ import annotations
+
+from gui_helpers import TIMEOUT_MS
+from test_sessions import train_to_the_end, wait_done
+
+from aeviewer.gui.state import RunState
+from aeviewer.gui.views.loss_history import CurveKey
+from aeviewer.training.events import EpochEnd, Finished, Started
+
+
+def run_to_finished(qtbot, window) -> list:
+    events: list = []
+    window.controller.event.connect(events.append)
+    with qtbot.waitSignal(
+        window.controller.event,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda e: isinstance(e, Finished),
+    ):
+        assert window.controller.start()
+    qtbot.waitUntil(lambda: window.state is RunState.FINISHED, timeout=TIMEOUT_MS)
+    window.controller.event.disconnect(events.append)
+    return events
+
+
+def test_start_after_a_finished_run_continues_it(qtbot, window):
+    first = run_to_finished(qtbot, window)
+    assert window.controller.continues
+    weights = {k: v.clone() for k, v in window.model_mirror.model.state_dict().items()}
+    more = run_to_finished(qtbot, window)
+    started = more[0]
+    assert isinstance(started, Started) and started.first_epoch == 2
+    assert started.total_epochs == 4
+    assert [e.epoch for e in more if isinstance(e, EpochEnd)] == [3, 4]
+    # The loss curve goes on from the first run's epochs.
+    x, _ = window.view("Loss").curve_data(CurveKey("train", "loss"))
+    assert list(x) == [1.0, 2.0, 3.0, 4.0]
+    assert "epoch 4/4" in window.status.position.text()
+    assert first[-1].step < more[-1].step
+    # The continued model started from the first run's weights, not from scratch.
+    assert any(
+        not v.equal(weights[k]) for k, v in window.model_mirror.model.state_dict().items()
+    )
+    window.controller.reset()
+    assert not window.controller.continues
+
+
+def test_an_opened_model_continues_from_its_weights_with_a_fresh_optimiser(
+    qtbot, window, tmp_path
+):
+    train_to_the_end(qtbot, window)
+    path = tmp_path / "model.safetensors"
+    wait_done(qtbot, window, "export", lambda: window.files.export_model_to(path))
+    window.controller.reset()
+    wait_done(qtbot, window, "model", lambda: window.files.open_model_from(path))
+    assert window.controller.continues and window.controller.resume_state.weights_only
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+    more = run_to_finished(qtbot, window)
+    assert more[0].first_epoch == 2
+    assert [e.epoch for e in more if isinstance(e, EpochEnd)] == [3, 4]
+    assert any("fresh optimiser" in m for m in messages)
