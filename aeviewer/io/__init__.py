@@ -8,7 +8,8 @@ import torch:
   :func:`check_data_fits`, :func:`export_model`;
 - sessions: :class:`Session`, :func:`make_session`, :func:`save_session`,
   :func:`open_session`, :func:`write_autosave`, :func:`find_autosave`,
-  :func:`clear_autosave`, :func:`autosave_path`;
+  :func:`find_autosaves`, :func:`clear_autosave`, :func:`adopt_autosave`,
+  :func:`abandon_autosave`, :func:`autosave_path`;
 - run directories: :class:`RunFollower`;
 - data out: :func:`sample_table`, :func:`snapshot_table`, :func:`write_table`,
   :func:`write_projector`, :func:`write_snapshot_projector`.
@@ -29,9 +30,12 @@ _LAZY: dict[str, str] = {
     "export_model": "export",
     "DataReference": "session",
     "Session": "session",
+    "abandon_autosave": "session",
+    "adopt_autosave": "session",
     "autosave_path": "session",
     "clear_autosave": "session",
     "find_autosave": "session",
+    "find_autosaves": "session",
     "make_session": "session",
     "open_session": "session",
     "save_session": "session",

@@ -1,4 +1,5 @@
-"""Sessions: save and open give the same numbers, autosave, and a killed save harms nothing."""
+"""Sessions: save and open give the same numbers, and a killed save harms nothing (autosave:
+``test_io_autosave.py``)."""
 
 from __future__ import annotations
 
@@ -17,16 +18,8 @@ import pytest
 import torch
 
 from aeviewer.errors import RunError
-from aeviewer.io import (
-    autosave_path,
-    clear_autosave,
-    find_autosave,
-    make_session,
-    open_session,
-    save_session,
-    write_autosave,
-)
-from aeviewer.io.session import STATE_DIR_ENV, DataReference
+from aeviewer.io import make_session, open_session, save_session
+from aeviewer.io.session import DataReference
 from aeviewer.training.events import EpochEnd, Finished, Snapshot, Started
 from aeviewer.training.rundir import load_model
 
@@ -133,20 +126,6 @@ def test_view_state_that_is_not_json_is_refused_and_nothing_written(session, ima
     with pytest.raises(RunError, match="view state cannot be saved as JSON"):
         save_session(tmp_path / "bad.aev", bad)
     assert list(tmp_path.iterdir()) == []
-
-
-def test_autosave_round_trip_in_the_state_folder(session, tmp_path, monkeypatch):
-    monkeypatch.setenv(STATE_DIR_ENV, str(tmp_path / "state"))
-    assert find_autosave() is None
-    path = write_autosave(session)
-    assert path == autosave_path() and path.parent == tmp_path / "state"
-    assert find_autosave() == path
-    assert open_session(path).epochs == session.epochs
-    leftover = path.parent / f".{path.name}.x1y2.tmp"  # what a killed autosave leaves
-    leftover.write_bytes(b"half")
-    clear_autosave()
-    assert find_autosave() is None and not leftover.exists()
-    clear_autosave()
 
 
 SLOW_WRITER = """
