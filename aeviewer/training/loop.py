@@ -94,9 +94,7 @@ def train(
         where = str(run_dir) if run_dir is not None else "the saved training state"
         if resume_from is not None:
             check_resumable(resume_from, config, where)
-            check_same_data(
-                resume_from.data, setup.dataset, where, digest=record["content_sha256"]
-            )
+            check_same_data(resume_from.data, setup.dataset, where, digest=record["content_sha256"])
         if on_model is not None:
             on_model(setup.model)
         run = None

@@ -39,16 +39,12 @@ def test_start_after_a_finished_run_continues_it(qtbot, window):
     assert "epoch 4/4" in window.status.position.text()
     assert first[-1].step < more[-1].step
     # The continued model started from the first run's weights, not from scratch.
-    assert any(
-        not v.equal(weights[k]) for k, v in window.model_mirror.model.state_dict().items()
-    )
+    assert any(not v.equal(weights[k]) for k, v in window.model_mirror.model.state_dict().items())
     window.controller.reset()
     assert not window.controller.continues
 
 
-def test_an_opened_model_continues_from_its_weights_with_a_fresh_optimiser(
-    qtbot, window, tmp_path
-):
+def test_an_opened_model_continues_from_its_weights_with_a_fresh_optimiser(qtbot, window, tmp_path):
     train_to_the_end(qtbot, window)
     path = tmp_path / "model.safetensors"
     wait_done(qtbot, window, "export", lambda: window.files.export_model_to(path))

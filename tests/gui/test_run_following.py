@@ -82,9 +82,7 @@ def test_following_is_offered_only_while_no_run_trains(qtbot, window):
     assert action.isEnabled()
 
 
-def test_a_run_is_shown_on_its_own_data_preparation_and_its_end_is_noticed(
-    qtbot, window, tmp_path
-):
+def test_a_run_is_shown_on_its_own_data_preparation_and_its_end_is_noticed(qtbot, window, tmp_path):
     run_dir = tmp_path / "run"
     config = RunConfig(
         data=DataSpec(source=SMALL_SOURCE, normalize="zscore", limit=150),
