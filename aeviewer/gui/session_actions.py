@@ -4,6 +4,7 @@ data, and autosave. Everything that reads or writes files runs off the GUI threa
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Callable
 from pathlib import Path
@@ -486,13 +487,15 @@ class SessionActions(QObject):
         return task
 
     def clear_autosave(self) -> None:
-        """Remove the autosave: the app is closing cleanly, so nothing needs recovering."""
+        """Remove this process's autosave: the app is closing cleanly, so nothing needs
+        recovering (other running aeviewers keep theirs)."""
         from aeviewer.io import clear_autosave
 
         clear_autosave()
 
     def offer_autosave(self) -> BackgroundTask:
-        """Look for an autosave in the background and offer to restore it."""
+        """Look for an autosave a crashed aeviewer left in the background and offer to restore
+        it: restored, it becomes this process's autosave; declined, it is removed."""
 
         def work(progress, cancel):
             from aeviewer.io import find_autosave
@@ -506,12 +509,14 @@ class SessionActions(QObject):
             return
 
         def answer(restore: bool) -> None:
-            if restore:
-                self.open_session_from(path)
-            else:
-                from aeviewer.io import clear_autosave
+            from aeviewer.io import adopt_autosave, clear_autosave
 
-                clear_autosave()
+            if not restore:
+                clear_autosave(path)
+            elif self.open_session_from(path) is not None:
+                # Later autosaves replace it, and a clean exit removes it.
+                with contextlib.suppress(AeviewerError):
+                    adopt_autosave(path)
 
         self._autosave_prompt = file_dialogs.offer_autosave(self.window, str(path), answer)
 

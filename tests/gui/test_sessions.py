@@ -138,10 +138,13 @@ def test_export_data_writes_tables_and_projector_files(qtbot, window, tmp_path):
 
 
 def test_a_run_autosaves_and_the_next_start_offers_it(qtbot, window, monkeypatch):
-    from aeviewer.io import autosave_path
+    from aeviewer.io import abandon_autosave, autosave_path
 
     train_to_the_end(qtbot, window)
-    assert autosave_path().is_file()
+    path = autosave_path()
+    assert path.is_file()
+    # A crash leaves the autosave, unlocked (a live aeviewer's autosave is never offered).
+    abandon_autosave()
     answers: list[str] = []
 
     def offer(parent, path, answer):
@@ -149,23 +152,27 @@ def test_a_run_autosaves_and_the_next_start_offers_it(qtbot, window, monkeypatch
         answer(True)
 
     monkeypatch.setattr(file_dialogs, "offer_autosave", offer)
-    # A crash leaves the autosave: the window is not closed before the next one starts.
     other = open_window(qtbot)
     qtbot.waitUntil(lambda: len(other.view("Latent space").frames) > 0, timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: not other.files._tasks, timeout=TIMEOUT_MS)
-    assert answers == [str(autosave_path())]
+    assert answers == [str(path)]
     assert other.model_mirror.has_model
+    # The restored autosave became the new instance's own, so its clean exit removes it.
+    assert autosave_path() == path
     other.close()
-    assert not autosave_path().exists()
+    assert not path.exists()
 
 
 def test_declining_the_autosave_removes_it(qtbot, window, monkeypatch):
-    from aeviewer.io import autosave_path
+    from aeviewer.io import abandon_autosave, autosave_path
 
     train_to_the_end(qtbot, window)
+    path = autosave_path()
+    abandon_autosave()  # as a crash would
     monkeypatch.setattr(file_dialogs, "offer_autosave", lambda p, path, answer: answer(False))
     other = open_window(qtbot)
-    qtbot.waitUntil(lambda: not autosave_path().exists(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not path.exists(), timeout=TIMEOUT_MS)
+    assert not path.with_suffix(".lock").exists()
     assert other.view("Latent space").frames == []
     other.close()
 
