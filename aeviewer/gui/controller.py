@@ -39,7 +39,12 @@ def engine_source(
 
         return with_weights(
             lambda on_model: train(
-                config, dataset, control=control, on_model=on_model, resume_from=resume_from
+                config,
+                dataset,
+                control=control,
+                on_model=on_model,
+                resume_from=resume_from,
+                states_every=1,
             )
         )
 
@@ -299,6 +304,7 @@ class TrainingController(QObject):
             self.weights.emit(event)
             return
         if isinstance(event, Resumable):
+            # The newest whole state: what an autosave keeps and what Start continues.
             self.resume_state = event.state
             return
         if isinstance(event, Started):

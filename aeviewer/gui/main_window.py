@@ -225,14 +225,22 @@ class MainWindow(QMainWindow):
             return pinned
         return DataSpec(source=source)
 
-    def pin_data_spec(self, spec: DataSpec | None) -> None:
+    def pin_data_spec(self, spec: DataSpec | None, prepared: Dataset | None = None) -> None:
         """Prepare ``spec.source`` as ``spec`` says from now on (an opened run, session or
         model trained on it so); the loaded data are prepared again at once when they are that
-        source. None goes back to the default preparation."""
+        source (``prepared``: already prepared so, off the GUI thread). None goes back to the
+        default preparation."""
+        if spec == self._pinned_data and (prepared is None or prepared is self._prepared):
+            return
         self._pinned_data = spec
         loaded = self._loaded
         if loaded is not None and (spec is None or spec.source == self.data_panel.source):
-            self._show_prepared(loaded)
+            self._show_prepared(loaded, prepared)
+
+    @property
+    def loaded_dataset(self) -> Dataset | None:
+        """The data set as loaded, before preparation."""
+        return self._loaded
 
     def _run_request(self) -> tuple[RunConfig, Dataset]:
         if self.dataset is None:
@@ -358,6 +366,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_reset_done(self) -> None:
+        self._continues_from_weights = False
         self.model_mirror.clear()
         self.hand_model_to_views()
         for view in self.views:
@@ -370,10 +379,10 @@ class MainWindow(QMainWindow):
         self._loaded = loaded
         self._show_prepared(loaded)
 
-    def _show_prepared(self, loaded: Dataset) -> None:
+    def _show_prepared(self, loaded: Dataset, prepared: Dataset | None = None) -> None:
         # The views see the values the engine trains on (z-scored vectors, [0, 1] images),
         # prepared as the opened run, session or model was when the data are theirs.
-        dataset = prepare(loaded, self.data_spec(loaded.source or DEFAULT_SOURCE))
+        dataset = prepared or prepare(loaded, self.data_spec(loaded.source or DEFAULT_SOURCE))
         self._prepared = dataset
         self.model_panel.set_n_features(dataset.n_features)
         for view in self.views:

@@ -363,39 +363,57 @@ class SessionActions(QObject):
             self.open_model_from(path)
 
     def open_model_from(self, path: str | Path) -> BackgroundTask | None:
-        """Open a saved model, check it fits the data set and show one snapshot of it."""
-        dataset = self.window.dataset
-        if dataset is None:
+        """Open a saved model, check it fits the data set and show one snapshot of it.
+
+        When the loaded data are the model's own source, they are prepared as its run prepared
+        them (normalisation, limit); a model may be explored on any data of its size, and the
+        status bar notes data that differ from what it was trained on.
+        """
+        if self.window.dataset is None:
             self._fail("Cannot open the model", "load a data set first")
             return None
         if not self.window._confirm_reset("opening a model"):
             return None
         self.window.controller.reset()
+        current, raw = self.window.dataset, self.window.loaded_dataset
 
         def work(progress, cancel):
+            from aeviewer.data import prepare
             from aeviewer.gui.model_snapshot import model_snapshot
             from aeviewer.io import check_data_fits, open_model
 
             loaded = open_model(path)
+            spec = loaded.config.data
+            own = raw is not None and raw.source == spec.source
+            dataset = prepare(raw, spec) if own else current
             check_data_fits(loaded.record.data, dataset, path)
             started, snapshot = model_snapshot(
                 loaded.model, loaded.config, dataset, epoch=loaded.record.epoch
             )
-            return loaded, started, snapshot, data_note(loaded, dataset)
+            return loaded, started, snapshot, data_note(loaded, dataset), dataset, own
 
         return self._start(
             work,
             "model",
-            lambda result: self._show_model(*result, dataset),
+            lambda result: self._show_model(*result, current),
             "Cannot open the model",
         )
 
     def _show_model(
-        self, loaded: Any, started: Started, snapshot: Snapshot, note: str, dataset: Dataset
+        self,
+        loaded: Any,
+        started: Started,
+        snapshot: Snapshot,
+        note: str,
+        dataset: Dataset,
+        own: bool,
+        current: Dataset,
     ) -> None:
         window = self.window
-        if window.dataset is not dataset:
+        if window.dataset is not current:
             return
+        if own:
+            window.pin_data_spec(loaded.config.data, prepared=dataset)
         window.model_panel.set_spec(loaded.config.model)
         window._show_family_views()
         window.show_events([started, snapshot])

@@ -143,8 +143,9 @@ class Checkpointed:
 
 @dataclass(frozen=True, eq=False)
 class Resumable:
-    """The whole training state at the end of a run, to continue it (yielded before
-    :class:`Finished`; not yielded after a divergence, whose optimiser state is spoiled)."""
+    """The whole training state, to continue the run from it: yielded just before
+    :class:`Finished` (not after a divergence, whose optimiser state is spoiled), and after
+    epochs when the caller asks for states along the way."""
 
     state: TrainingState
 

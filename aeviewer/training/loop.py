@@ -56,6 +56,7 @@ def train(
     control: TrainingControl | None = None,
     run_dir: str | Path | None = None,
     resume_from: TrainingState | None = None,
+    states_every: int | None = None,
     progress_interval: float = PROGRESS_INTERVAL_S,
     on_model: Callable[[nn.Module], None] | None = None,
 ) -> Iterator[Event]:
@@ -81,6 +82,9 @@ def train(
         :class:`Resumable`): training goes on after its epoch up to ``config``'s epochs, with
         its weights, optimisers, learning rates and random streams, exactly as if it had never
         stopped. The data must be the data it was trained on.
+    states_every
+        Also yield a :class:`Resumable` after every this many epochs (the GUI keeps the newest,
+        so that its autosave can be continued); None: only at the end.
     on_model
         Called once with the model before training starts, so that a caller can copy its
         weights between events (the model is not trained while the generator is suspended).
@@ -104,6 +108,7 @@ def train(
             else:
                 run = RunDirectory.reopen(run_dir, config, resume_from.epoch, record)
         loop = _Loop(setup, control or TrainingControl(), run, progress_interval, record)
+        loop.states_every = states_every
         try:
             if resume_from is not None:
                 loop.restore(resume_from, where)
@@ -167,6 +172,7 @@ class _Loop:
         )
         self._reported = 0
         self._saved_epoch = -1
+        self.states_every: int | None = None
 
     # -- resuming ------------------------------------------------------------------------------
     def restore(self, state: TrainingState, where: str) -> None:
@@ -308,6 +314,8 @@ class _Loop:
         self.lr_changes = []
         if epoch % spec.snapshot_every == 0 or epoch == total:
             yield setup.snapshotter.take(self.model, epoch, self.step, stage)
+        if self.states_every and epoch % self.states_every == 0 and epoch != total:
+            yield Resumable(self.capture(stage, stage_epoch))
         control.epoch_finished()
         return "completed"
 

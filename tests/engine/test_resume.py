@@ -266,3 +266,19 @@ def test_pruning_keeps_the_newest_and_the_best_by_validation_loss(vectors, tmp_p
         )
     prune_checkpoints(run, keep=2)
     assert [c.epoch for c in list_checkpoints(run)] == [21, 24, 25]
+
+
+def test_cli_resume_on_changed_data_says_which_file_and_changes_nothing(tmp_path, capsys):
+    data = tmp_path / "data.npy"
+    rng = np.random.default_rng(0)
+    np.save(data, rng.normal(size=(200, 6)).astype(np.float32))
+    run = tmp_path / "run"
+    args = ["train", "--data", str(data), "--latent", "2", "--hidden", "8", "--quiet"]
+    assert cli_main([*args, "--epochs", "1", "--out", str(run)]) == 0
+    np.save(data, rng.normal(size=(200, 6)).astype(np.float32))
+    before = sorted(p.name for p in run.rglob("*")), (run / "metrics.jsonl").read_bytes()
+    capsys.readouterr()
+    assert cli_main(["train", "--resume", str(run), "--epochs", "2", "--quiet"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert str(run) in line and "differs in content" in line
+    assert (sorted(p.name for p in run.rglob("*")), (run / "metrics.jsonl").read_bytes()) == before
