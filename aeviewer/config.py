@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from aeviewer.errors import ConfigError
+from aeviewer.limits import parse_json_limited, read_json_limited
 
 MODEL_KINDS: tuple[str, ...] = (
     "ae",
@@ -31,6 +32,10 @@ OPTIMIZERS: tuple[str, ...] = ("adam", "adamw", "sgd", "rmsprop")
 NORMALIZATIONS: tuple[str, ...] = ("auto", "none", "minmax", "zscore")
 NOISE_KINDS: tuple[str, ...] = ("gaussian", "uniform", "mask")
 SPARSITY_KINDS: tuple[str, ...] = ("l1", "kl")
+#: The most hidden (or convolutional) layers a model may have.
+MAX_LAYERS = 64
+#: ``DataSpec.label_column`` value that finds a table's label column by its name.
+LABELS_AUTO = "auto"
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,11 @@ class DataSpec:
     ``normalize="auto"`` keeps data already in [0, 1] (after scaling 8-bit images) and
     z-scores everything else. ``normal_class`` restricts training to that class (one-class
     anomaly detection); evaluation still sees every class.
+
+    ``label_column`` says where the labels are: ``"auto"`` (the default) takes a table's column
+    named ``label``, ``class``, ``target`` or ``y`` (any case) and the labels every other format
+    carries; a column name or 0-based index (as text) names a table's column; None loads no
+    labels at all. Configs written before the field existed load as ``"auto"``.
     """
 
     source: str = "builtin:shapes"
@@ -116,10 +126,25 @@ class DataSpec:
     split_seed: int = 0
     normal_class: int | None = None
     limit: int | None = None
+    label_column: str | None = LABELS_AUTO
 
     def __post_init__(self) -> None:
         if not self.source:
             raise ConfigError("a data source is required")
+        label = self.label_column
+        if isinstance(label, int) and not isinstance(label, bool):
+            label = str(label)
+        if label is not None and not isinstance(label, str):
+            raise ConfigError(
+                f"a label column is a column name or index, not {type(label).__name__}"
+            )
+        if label is not None:
+            label = label.strip()
+            if not label:
+                raise ConfigError(f"an empty label column; give a name or index, or {LABELS_AUTO}")
+            if label.lower() == LABELS_AUTO:
+                label = LABELS_AUTO
+        object.__setattr__(self, "label_column", label)
         if self.normalize not in NORMALIZATIONS:
             raise ConfigError(
                 f"unknown normalisation {self.normalize!r}; choose one of {NORMALIZATIONS}"
@@ -154,6 +179,11 @@ class ModelSpec:
             raise ConfigError(f"unknown model kind {self.kind!r}; choose one of {choices}")
         if self.latent < 1:
             raise ConfigError(f"latent size must be at least 1, got {self.latent}")
+        if len(self.hidden) > MAX_LAYERS or len(self.conv_channels) > MAX_LAYERS:
+            raise ConfigError(
+                f"at most {MAX_LAYERS} hidden or convolutional layers, got "
+                f"{max(len(self.hidden), len(self.conv_channels))}"
+            )
         if any(h < 1 for h in self.hidden):
             raise ConfigError(f"hidden sizes must be positive, got {list(self.hidden)}")
         if any(c < 1 for c in self.conv_channels):
@@ -281,24 +311,16 @@ class RunConfig:
             raise ConfigError(f"invalid run config: {exc}") from None
 
     @classmethod
-    def from_json(cls, text: str) -> RunConfig:
-        """Parse JSON text."""
-        try:
-            return cls.from_dict(json.loads(text))
-        except json.JSONDecodeError as exc:
-            where = f"line {exc.lineno} column {exc.colno}"
-            raise ConfigError(f"invalid JSON at {where}: {exc.msg}") from None
+    def from_json(cls, text: str, where: str = "run config") -> RunConfig:
+        """Parse JSON text (size and nesting depth checked first); ``where`` names it."""
+        return cls.from_dict(parse_json_limited(text, where, what="run config", error=ConfigError))
 
     @classmethod
     def load(cls, path: str | Path) -> RunConfig:
-        """Read a config file, naming the file in any error."""
-        path = Path(path)
+        """Read a config file (size and nesting depth checked first), naming it in any error."""
+        data = read_json_limited(path, what="run config", error=ConfigError)
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        try:
-            return cls.from_json(text)
+            return cls.from_dict(data)
         except ConfigError as exc:
             raise ConfigError(f"{path}: {exc}") from None
 

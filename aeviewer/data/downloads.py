@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aeviewer.data.dataset import Dataset
 from aeviewer.data.progress import CancelCallback, ProgressCallback, Reporter
@@ -241,26 +242,44 @@ def _fetch(info: DownloadInfo, remote: RemoteFile, url: str, folder: Path, track
                 path=folder,
                 downloader=downloader,
             )
-    except ValueError as exc:
-        raise DatasetError(
-            f"{url}: the downloaded {remote.name} failed its SHA-256 check and was discarded "
-            f"(expected {remote.sha256}): {' '.join(str(exc).split())}"
-        ) from None
     except requests.exceptions.RequestException as exc:
         names = ", ".join(f.name for f in info.files)
-        note = f" (the {remote.name} already there has the wrong SHA-256)" if stale else ""
+        note = f" (the {remote.name} there now has the wrong SHA-256)" if stale else ""
         raise DatasetError(
-            f"cannot download {remote.name} of {info.title} from {url} ({_reason(exc)}). "
-            f"Without a network, fetch the files {names} by hand (see {info.homepage}) "
-            f"and put them into {folder}{note}"
+            f"cannot download {remote.name} of {info.title}: {_reason(exc, url)}; check the "
+            f"network connection and try again, or put the files {names} (from "
+            f"{info.homepage}) into {folder}{note}"
+        ) from None
+    except ValueError:
+        raise DatasetError(
+            f"the downloaded {remote.name} failed its SHA-256 check and was discarded; try "
+            f"again later, or fetch the {info.title} files by hand ({info.homepage}) into {folder}"
         ) from None
     except OSError as exc:
-        raise DatasetError(f"{folder}: cannot store {remote.name}: {exc.strerror or exc}") from None
+        raise DatasetError(
+            f"cannot store {remote.name} in {folder} ({exc.strerror or 'write failed'}); free "
+            f"some disk space or set {DATA_DIR_ENV} to another folder"
+        ) from None
 
 
-def _reason(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {text[:200]}" if text else type(exc).__name__
+def _reason(exc: Exception, url: str) -> str:
+    """What went wrong with a request, in a few words and without the library's message."""
+    import requests
+
+    host = urlsplit(url).netloc or url
+    errors = requests.exceptions
+    if isinstance(exc, errors.Timeout):
+        return f"{host} did not answer within {TIMEOUT_S} s"
+    if isinstance(exc, errors.SSLError):
+        return f"the secure connection to {host} failed"
+    if isinstance(exc, errors.ConnectionError):
+        return f"{host} could not be reached"
+    if isinstance(exc, errors.HTTPError) and exc.response is not None:
+        response = exc.response
+        return f"{host} answered {response.status_code} {response.reason or ''}".rstrip()
+    if isinstance(exc, errors.ChunkedEncodingError | errors.ContentDecodingError):
+        return f"the connection to {host} broke off"
+    return f"the request to {host} failed"
 
 
 @contextmanager

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+from aeviewer.config import LABELS_AUTO
 from aeviewer.data.builtins import DEFAULT_BUILTIN, PREFIX, is_builtin_source, load_builtin
 from aeviewer.data.dataset import Dataset
 from aeviewer.data.downloads import DOWNLOADS, load_download
@@ -19,7 +21,7 @@ def load_source(
     *,
     progress: ProgressCallback | None = None,
     cancel: CancelCallback | None = None,
-    label_column: str | int | None = None,
+    label_column: str | int | None = LABELS_AUTO,
 ) -> Dataset:
     """Load ``source`` as a :class:`Dataset`.
 
@@ -35,7 +37,9 @@ def load_source(
         Polled while loading; returning True raises
         :class:`~aeviewer.data.progress.LoadCancelled`.
     label_column
-        For CSV/TSV tables, the column (name or 0-based index) that holds class labels.
+        Where the class labels are: ``"auto"`` (a table's column named ``label``, ``class``,
+        ``target`` or ``y``, any case; the labels other formats carry), a table's column by
+        name or 0-based index, or None for no labels at all, from any source.
     """
     text = (source or "").strip()
     if not text:
@@ -46,18 +50,29 @@ def load_source(
         reporter.report(0, 1)
         dataset = load_builtin(text)
         reporter.report(1, 1)
-        return dataset
+        return _without_labels(dataset) if label_column is None else dataset
     path = Path(text).expanduser()
     download_name, _, query = text.partition("?")
     if not path.exists() and download_name.lower() in DOWNLOADS:
         _no_label_column(text, label_column)
         split = _split(text, query)
-        return load_download(
+        dataset = load_download(
             download_name.lower(), split, progress=progress, cancel=cancel, source=text
         )
+        return _without_labels(dataset) if label_column is None else dataset
     from aeviewer.data.readers import read_path
 
-    return read_path(path, reporter=reporter, label_column=label_column, source=text)
+    dataset = read_path(path, reporter=reporter, label_column=label_column, source=text)
+    return _without_labels(dataset) if label_column is None else dataset
+
+
+def is_auto(label_column: str | int | None) -> bool:
+    """True for the label choice ``"auto"`` (any case)."""
+    return isinstance(label_column, str) and label_column.strip().lower() == LABELS_AUTO
+
+
+def _without_labels(dataset: Dataset) -> Dataset:
+    return replace(dataset, labels=None, class_names=None)
 
 
 def _split(source: str, query: str) -> str:
@@ -74,5 +89,5 @@ def _split(source: str, query: str) -> str:
 
 
 def _no_label_column(source: str, label_column: str | int | None) -> None:
-    if label_column is not None:
+    if label_column is not None and not is_auto(label_column):
         raise DatasetError(f"{source}: a label column applies to CSV/TSV tables only")

@@ -59,7 +59,7 @@ def test_npy_detected_by_content_without_extension(tmp_path: Path) -> None:
 def test_object_arrays_are_refused_naming_the_key(tmp_path: Path) -> None:
     objects = np.array([{"a": 1}, None], dtype=object)
     np.savez(tmp_path / "o.npz", x=np.ones((2, 2)), y=objects)
-    with pytest.raises(DatasetError, match=r"o\.npz: array 'y' holds Python objects"):
+    with pytest.raises(DatasetError, match=r"o\.npz \[y\]: holds Python objects"):
         load_source(str(tmp_path / "o.npz"))
     np.save(tmp_path / "o.npy", objects, allow_pickle=True)
     with pytest.raises(DatasetError, match=r"o\.npy: holds Python objects"):

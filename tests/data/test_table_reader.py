@@ -83,7 +83,7 @@ def test_fixture_table_with_header_and_labels() -> None:
         ("\n\n  \n", "holds no rows"),
         ("a,b,c\n", "zero samples"),
         ("1,2\n3,oops\n", "line 2, column 2 holds text 'oops' where a number is expected"),
-        ("x,y\n1,2\n3,\n", "line 3, column 2 \\('y'\\) holds an empty cell"),
+        ("x,z\n1,2\n3,\n", "line 3, column 2 \\('z'\\) holds an empty cell"),
         ("1,2,3\n4,5\n", "line 2 has 2 columns, expected 3"),
         ("a,b\n1,nan\n", "line 2, column 2 \\('b'\\) holds NaN"),
         ("a,b\n1,2\n-inf,2\n", "line 3, column 1 \\('a'\\) holds infinity"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aeviewer.config import LABELS_AUTO
 from aeviewer.data.dataset import Dataset
 from aeviewer.data.progress import Reporter
 from aeviewer.data.readers.files import read_head
@@ -48,7 +49,7 @@ def read_path(
     path: Path,
     *,
     reporter: Reporter,
-    label_column: str | int | None = None,
+    label_column: str | int | None = LABELS_AUTO,
     source: str | None = None,
 ) -> Dataset:
     """Load a file or folder; every problem becomes a :class:`DatasetError` naming it."""
@@ -93,7 +94,8 @@ def _read_folder(path: Path, reporter: Reporter, source: str | None) -> Dataset:
 
 
 def _no_label_column(path: Path, label_column: str | int | None, what: str) -> None:
-    if label_column is not None:
+    auto = isinstance(label_column, str) and label_column.strip().lower() == LABELS_AUTO
+    if label_column is not None and not auto:
         raise DatasetError(
             f"{path}: a label column applies to CSV/TSV tables only, and this is {what}"
         )

@@ -8,8 +8,10 @@ import numpy as np
 
 from aeviewer.data.dataset import Dataset, Normalization
 from aeviewer.errors import DatasetError
+from aeviewer.limits import check_allocation
 
 BYTE_RANGE = 255.0
+FLOAT_BYTES = 4
 MAX_CLASS_CODE = 255
 
 
@@ -78,6 +80,7 @@ def build_dataset(
     """A data set from ``(N, ...)`` samples; ``image`` arrays are ``(N, C, H, W)``."""
     if array.shape[0] == 0:
         raise DatasetError(f"{where}: holds zero samples")
+    check_allocation(array.size * FLOAT_BYTES, "its samples as 32-bit floats", where, DatasetError)
     x, norm = samples_to_float(array, where)
     sample_shape = tuple(int(s) for s in array.shape[1:]) if image else None
     x = x.reshape(array.shape[0], -1)

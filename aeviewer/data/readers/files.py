@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 from pathlib import Path
 
 from aeviewer.errors import DatasetError
+from aeviewer.limits import MEMORY_BUDGET_ENV, check_allocation, format_bytes, memory_budget
 
 GZIP_MAGIC = b"\x1f\x8b"
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it is gzip-compressed; never modifies the file."""
+    """The file's bytes, gunzipped when it is gzip-compressed; never modifies the file.
+
+    The file's size, and what a gzip file unpacks to, are held to the memory budget
+    (:func:`aeviewer.limits.memory_budget`) before more is read.
+    """
     try:
+        size = path.stat().st_size
+        check_allocation(size, "reading the file", path, DatasetError)
         data = path.read_bytes()
     except IsADirectoryError:
         raise DatasetError(f"{path}: is a folder, expected a file") from None
@@ -22,13 +30,26 @@ def read_bytes(path: Path) -> bytes:
     if not data:
         raise DatasetError(f"{path}: the file is empty")
     if data.startswith(GZIP_MAGIC):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise DatasetError(f"{path}: corrupt or truncated gzip data ({exc})") from None
+        data = _gunzip(data, path)
         if not data:
             raise DatasetError(f"{path}: the compressed file is empty")
     return data
+
+
+def _gunzip(data: bytes, path: Path) -> bytes:
+    """Unpack gzip ``data`` no further than the memory budget (a gzip bomb stops there)."""
+    budget = memory_budget()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as unzipped:
+            out = unzipped.read(budget + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DatasetError(f"{path}: corrupt or truncated gzip data ({exc})") from None
+    if len(out) > budget:
+        raise DatasetError(
+            f"{path}: unpacks to more than {format_bytes(budget)}, more than this machine can "
+            f"spare ({MEMORY_BUDGET_ENV} sets the limit); refused"
+        )
+    return out
 
 
 def read_head(path: Path, size: int = 64) -> bytes:

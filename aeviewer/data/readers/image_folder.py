@@ -6,6 +6,7 @@ their class. Grayscale images stay one channel; if any image has colour, all bec
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,9 @@ import numpy as np
 
 from aeviewer.data.dataset import Dataset
 from aeviewer.data.progress import Reporter
-from aeviewer.data.readers.arrays import build_dataset
+from aeviewer.data.readers.arrays import FLOAT_BYTES, build_dataset
 from aeviewer.errors import DatasetError
+from aeviewer.limits import check_allocation
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PillowImage
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 IMAGE_EXTENSIONS: frozenset[str] = frozenset(
     {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 )
+#: The Pillow formats tried, matching :data:`IMAGE_EXTENSIONS`.
+PILLOW_FORMATS: tuple[str, ...] = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP")
 GRAY_MODES = frozenset({"1", "L", "LA", "I", "F", "I;16", "I;16B", "I;16L"})
 SIXTEEN_BIT_MODES = frozenset({"I;16", "I;16B", "I;16L"})
 SIXTEEN_TO_EIGHT_BITS = 257
@@ -46,8 +50,6 @@ def holds_images(folder: Path) -> bool:
 
 def read_image_folder(path: Path, *, reporter: Reporter, source: str | None = None) -> Dataset:
     """Load every image below ``path``; sub-folder names become class labels."""
-    from PIL import Image, UnidentifiedImageError
-
     top, classes = image_files(path), class_folders(path)
     if top and classes:
         raise DatasetError(
@@ -68,16 +70,13 @@ def read_image_folder(path: Path, *, reporter: Reporter, source: str | None = No
     for i, (file, _) in enumerate(files):
         reporter.report(i, len(files))
         name = file.relative_to(path).as_posix()
-        try:
-            with Image.open(file) as image:
-                image.load()
-                colour = image.mode not in GRAY_MODES
-                array = _pixels(image, colour)
-        except (OSError, UnidentifiedImageError, ValueError) as exc:
-            raise DatasetError(f"{path}: image {name} cannot be read ({exc})") from None
+        array = _read_image(file, f"{path}: image {name}")
         size = (array.shape[1], array.shape[0])
         if first is None:
             first = (name, size)
+            # Every image has this size, or the load stops: the whole set's memory is known.
+            per_image = array.size * (1 + FLOAT_BYTES) * (1 if array.ndim == 3 else 3)
+            check_allocation(per_image * len(files), f"its {len(files)} images", path, DatasetError)
         elif size != first[1]:
             raise DatasetError(
                 f"{path}: image {name} is {size[0]}x{size[1]} but {first[0]} is "
@@ -101,6 +100,40 @@ def read_image_folder(path: Path, *, reporter: Reporter, source: str | None = No
         labels=labels,
         class_names=class_names,
     )
+
+
+def _read_image(file: Path, label: str) -> np.ndarray:
+    """The pixels of one image file, refusing decompression bombs and files not images.
+
+    Only the formats in :data:`PILLOW_FORMATS` are tried, so no file is handed to a plugin that
+    runs an external program (Pillow's EPS plugin calls Ghostscript).
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file, formats=PILLOW_FORMATS) as image:
+                check_allocation(
+                    image.width * image.height * 4, "the image's pixels", label, DatasetError
+                )
+                image.load()
+                colour = image.mode not in GRAY_MODES
+                return _pixels(image, colour)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        limit = Image.MAX_IMAGE_PIXELS or 0
+        raise DatasetError(
+            f"{label} cannot be read: it has more than {limit:,} pixels, Pillow's limit "
+            "against decompression bombs"
+        ) from None
+    except UnidentifiedImageError:
+        raise DatasetError(
+            f"{label} cannot be read: it is not an image in a format aeviewer reads "
+            f"({', '.join(PILLOW_FORMATS)}), whatever its name says"
+        ) from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise DatasetError(f"{label} cannot be read: damaged or truncated ({detail})") from None
 
 
 def _pixels(image: PillowImage, colour: bool) -> np.ndarray:

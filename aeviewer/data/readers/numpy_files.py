@@ -1,4 +1,4 @@
-"""NPY and NPZ files, always loaded with ``allow_pickle=False``.
+"""NPY and NPZ files, parsed by :mod:`~aeviewer.data.readers.npy_format` (nothing is unpickled).
 
 An NPZ file keeps its samples under ``x``, ``X`` or ``data`` (or is a single array) and its
 labels under ``y`` or ``labels``. Arrays of 3 dimensions are grayscale images ``(N, H, W)``; of 4
@@ -7,8 +7,6 @@ dimensions, images with channels first ``(N, C, H, W)`` or last ``(N, H, W, C)``
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +15,9 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.data.progress import Reporter
 from aeviewer.data.readers.arrays import build_dataset, encode_labels
 from aeviewer.data.readers.files import read_bytes, stem
+from aeviewer.data.readers.npy_format import NPY_MAGIC, NpzArchive, parse_npy
 from aeviewer.errors import DatasetError
 
-NPY_MAGIC = b"\x93NUMPY"
 ZIP_MAGIC = b"PK\x03\x04"
 SAMPLE_KEYS: tuple[str, ...] = ("x", "X", "data")
 LABEL_KEYS: tuple[str, ...] = ("y", "labels", "Y")
@@ -27,28 +25,24 @@ CHANNEL_COUNTS = (1, 3, 4)
 
 
 def read_npy(path: Path, *, reporter: Reporter, source: str | None = None) -> Dataset:
-    """Load one NPY array of samples."""
+    """Load one NPY array of samples (its header checked before anything is allocated)."""
     reporter.report(0, 1)
     data = read_bytes(path)
     if not data.startswith(NPY_MAGIC):
         raise DatasetError(f"{path}: not an NPY file (it does not start with the NPY magic)")
-    array = _load_array(io.BytesIO(data), f"{path}")
+    array = parse_npy(data, path)
     reporter.report(1, 1)
     return _to_dataset(array, None, where=str(path), name=stem(path), source=source or str(path))
 
 
 def read_npz(path: Path, *, reporter: Reporter, source: str | None = None) -> Dataset:
-    """Load samples and optional labels from an NPZ archive."""
+    """Load samples and optional labels from an NPZ archive of ``.npy`` members."""
     reporter.report(0, 2)
     data = read_bytes(path)
-    try:
-        archive = np.load(io.BytesIO(data), allow_pickle=False)
-    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise DatasetError(f"{path}: not a readable NPZ archive ({exc})") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
+    if data.startswith(NPY_MAGIC):
         raise DatasetError(f"{path}: holds a single NPY array, not an NPZ archive; name it .npy")
-    with archive:
-        keys = list(archive.files)
+    with NpzArchive(data, path) as archive:
+        keys = archive.keys
         if not keys:
             raise DatasetError(f"{path}: the NPZ archive holds no arrays")
         sample_key = next((k for k in SAMPLE_KEYS if k in keys), None)
@@ -59,10 +53,10 @@ def read_npz(path: Path, *, reporter: Reporter, source: str | None = None) -> Da
                     f"{', '.join(SAMPLE_KEYS)}, found {', '.join(keys)}"
                 )
             sample_key = keys[0]
-        samples = _load_key(archive, sample_key, path)
+        samples = archive.load(sample_key)
         reporter.report(1, 2)
         label_key = next((k for k in LABEL_KEYS if k in keys and k != sample_key), None)
-        labels = None if label_key is None else _load_key(archive, label_key, path)
+        labels = None if label_key is None else archive.load(label_key)
     reporter.report(2, 2)
     where = f"{path} [{sample_key}]"
     label_where = f"{path} [{label_key}]"
@@ -74,33 +68,6 @@ def read_npz(path: Path, *, reporter: Reporter, source: str | None = None) -> Da
         source=source or str(path),
         label_where=label_where,
     )
-
-
-def _load_key(archive: np.lib.npyio.NpzFile, key: str, path: Path) -> np.ndarray:
-    try:
-        return archive[key]
-    except ValueError as exc:
-        if "pickle" in str(exc).lower():
-            raise DatasetError(
-                f"{path}: array {key!r} holds Python objects, which are never unpickled; "
-                "store plain numbers"
-            ) from None
-        raise DatasetError(f"{path}: array {key!r} cannot be read ({exc})") from None
-    except (OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise DatasetError(f"{path}: array {key!r} is corrupt ({exc})") from None
-
-
-def _load_array(handle: io.BytesIO, where: str) -> np.ndarray:
-    try:
-        return np.load(handle, allow_pickle=False)
-    except ValueError as exc:
-        if "pickle" in str(exc).lower():
-            raise DatasetError(
-                f"{where}: holds Python objects, which are never unpickled; store plain numbers"
-            ) from None
-        raise DatasetError(f"{where}: cannot be read as NPY ({exc})") from None
-    except (OSError, EOFError) as exc:
-        raise DatasetError(f"{where}: truncated or corrupt NPY data ({exc})") from None
 
 
 def _to_dataset(

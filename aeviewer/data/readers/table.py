@@ -1,7 +1,8 @@
 """CSV, TSV and other delimited text tables.
 
 The delimiter is sniffed (tab, comma, semicolon, bar, whitespace), a first row of names is
-detected as a header, and an optional label column, by name or index, becomes class labels.
+detected as a header, and a label column becomes class labels: the one named ``label``,
+``class``, ``target`` or ``y`` by default, or one chosen by name or index.
 Every other column must hold numbers; errors name the line and column.
 """
 
@@ -15,15 +16,25 @@ from pathlib import Path
 
 import numpy as np
 
+from aeviewer.config import LABELS_AUTO
 from aeviewer.data.dataset import Dataset
 from aeviewer.data.progress import Reporter
-from aeviewer.data.readers.arrays import build_dataset, encode_labels
+from aeviewer.data.readers.arrays import FLOAT_BYTES, build_dataset, encode_labels
 from aeviewer.data.readers.files import read_bytes, stem
 from aeviewer.errors import DatasetError
+from aeviewer.limits import check_allocation
 
 DELIMITERS: tuple[str, ...] = ("\t", ",", ";", "|", " ")
 SNIFF_LINES = 20
 CANCEL_CHECK_EVERY = 5000
+#: Column names taken as the labels when none is named (any case), in order of preference.
+AUTO_LABEL_NAMES: tuple[str, ...] = ("label", "class", "target", "y")
+#: The most distinct values an automatically found label column may hold.
+MAX_AUTO_CLASSES = 1000
+#: The longest class name read from a label column.
+MAX_LABEL_CHARS = 256
+#: Memory one cell takes while a table is parsed row by row (a Python string and pointers).
+CELL_BYTES = 96
 
 Row = tuple[int, list[str]]
 
@@ -32,34 +43,52 @@ def read_table(
     path: Path,
     *,
     reporter: Reporter,
-    label_column: str | int | None = None,
+    label_column: str | int | None = LABELS_AUTO,
     source: str | None = None,
 ) -> Dataset:
-    """Load a delimited text table; ``label_column`` (name or 0-based index) holds labels."""
+    """Load a delimited text table.
+
+    Parameters
+    ----------
+    label_column
+        ``"auto"`` (the default) takes a column named ``label``, ``class``, ``target`` or ``y``
+        (any case) as class labels when it holds classes (text or whole numbers, at most
+        :data:`MAX_AUTO_CLASSES` of them); a name or 0-based index names the column; None
+        reads every column as a feature.
+    """
     text = _decode(read_bytes(path), path)
     delimiter = _sniff_delimiter(path, text)
-    head = _rows(_first_rows_text(text, 2), delimiter, reporter)
+    head = _rows(path, _first_rows_text(text, 2), delimiter, reporter)
     if not head:
         raise DatasetError(f"{path}: holds no rows (only blank lines)")
     width = len(head[0][1])
     header = head[0] if _has_header(head) else None
     names = tuple(h.strip() for h in header[1]) if header is not None else None
-    label_index = _label_index(path, label_column, names, width)
+    auto = isinstance(label_column, str) and label_column.strip().lower() == LABELS_AUTO
+    if auto:
+        label_index = auto_label_index(names, width)
+    else:
+        label_index = _label_index(path, label_column, names, width)
     feature_columns = [j for j in range(width) if j != label_index]
     if not feature_columns:
         raise DatasetError(f"{path}: no feature columns besides the label column")
     reporter.report(0, 1)
     skip = header[0] if header is not None else 0
-    fast = _read_fast(text, delimiter, skip, width, feature_columns, label_index)
+    fast = _read_fast(path, text, delimiter, skip, width, feature_columns, label_index)
     if fast is not None:
-        x, label_cells = fast
+        x, label_cells, lines = fast
     else:
-        x, label_cells = _read_checked(
+        x, label_cells, lines = _read_checked(
             path, text, delimiter, reporter, header is not None, feature_columns, label_index, names
         )
     labels = class_names = None
     if label_cells is not None:
-        labels, class_names = _labels(label_cells, path)
+        if auto and label_index is not None and not _holds_classes(label_cells):
+            # A regression target, say: it stays a feature.
+            x = np.insert(x, label_index, label_cells.astype(np.float64), axis=1)
+            feature_columns = list(range(width))
+        else:
+            labels, class_names = _labels(label_cells, lines, path)
     reporter.report(1, 1)
     return build_dataset(
         x,
@@ -73,22 +102,61 @@ def read_table(
     )
 
 
+def auto_label_index(names: tuple[str, ...] | None, width: int) -> int | None:
+    """The column a header names as labels (:data:`AUTO_LABEL_NAMES`, any case), or None.
+
+    When several do, the first name in :data:`AUTO_LABEL_NAMES` wins; a table of one column
+    has no label column.
+    """
+    if names is None or width < 2:
+        return None
+    lowered = [n.strip().lower() for n in names]
+    for wanted in AUTO_LABEL_NAMES:
+        if wanted in lowered:
+            return lowered.index(wanted)
+    return None
+
+
+def _holds_classes(cells: np.ndarray) -> bool:
+    """True when label cells look like classes: text, or whole numbers, and not too many."""
+    stripped = [str(c).strip() for c in cells]
+    try:
+        numbers = np.array([float(c) for c in stripped])
+    except ValueError:
+        numbers = None
+    if numbers is not None and not (
+        np.isfinite(numbers).all() and np.all(numbers == np.round(numbers))
+    ):
+        return False
+    return len(set(stripped if numbers is None else numbers.tolist())) <= MAX_AUTO_CLASSES
+
+
 def _read_fast(
+    path: Path,
     text: str,
     delimiter: str,
     skip: int,
     width: int,
     feature_columns: list[int],
     label_index: int | None,
-) -> tuple[np.ndarray, np.ndarray | None] | None:
+) -> tuple[np.ndarray, np.ndarray | None, list[int]] | None:
     """Parse a well-formed table with numpy's C parser; None when anything looks off.
 
     Any irregularity (ragged or quoted rows, text, NaN) sends the table to the slow path,
-    which names the line and column of the problem.
+    which names the line and column of the problem. Returns the features, the label cells (as
+    Python strings) and the line number of each sample.
     """
-    lines = [line for line in text.splitlines()[skip:] if line.strip()]
-    if not lines or any(_count(line, delimiter) != width - 1 for line in lines):
+    numbered = [(i + 1, line) for i, line in enumerate(text.splitlines()) if i >= skip]
+    numbered = [(n, line) for n, line in numbered if line.strip()]
+    if not numbered or any(_count(line, delimiter) != width - 1 for _, line in numbered):
         return None
+    n_rows = len(numbered)
+    check_allocation(
+        n_rows * len(feature_columns) * (8 + FLOAT_BYTES),
+        f"its {n_rows} x {len(feature_columns)} values",
+        path,
+        DatasetError,
+    )
     options = {
         "delimiter": None if delimiter == " " else delimiter,
         "skiprows": skip,
@@ -102,12 +170,15 @@ def _read_fast(
             x = np.loadtxt(io.StringIO(text), usecols=feature_columns, **options)
             labels = None
             if label_index is not None:
-                labels = np.loadtxt(io.StringIO(text), usecols=[label_index], dtype=str, **options)
+                # Python strings, not a fixed-width array as wide as the longest cell.
+                labels = np.loadtxt(
+                    io.StringIO(text), usecols=[label_index], dtype=object, **options
+                )
     except ValueError:
         return None
-    if x.shape[0] != len(lines) or not np.isfinite(x).all():
+    if x.shape[0] != n_rows or not np.isfinite(x).all():
         return None
-    return x, None if labels is None else labels[:, 0]
+    return x, None if labels is None else labels[:, 0], [n for n, _ in numbered]
 
 
 def _read_checked(
@@ -119,9 +190,12 @@ def _read_checked(
     feature_columns: list[int],
     label_index: int | None,
     names: tuple[str, ...] | None,
-) -> tuple[np.ndarray, np.ndarray | None]:
+) -> tuple[np.ndarray, np.ndarray | None, list[int]]:
     """Parse row by row with the csv module, naming the line and column of any problem."""
-    rows = _rows(text, delimiter, reporter)
+    cells_guess = text.count("\n") + 1
+    cells_guess *= len(feature_columns) + (label_index is not None)
+    check_allocation(cells_guess * CELL_BYTES, "parsing it cell by cell", path, DatasetError)
+    rows = _rows(path, text, delimiter, reporter)
     width = len(rows[0][1])
     for line, cells in rows:
         if len(cells) != width:
@@ -132,10 +206,14 @@ def _read_checked(
     body = rows[1:] if has_header else rows
     if not body:
         raise DatasetError(f"{path}: holds zero samples (a header row and no data)")
-    cells = np.array([r[1] for r in body], dtype=str)
+    # Python strings in an object array: a fixed-width string array would be as wide as the
+    # longest cell in every cell.
+    cells = np.empty((len(body), width), dtype=object)
+    cells[:] = [r[1] for r in body]
     x = _numbers(cells[:, feature_columns], body, feature_columns, names, path)
     _check_finite(x, body, feature_columns, names, path)
-    return x, None if label_index is None else cells[:, label_index]
+    lines = [line for line, _ in body]
+    return x, None if label_index is None else cells[:, label_index], lines
 
 
 def _first_rows_text(text: str, count: int) -> str:
@@ -179,7 +257,7 @@ def _count(line: str, delimiter: str) -> int:
     return len(line.split()) - 1 if delimiter == " " else line.count(delimiter)
 
 
-def _rows(text: str, delimiter: str, reporter: Reporter) -> list[Row]:
+def _rows(path: Path, text: str, delimiter: str, reporter: Reporter) -> list[Row]:
     rows: list[Row] = []
     if delimiter == " ":
         numbered = ((i + 1, line.split()) for i, line in enumerate(text.splitlines()))
@@ -188,12 +266,22 @@ def _rows(text: str, delimiter: str, reporter: Reporter) -> list[Row]:
             io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True
         )
         numbered = ((reader.line_num, cells) for cells in reader)
-    for line, cells in numbered:
-        if not any(c.strip() for c in cells):
-            continue
-        rows.append((line, cells))
-        if len(rows) % CANCEL_CHECK_EVERY == 0:
-            reporter.check()
+    try:
+        for line, cells in numbered:
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append((line, cells))
+            if len(rows) % CANCEL_CHECK_EVERY == 0:
+                reporter.check()
+    except csv.Error as exc:
+        line = reader.line_num
+        message = str(exc)
+        if "field larger than field limit" in message:
+            raise DatasetError(
+                f"{path}: line {line} holds a field longer than {csv.field_size_limit():,} "
+                "characters (an unclosed quote?); refused"
+            ) from None
+        raise DatasetError(f"{path}: line {line} is not valid CSV ({message})") from None
     return rows
 
 
@@ -288,10 +376,16 @@ def _check_finite(
         )
 
 
-def _labels(values: np.ndarray, path: Path) -> tuple[np.ndarray, tuple[str, ...]]:
-    stripped = np.char.strip(values)
+def _labels(values: np.ndarray, lines: list[int], path: Path) -> tuple[np.ndarray, tuple[str, ...]]:
+    stripped = [str(v).strip() for v in values]
+    longest = max(range(len(stripped)), key=lambda i: len(stripped[i]))
+    if len(stripped[longest]) > MAX_LABEL_CHARS:
+        raise DatasetError(
+            f"{path}: line {lines[longest]}: a label of {len(stripped[longest]):,} characters; "
+            f"class names may have at most {MAX_LABEL_CHARS}"
+        )
     try:
-        numbers = stripped.astype(np.float64)
+        numbers = np.array([float(v) for v in stripped], dtype=np.float64)
     except ValueError:
-        return encode_labels(stripped, f"{path}: label column")
+        return encode_labels(np.array(stripped, dtype=str), f"{path}: label column")
     return encode_labels(numbers, f"{path}: label column")
