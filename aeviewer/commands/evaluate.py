@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
+from aeviewer.commands.data_options import add_label_options
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``aeviewer evaluate``."""
     parser.add_argument("run_dir", metavar="RUNDIR", help="a run directory written by train")
     parser.add_argument("--data", metavar="SOURCE", help="evaluate on this data instead")
+    add_label_options(parser, default="the run's own")
     parser.add_argument("--device", default="cpu", help="auto, cpu, cuda, cuda:N or mps")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -18,7 +21,13 @@ def run(args: argparse.Namespace) -> int:
     """Evaluate and print the result."""
     from aeviewer.training.evaluation import evaluate_run
 
-    result = evaluate_run(args.run_dir, args.data, args.device)
+    result = evaluate_run(
+        args.run_dir,
+        args.data,
+        args.device,
+        label_column=args.label_column,
+        no_labels=args.no_labels,
+    )
     if args.json:
         print(json.dumps(result))
         return 0

@@ -6,28 +6,25 @@ import argparse
 import json
 from typing import Any
 
+from aeviewer.commands.data_options import add_label_options, label_choice
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the source, ``--json`` and ``--label-column``."""
+    """Add the source, ``--json``, ``--label-column`` and ``--no-labels``."""
     parser.add_argument(
         "source",
         metavar="SOURCE",
         help="builtin:NAME[?n=N&seed=S], a file or folder path, or mnist / fashion-mnist / kmnist",
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument(
-        "--label-column",
-        metavar="COLUMN",
-        default=None,
-        help="for CSV/TSV tables: the column (name or 0-based index) holding class labels",
-    )
+    add_label_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load the source and print its description."""
     from aeviewer.data import load_source
 
-    summary = load_source(args.source, label_column=args.label_column).describe()
+    summary = load_source(args.source, label_column=label_choice(args)).describe()
     if args.json:
         print(json.dumps(summary))
     else:

@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from typing import TextIO
 
+from aeviewer.commands.data_options import add_label_options, label_choice
 from aeviewer.config import (
     ACTIVATIONS,
     LOSSES,
@@ -100,6 +101,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--val-fraction", type=float, default=defaults_data.val_fraction)
     add("--normalize", choices=NORMALIZATIONS, default="auto")
     add("--limit", type=int, metavar="N", help="use at most N samples")
+    add_label_options(parser)
     add("--checkpoint-every", type=int, default=1, metavar="EPOCHS")
     add(
         "--keep-checkpoints",
@@ -121,6 +123,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             val_fraction=args.val_fraction,
             normal_class=args.normal_class,
             limit=args.limit,
+            label_column=label_choice(args),
         ),
         model=ModelSpec(
             kind=args.model,

@@ -85,9 +85,17 @@ def evaluate_model(
 
 
 def evaluate_run(
-    run_dir: str | Path, data_source: str | None = None, device: str = "cpu"
+    run_dir: str | Path,
+    data_source: str | None = None,
+    device: str = "cpu",
+    *,
+    label_column: str | None = None,
+    no_labels: bool = False,
 ) -> dict[str, Any]:
     """Load the model of ``run_dir`` and evaluate it on its data (or ``data_source``).
+
+    The labels come from where the run found them, or from ``label_column`` when given, or
+    from nowhere with ``no_labels``.
 
     Raises
     ------
@@ -96,6 +104,8 @@ def evaluate_run(
     """
     model, config, record = load_model(run_dir)
     spec = config.data if data_source is None else replace(config.data, source=data_source)
+    if no_labels or label_column is not None:
+        spec = replace(spec, label_column=None if no_labels else label_column)
     dataset = load_prepared(spec)
     if tuple(dataset.sample_shape) != record.data.sample_shape:
         raise RunError(

@@ -22,10 +22,11 @@ from aeviewer.training.trainers import Trainer, make_trainer
 
 
 def load_prepared(spec: DataSpec) -> Dataset:
-    """Load ``spec.source`` and prepare it (normalisation, limit) as training expects."""
+    """Load ``spec.source`` (labels as ``spec.label_column`` says) and prepare it
+    (normalisation, limit) as training expects."""
     from aeviewer.data import load_source, prepare
 
-    return prepare(load_source(spec.source), spec)
+    return prepare(load_source(spec.source, label_column=spec.label_column), spec)
 
 
 def fit_baseline(x_train: torch.Tensor, latent: int, seed: int) -> tuple[PCA, int]:
