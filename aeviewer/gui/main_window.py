@@ -32,6 +32,18 @@ from aeviewer.gui.widgets.training_status import TrainingStatus
 from aeviewer.training.events import EpochEnd, Event, Finished, Progress, Started
 
 
+def describe_spec(spec: DataSpec) -> str:
+    """The settings of ``spec`` that differ from the defaults, e.g. ``normalize zscore,
+    limit 3000``."""
+    default = DataSpec(source=spec.source)
+    changed = [
+        f"{name.replace('_', ' ')} {value}"
+        for name, value in vars(spec).items()
+        if name != "source" and value != getattr(default, name)
+    ]
+    return ", ".join(changed) or "the defaults"
+
+
 def probe_devices(progress, cancel) -> list[str]:
     """The devices this machine has; runs in the background, as it imports torch.
 
@@ -236,6 +248,11 @@ class MainWindow(QMainWindow):
         loaded = self._loaded
         if loaded is not None and (spec is None or spec.source == self.data_panel.source):
             self._show_prepared(loaded, prepared)
+            if spec is not None and spec != DataSpec(source=spec.source):
+                self.statusBar().showMessage(
+                    f"Data prepared as the opened run prepared them: {describe_spec(spec)}",
+                    10_000,
+                )
 
     @property
     def loaded_dataset(self) -> Dataset | None:

@@ -219,6 +219,7 @@ class SessionActions(QObject):
             self.history.events(),
             model=mirror.model,
             view_state={k: v for k, v in view_state.items() if v},
+            training_state=window.controller.resume_state,
         )
 
     def save_session_to(self, path: str | Path) -> BackgroundTask | None:
@@ -314,9 +315,10 @@ class SessionActions(QObject):
             epoch = session.epochs[-1].epoch if session.epochs else loaded.record.epoch
             window.model_mirror.set_model(loaded.model, session.config, dataset, epoch)
             window.hand_model_to_views()
-            state = getattr(session, "training_state", None)
+            state = session.training_state
             if state is not None:
                 window.restore_model(state)
+                self._check_session_data(state, dataset, path)
             else:
                 window.restore_model(
                     weights_only_state(loaded.model.state_dict(), session.config, epoch=epoch),
@@ -325,6 +327,17 @@ class SessionActions(QObject):
         self.update_actions()
         self._status(f"Session opened from {path}")
         self.done.emit("open")
+
+    def _check_session_data(self, state: Any, dataset: Dataset, path: str) -> None:
+        """Say so when the reloaded data differ in content from what the session's model was
+        trained on (hashed in the background)."""
+
+        def work(progress, cancel):
+            from aeviewer.training.data_record import check_same_data
+
+            check_same_data(state.data, dataset, path)
+
+        self._start(work, "check-data", lambda _: None, "The session's data differ", quiet=False)
 
     # -- models --------------------------------------------------------------------------------
     @Slot()

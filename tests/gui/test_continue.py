@@ -57,3 +57,27 @@ def test_an_opened_model_continues_from_its_weights_with_a_fresh_optimiser(qtbot
     assert more[0].first_epoch == 2
     assert [e.epoch for e in more if isinstance(e, EpochEnd)] == [3, 4]
     assert any("fresh optimiser" in m for m in messages)
+
+
+def test_a_reopened_session_continues_with_its_whole_state_and_lr_markers(qtbot, window, tmp_path):
+    from aeviewer.training.events import LrChanged
+
+    def change_rate(event) -> None:
+        if isinstance(event, EpochEnd) and event.epoch == 1:
+            window.controller.set_lr(5e-4)
+
+    window.controller.event.connect(change_rate)
+    run_to_finished(qtbot, window)
+    window.controller.event.disconnect(change_rate)
+    path = tmp_path / "work.aev"
+    wait_done(qtbot, window, "save", lambda: window.files.save_session_to(path))
+    window.controller.reset()
+    assert not window.view("Loss").lr_lines
+    wait_done(qtbot, window, "open", lambda: window.files.open_session_from(path))
+    state = window.controller.resume_state
+    assert state is not None and not state.weights_only and state.epoch == 2
+    (marker,) = window.view("Loss").lr_lines
+    assert isinstance(marker[0], LrChanged) and marker[0].lr == 5e-4
+    more = run_to_finished(qtbot, window)
+    assert more[0].first_epoch == 2
+    assert all(e.lr["model"] == 5e-4 for e in more if isinstance(e, EpochEnd))
