@@ -8,7 +8,6 @@ with ``torch.load(weights_only=True)`` next to such a description. ``torch.expor
 
 from __future__ import annotations
 
-import json
 import pickle
 import re
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import RunError
 from aeviewer.io.formats import SESSION_SUFFIX
+from aeviewer.limits import check_allocation, read_json_limited
 from aeviewer.models.info import DataInfo
 from aeviewer.training.rundir import (
     CONFIG_FILE,
@@ -152,14 +152,25 @@ def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     """
     path = Path(path)
     try:
+        check_allocation(path.stat().st_size, "reading the state dict", path, RunError)
         state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         raise RunError(
             f"{path}: refused: the pickle holds more than plain tensors and would run code when "
             f"loaded{_unsafe_detail(str(exc))}; only state dicts of tensors are opened"
         ) from None
-    except (OSError, RuntimeError, EOFError, ValueError) as exc:
-        raise RunError(f"{path}: not a readable PyTorch state dict: {exc}") from None
+    except (
+        OSError,
+        RuntimeError,
+        EOFError,
+        ValueError,
+        TypeError,
+        KeyError,
+        IndexError,
+        AttributeError,
+    ) as exc:
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise RunError(f"{path}: not a readable PyTorch state dict ({detail})") from None
     if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
         state = state["state_dict"]
     if not isinstance(state, dict) or not all(
@@ -185,10 +196,7 @@ def check_data_fits(info: DataInfo, dataset: Dataset, where: str | Path) -> None
 
 def _open_state_dict(path: Path) -> LoadedModel:
     json_path = description_for(path)
-    try:
-        meta = json.loads(json_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RunError(f"{json_path}: not a readable model description: {exc}") from None
+    meta = read_json_limited(json_path, what="model description", error=RunError)
     model, config, record = model_from_description(meta, json_path)
     load_state(model, read_state_dict(path), path)
     model.eval()

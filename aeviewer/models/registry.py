@@ -9,6 +9,7 @@ description there, a builder here and, if it trains differently, a trainer in
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,8 +17,9 @@ from torch import nn
 
 from aeviewer.config import ModelSpec, NoiseSpec, SparsitySpec
 from aeviewer.errors import ConfigError
+from aeviewer.limits import MEMORY_BUDGET_ENV, format_bytes, memory_budget
 from aeviewer.models.autoencoder import Autoencoder
-from aeviewer.models.conv import ConvDecoder, ConvEncoder
+from aeviewer.models.conv import ConvDecoder, ConvEncoder, halved_size
 from aeviewer.models.gan import build_gan
 from aeviewer.models.info import DataInfo
 from aeviewer.models.kinds import MODEL_DESCRIPTIONS
@@ -25,6 +27,9 @@ from aeviewer.models.layers import mlp
 from aeviewer.models.losses import resolve_loss
 from aeviewer.models.stacked import build_stacked
 from aeviewer.models.vae import build_vae
+
+#: Bytes of one float32 weight.
+BYTES_PER_PARAMETER = 4
 
 
 @dataclass(frozen=True)
@@ -158,17 +163,95 @@ def model_kinds() -> tuple[str, ...]:
 def build_model(spec: ModelSpec, info: DataInfo) -> nn.Module:
     """Build the model ``spec`` describes for data described by ``info``.
 
+    The size is estimated first (:func:`estimate_parameters`), so a description that asks for
+    layers no machine can hold is refused before anything is allocated.
+
     Raises
     ------
     ConfigError
-        For a kind that is not available or sizes or options that do not fit the data.
+        For a kind that is not available, sizes or options that do not fit the data, or a model
+        too large for the memory this machine can spare.
     """
     family = FAMILIES.get(spec.kind)
     if family is None:
         raise ConfigError(
             f"model kind {spec.kind!r} is not available; choose one of {', '.join(FAMILIES)}"
         )
+    check_model_size(spec, info)
     return family.build(spec, info)
+
+
+def check_model_size(spec: ModelSpec, info: DataInfo) -> None:
+    """Raise a ConfigError when the model's weights would not fit the memory budget."""
+    n = estimate_parameters(spec, info)
+    needed, budget = n * BYTES_PER_PARAMETER, memory_budget()
+    if needed > budget:
+        raise ConfigError(
+            f"a model of kind {spec.kind} with {n:,} parameters for samples of shape "
+            f"{list(info.sample_shape)} would need {format_bytes(needed)} of memory for its "
+            f"weights alone, more than the {format_bytes(budget)} this machine can spare "
+            f"({MEMORY_BUDGET_ENV} sets the limit); refused"
+        )
+
+
+def estimate_parameters(spec: ModelSpec, info: DataInfo) -> int:
+    """The number of parameters the model of ``spec`` has on ``info``'s data, without building it.
+
+    Plain integer arithmetic on the sizes (no tensor is made), so an absurd description costs
+    nothing to check. It matches :func:`count_parameters` of the built model.
+    """
+    d, k, hidden = info.n_features, spec.latent, list(spec.hidden)
+    if spec.kind == "conv" and info.is_image:
+        c, h, w = info.sample_shape
+        return _conv_encoder(c, h, w, spec.conv_channels, k) + _conv_decoder(
+            c, h, w, spec.conv_channels, k
+        )
+    if spec.kind == "gan":
+        if info.is_image:
+            c, h, w = info.sample_shape
+            return _gan_generator(c, h, w, spec.conv_channels, k) + _conv_encoder(
+                c, h, w, spec.conv_channels, 1
+            )
+        return _mlp([k, *reversed(hidden), d]) + _mlp([d, *hidden, 1])
+    if spec.kind == "vae":
+        n_body = hidden[-1] if hidden else d
+        heads = 2 * (n_body * k + k)
+        return _mlp([d, *hidden]) + heads + _mlp([k, *reversed(hidden), d])
+    sizes = [d, *hidden, k]
+    return _mlp(sizes) + _mlp(sizes[::-1])
+
+
+def _mlp(sizes: list[int]) -> int:
+    return sum(a * b + b for a, b in itertools.pairwise(sizes))
+
+
+def _grid(h: int, w: int, channels: tuple[int, ...]) -> int:
+    n = len(channels)
+    return channels[-1] * halved_size(h, n) * halved_size(w, n)
+
+
+def _conv_encoder(c: int, h: int, w: int, channels: tuple[int, ...], out: int) -> int:
+    ins = [c, *channels[:-1]]
+    convs = sum(a * b * 9 + b for a, b in zip(ins, channels, strict=True))
+    return convs + _grid(h, w, channels) * out + out
+
+
+def _deconvs(c: int, channels: tuple[int, ...]) -> tuple[int, list[int]]:
+    outs = [*reversed(channels[:-1]), c]
+    ins = [channels[-1], *outs[:-1]]
+    return sum(a * b * 16 + b for a, b in zip(ins, outs, strict=True)), outs
+
+
+def _conv_decoder(c: int, h: int, w: int, channels: tuple[int, ...], latent: int) -> int:
+    grid = _grid(h, w, channels)
+    return latent * grid + grid + _deconvs(c, channels)[0]
+
+
+def _gan_generator(c: int, h: int, w: int, channels: tuple[int, ...], latent: int) -> int:
+    grid = _grid(h, w, channels)
+    deconvs, outs = _deconvs(c, channels)
+    # Batch norms: after the head (grid features) and after every deconvolution but the last.
+    return latent * grid + grid + 2 * grid + deconvs + sum(2 * n for n in outs[:-1])
 
 
 def count_parameters(model: nn.Module) -> int:

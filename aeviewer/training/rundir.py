@@ -30,6 +30,7 @@ from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset, Normalization
 from aeviewer.errors import AeviewerError, RunError
 from aeviewer.io.atomic import atomic_write_bytes, atomic_write_json
+from aeviewer.limits import check_allocation, read_json_limited
 from aeviewer.models.info import DataInfo
 from aeviewer.models.registry import build_model
 from aeviewer.training.checkpoints import CHECKPOINT_DIR
@@ -75,9 +76,14 @@ def load_weights(path: str | Path, model: nn.Module) -> None:
     """Load safetensors weights into ``model``, which must have exactly these tensors."""
     path = Path(path)
     try:
+        if not path.is_file():
+            raise RunError(f"{path}: the weights file is missing (or not a plain file)")
+        check_allocation(path.stat().st_size, "reading the weights", path, RunError)
         state = load_safetensors(path.read_bytes())
-    except (OSError, SafetensorError) as exc:
-        raise RunError(f"{path}: cannot read weights: {exc}") from None
+    except OSError as exc:
+        raise RunError(f"{path}: cannot read weights: {exc.strerror or exc}") from None
+    except SafetensorError as exc:
+        raise RunError(f"{path}: not a complete safetensors file ({exc})") from None
     load_state(model, state, path)
 
 
@@ -276,14 +282,21 @@ def load_model(path: str | Path) -> tuple[nn.Module, RunConfig, ModelRecord]:
         if path.is_dir() and (path / CONFIG_FILE).exists():
             raise RunError(f"{path}: the run has no final model yet ({MODEL_JSON} is missing)")
         raise RunError(f"{path}: not a run directory (no {MODEL_JSON})")
-    try:
-        meta = json.loads(json_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RunError(f"{json_path}: not a readable model description: {exc}") from None
+    meta = read_json_limited(json_path, what="model description", error=RunError)
     model, config, record = model_from_description(meta, json_path)
-    load_weights(json_path.parent / str(meta.get("weights", MODEL_WEIGHTS)), model)
+    load_weights(json_path.parent / weights_name(meta, json_path), model)
     model.eval()
     return model, config, record
+
+
+def weights_name(meta: dict[str, Any], where: str | Path) -> str:
+    """The weights file a description names: a plain file name beside it, nothing else."""
+    name = str(meta.get("weights", MODEL_WEIGHTS))
+    if not name or name in (".", "..") or Path(name).name != name or "\\" in name:
+        raise RunError(
+            f"{where}: the weights must be a file beside the description, not {name[:100]!r}"
+        )
+    return name
 
 
 def model_from_description(
@@ -317,7 +330,7 @@ def model_from_description(
         model = build_model(config.model, record.data)
     except AeviewerError as exc:
         raise RunError(f"{json_path}: {exc}") from None
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
         raise RunError(f"{json_path}: incomplete model description ({exc})") from None
     return model, config, record
 
