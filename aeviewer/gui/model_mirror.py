@@ -102,7 +102,8 @@ class ModelMirror:
         """Samples ``(n, D)`` for latents ``(n, K)``."""
         import torch
 
-        codes = torch.from_numpy(np.ascontiguousarray(latents, dtype=np.float32))
+        # A copy: snapshot arrays are read-only, and torch warns about tensors on such memory.
+        codes = torch.from_numpy(np.array(latents, dtype=np.float32, order="C", copy=True))
         with self._lock, torch.no_grad():
             model = self.model
             if model is None:

@@ -144,3 +144,25 @@ def test_a_background_decode_sees_one_whole_set_of_weights():
     assert seen
     for out in seen:
         assert any(np.array_equal(out, e) for e in expected)
+
+
+def test_decoding_read_only_latents_warns_nothing():
+    import warnings
+
+    from aeviewer.config import ModelSpec, RunConfig
+    from aeviewer.data import load_source
+    from aeviewer.gui.model_mirror import ModelMirror
+    from aeviewer.models.info import DataInfo
+    from aeviewer.models.registry import build_model
+
+    dataset = load_source("builtin:moons?n=50")
+    config = RunConfig(model=ModelSpec(kind="ae", latent=2, hidden=(8,)))
+    mirror = ModelMirror()
+    model = build_model(config.model, DataInfo.from_dataset(dataset))
+    mirror.load_state(config, dataset, model.state_dict(), 1)
+    latents = np.zeros((4, 2), np.float32)
+    latents.flags.writeable = False  # as every snapshot array is
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        decoded = mirror.decode(latents[1:3])
+    assert decoded.shape == (2, dataset.n_features)
