@@ -74,6 +74,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AeviewerError as exc:
         sys.stderr.write(f"aeviewer: error: {_one_line(str(exc))}\n")
         return 2
+    except MemoryError:
+        # Files are checked against the memory budget before allocation; this is the last net.
+        sys.stderr.write(
+            "aeviewer: error: out of memory; try fewer samples (--limit) or a smaller model\n"
+        )
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("aeviewer: error: interrupted\n")
         return 130

@@ -184,3 +184,43 @@ def test_cache_folder_defaults_to_the_user_cache(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv(dl.DATA_DIR_ENV, raising=False)
     expected = Path(platformdirs.user_cache_dir("aeviewer")) / "datasets" / "kmnist"
     assert dl.dataset_folder("kmnist") == expected
+
+
+def _one_sentence(message: str) -> None:
+    """What failed and what to do, without the HTTP library's own words."""
+    for raw in ("HTTPConnectionPool", "Max retries", "Caused by", "Errno", "urllib3", "requests"):
+        assert raw not in message, message
+    assert "\n" not in message and message.count(". ") == 0, message
+
+
+def test_a_failed_download_says_what_failed_and_what_to_do(served: Server) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    with pytest.raises(DatasetError) as info:
+        dl.download("mnist", base_url=f"http://127.0.0.1:{closed_port}", split="test")
+    message = str(info.value)
+    assert f"127.0.0.1:{closed_port} could not be reached; check the network connection" in message
+    _one_sentence(message)
+
+
+def test_a_file_missing_on_the_server_names_the_answer(served: Server) -> None:
+    with pytest.raises(DatasetError) as info:
+        dl.download("mnist", base_url=f"{served.url}/elsewhere", split="test")
+    message = str(info.value)
+    assert "cannot download t10k-images-idx3-ubyte.gz of MNIST" in message
+    assert "answered 404 File not found" in message
+    _one_sentence(message)
+
+
+def test_a_silent_server_times_out_in_one_sentence(served: Server, monkeypatch) -> None:
+    monkeypatch.setattr(dl, "TIMEOUT_S", 0.3)
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)  # accepts the connection, never answers
+        port = silent.getsockname()[1]
+        with pytest.raises(DatasetError) as info:
+            dl.download("mnist", base_url=f"http://127.0.0.1:{port}", split="test")
+    message = str(info.value)
+    assert f"127.0.0.1:{port} did not answer within 0.3 s" in message
+    _one_sentence(message)
