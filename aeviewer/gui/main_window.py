@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from dataclasses import replace
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
@@ -232,10 +233,12 @@ class MainWindow(QMainWindow):
         """How the data of ``source`` (default: the Data panel's) are prepared: as an opened
         run, session or model prepared them when it is theirs, else the defaults."""
         source = source or self.data_panel.source or DEFAULT_SOURCE
+        # The labels are where the Data panel found them (its Labels choice for a table).
+        labels = self.data_panel.label_column
         pinned = self._pinned_data
         if pinned is not None and pinned.source == source:
-            return pinned
-        return DataSpec(source=source)
+            return replace(pinned, label_column=labels)
+        return DataSpec(source=source, label_column=labels)
 
     def pin_data_spec(self, spec: DataSpec | None, prepared: Dataset | None = None) -> None:
         """Prepare ``spec.source`` as ``spec`` says from now on (an opened run, session or

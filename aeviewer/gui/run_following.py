@@ -132,11 +132,13 @@ class RunFollowing(QObject):
         window.setWindowTitle(f"aeviewer — following {follower.run_dir.name}")
         # Prepared as the run prepared them (normalisation, limit, split), not as the defaults.
         window.pin_data_spec(config.data)
-        if window.dataset is not None and window.data_panel.source == config.data.source:
+        if window.dataset is not None and window.data_panel.holds(
+            config.data.source, config.data.label_column
+        ):
             self._start_polling()
         else:
             self._waiting_for_data = True
-            window.data_panel.load(config.data.source)
+            window.data_panel.load(config.data.source, config.data.label_column)
 
     @Slot(object)
     def _on_dataset_loaded(self, _: Dataset) -> None:

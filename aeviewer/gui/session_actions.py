@@ -272,13 +272,13 @@ class SessionActions(QObject):
         window._show_family_views()
         # The data are prepared as the session's run prepared them.
         window.pin_data_spec(session.config.data)
-        source = session.data.source
-        if window.dataset is not None and window.data_panel.source == source:
+        source, labels = session.data.source, session.config.data.label_column
+        if window.dataset is not None and window.data_panel.holds(source, labels):
             self._replay_session(session, loaded, path, window.dataset)
         else:
             self._pending_session = (session, loaded, path)
             self._busy(True)
-            window.data_panel.load(source)
+            window.data_panel.load(source, labels)
 
     @Slot(object)
     def _on_dataset_loaded(self, _: Dataset) -> None:

@@ -20,7 +20,7 @@ from aeviewer.config import LABELS_AUTO
 from aeviewer.data.dataset import Dataset
 from aeviewer.data.progress import Reporter
 from aeviewer.data.readers.arrays import FLOAT_BYTES, build_dataset, encode_labels
-from aeviewer.data.readers.files import read_bytes, stem
+from aeviewer.data.readers.files import read_bytes, read_head, stem
 from aeviewer.errors import DatasetError
 from aeviewer.limits import check_allocation
 
@@ -35,6 +35,8 @@ MAX_AUTO_CLASSES = 1000
 MAX_LABEL_CHARS = 256
 #: Memory one cell takes while a table is parsed row by row (a Python string and pointers).
 CELL_BYTES = 96
+#: How much of a table :func:`table_columns` reads to find its columns.
+COLUMNS_HEAD_BYTES = 256 * 1024
 
 Row = tuple[int, list[str]]
 
@@ -100,6 +102,28 @@ def read_table(
         class_names=class_names,
         feature_names=None if names is None else tuple(names[j] for j in feature_columns),
     )
+
+
+def table_columns(path: Path) -> tuple[tuple[str, ...] | None, int, int | None]:
+    """A table's column names (None without a header row), its width, and the column
+    ``"auto"`` takes as labels, read from the first lines only.
+
+    Raises
+    ------
+    DatasetError
+        When the start of the file is not a text table.
+    """
+    head = read_head(path, COLUMNS_HEAD_BYTES)
+    text = _decode(head, path, partial=True)
+    if len(head) == COLUMNS_HEAD_BYTES:
+        text = text.rsplit("\n", 1)[0]  # the last line may be cut
+    delimiter = _sniff_delimiter(path, text)
+    rows = _rows(path, _first_rows_text(text, 2), delimiter, Reporter())
+    if not rows:
+        raise DatasetError(f"{path}: holds no rows (only blank lines)")
+    width = len(rows[0][1])
+    names = tuple(h.strip() for h in rows[0][1]) if _has_header(rows) else None
+    return names, width, auto_label_index(names, width)
 
 
 def auto_label_index(names: tuple[str, ...] | None, width: int) -> int | None:
@@ -227,7 +251,7 @@ def _first_rows_text(text: str, count: int) -> str:
     return "".join(kept)
 
 
-def _decode(data: bytes, path: Path) -> str:
+def _decode(data: bytes, path: Path, partial: bool = False) -> str:
     if b"\0" in data[:4096]:
         raise DatasetError(
             f"{path}: is a binary file in no format aeviewer knows, not a text table"
@@ -235,6 +259,8 @@ def _decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if partial and exc.start >= len(data) - 3:
+            return data[: exc.start].decode("utf-8-sig")  # a character cut at the end
         raise DatasetError(f"{path}: not UTF-8 text at byte {exc.start}") from None
 
 

@@ -1,8 +1,13 @@
-"""The Data dock: choose a built-in, open a file or folder, or download the MNIST family."""
+"""The Data dock: choose a built-in, open a file or folder, or download the MNIST family.
+
+When a CSV/TSV table is loaded, a Labels row offers where its class labels are: ``auto`` (a
+column named label, class, target or y), none, or any of its columns; picking one reloads it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
@@ -17,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aeviewer.config import LABELS_AUTO
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui import dialogs
 from aeviewer.gui.threads import BackgroundTask
@@ -35,15 +41,67 @@ FILE_FILTER = (
 )
 
 
-def load_dataset(source: str) -> Callable[..., Dataset]:
+@dataclass(frozen=True)
+class TableColumns:
+    """The columns of a table the Data panel loaded: names (None without a header row), the
+    number of columns, and the one ``auto`` takes as labels."""
+
+    names: tuple[str, ...] | None
+    width: int
+    auto: int | None
+
+
+@dataclass(frozen=True, eq=False)
+class Loaded:
+    """What a load hands back: the data set, and its columns when it is a table."""
+
+    dataset: Dataset
+    columns: TableColumns | None
+
+
+def load_dataset(source: str, label_column: str | None = LABELS_AUTO) -> Callable[..., Loaded]:
     """The background function that loads ``source`` with progress and cancellation."""
 
-    def run(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Dataset:
+    def run(progress: Callable[[int, int], None], cancel: Callable[[], bool]) -> Loaded:
         from aeviewer.data import load_source
 
-        return load_source(source, progress=progress, cancel=cancel)
+        dataset = load_source(source, progress=progress, cancel=cancel, label_column=label_column)
+        return Loaded(dataset, table_columns_of(source))
 
     return run
+
+
+def table_columns_of(source: str) -> TableColumns | None:
+    """The columns of ``source`` when it is a CSV/TSV table, else None."""
+    from aeviewer.data.readers import detect_format
+    from aeviewer.data.readers.table import table_columns
+
+    path = Path(source).expanduser()
+    if not path.is_file() or detect_format(path) != "table":
+        return None
+    return TableColumns(*table_columns(path))
+
+
+def label_choices(columns: TableColumns) -> list[tuple[str | None, str]]:
+    """The label choices a table offers: (``DataSpec.label_column`` value, text shown)."""
+    if columns.auto is None:
+        auto = "auto (no column named label, class, target or y)"
+    else:
+        auto = f"auto: {_column_text(columns, columns.auto)}"
+    choices: list[tuple[str | None, str]] = [
+        (LABELS_AUTO, auto),
+        (None, "none (every column is a feature)"),
+    ]
+    for j in range(columns.width):
+        value = columns.names[j] if columns.names is not None else str(j)
+        choices.append((value, _column_text(columns, j)))
+    return choices
+
+
+def _column_text(columns: TableColumns, j: int) -> str:
+    if columns.names is not None:
+        return f"column {j + 1}: {columns.names[j]}"
+    return f"column {j + 1}"
 
 
 def describe(dataset: Dataset) -> str:
@@ -79,6 +137,10 @@ class DataPanel(QWidget):
         super().__init__(parent)
         self.dataset: Dataset | None = None
         self.source: str | None = None
+        #: Where the loaded data's labels came from (``DataSpec.label_column``).
+        self.label_column: str | None = LABELS_AUTO
+        self.columns: TableColumns | None = None
+        self._label_values: list[str | None] = []
         self.confirm_change: Callable[[], bool] = lambda: True
         self._task: BackgroundTask | None = None
         self._tasks: set[BackgroundTask] = set()
@@ -100,6 +162,17 @@ class DataPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
         self.cancel_button = QPushButton("Cancel")
+        self.labels = QComboBox()
+        self.labels.setToolTip(
+            "Which column of the table holds the class labels; auto takes a column named "
+            "label, class, target or y (any case)"
+        )
+        self.labels_row = QWidget()
+        labels_layout = QHBoxLayout(self.labels_row)
+        labels_layout.setContentsMargins(0, 0, 0, 0)
+        labels_layout.addWidget(QLabel("Labels:"))
+        labels_layout.addWidget(self.labels, 1)
+        self.labels_row.setVisible(False)
         self.info = QLabel("No data loaded")
         self.info.setWordWrap(True)
         self.preview = SamplePreview()
@@ -114,27 +187,33 @@ class DataPanel(QWidget):
         layout.addWidget(self.sources)
         layout.addLayout(buttons)
         layout.addLayout(progress_row)
+        layout.addWidget(self.labels_row)
         layout.addWidget(self.info)
         layout.addWidget(self.preview)
         layout.addStretch(1)
         self._show_loading(False)
 
         self.sources.activated.connect(self._on_source_picked)
+        self.labels.activated.connect(self._on_labels_picked)
         self.open_file_button.clicked.connect(self.open_file)
         self.open_folder_button.clicked.connect(self.open_folder)
         self.cancel_button.clicked.connect(self.cancel)
 
     # -- requests ------------------------------------------------------------------------------
-    def load(self, source: str) -> bool:
-        """Load ``source`` in the background; False when the user declined the change."""
+    def load(self, source: str, label_column: str | None = LABELS_AUTO) -> bool:
+        """Load ``source`` in the background, its labels as ``label_column`` says
+        (``DataSpec.label_column``); False when the user declined the change."""
         if self.dataset is not None and not self.confirm_change():
             self._select(self.source)
+            self._show_labels()
             return False
         if self._task is not None:
             self._task.cancel()
-        task = BackgroundTask(load_dataset(source), "aeviewer-load", self)
+        task = BackgroundTask(load_dataset(source, label_column), "aeviewer-load", self)
         task.progressed.connect(self._on_progress)
-        task.succeeded.connect(lambda ds, t=task, s=source: self._on_loaded(t, s, ds))
+        task.succeeded.connect(
+            lambda result, t=task, s=source, c=label_column: self._on_loaded(t, s, c, result)
+        )
         task.failed.connect(lambda msg, t=task, s=source: self._on_failed(t, s, msg))
         task.cancelled.connect(lambda t=task: self._on_cancelled(t))
         task.finished.connect(lambda t=task: self._tasks.discard(t))
@@ -146,6 +225,12 @@ class DataPanel(QWidget):
         self._show_loading(True)
         task.start()
         return True
+
+    def holds(self, source: str, label_column: str | None = LABELS_AUTO) -> bool:
+        """True when the loaded data are ``source`` with labels as ``label_column`` says."""
+        return (
+            self.dataset is not None and self.source == source and self.label_column == label_column
+        )
 
     def is_loading(self) -> bool:
         """True while a load runs."""
@@ -178,12 +263,18 @@ class DataPanel(QWidget):
             task.wait(timeout_ms)
 
     # -- results -------------------------------------------------------------------------------
-    def _on_loaded(self, task: BackgroundTask, source: str, dataset: Dataset) -> None:
+    def _on_loaded(
+        self, task: BackgroundTask, source: str, label_column: str | None, result: Loaded
+    ) -> None:
         if task is not self._task:
             return
         self._finish()
+        dataset = result.dataset
         self.dataset = dataset
         self.source = source
+        self.label_column = label_column
+        self.columns = result.columns
+        self._show_labels()
         self.info.setText(describe(dataset))
         self.info.setToolTip(source)
         self.preview.set_dataset(dataset)
@@ -218,6 +309,7 @@ class DataPanel(QWidget):
 
     def _restore(self) -> None:
         self._select(self.source)
+        self._show_labels()
         self.info.setText(describe(self.dataset) if self.dataset is not None else "No data loaded")
 
     def _show_loading(self, loading: bool) -> None:
@@ -235,6 +327,31 @@ class DataPanel(QWidget):
             index = self.sources.count() - 1
             self.sources.setItemData(index, source, _tip_role())
         self.sources.setCurrentIndex(index)
+
+    def _show_labels(self) -> None:
+        """Offer the label choices of a loaded table (hidden for every other source)."""
+        columns = self.columns
+        self.labels_row.setVisible(columns is not None)
+        if columns is None:
+            return
+        choices = label_choices(columns)
+        if self.label_column not in [value for value, _ in choices]:
+            choices.append((self.label_column, f"column {self.label_column}"))
+        self.labels.blockSignals(True)
+        self.labels.clear()
+        for _, text in choices:
+            self.labels.addItem(text)
+        self._label_values = [value for value, _ in choices]
+        self.labels.setCurrentIndex(self._label_values.index(self.label_column))
+        self.labels.blockSignals(False)
+
+    @Slot(int)
+    def _on_labels_picked(self, index: int) -> None:
+        if not 0 <= index < len(self._label_values) or self.source is None:
+            return
+        choice = self._label_values[index]
+        if choice != self.label_column:
+            self.load(self.source, choice)
 
     @Slot(int)
     def _on_source_picked(self, index: int) -> None:
