@@ -15,6 +15,8 @@ from aeviewer.config import LABELS_AUTO
 from aeviewer.gui import dialogs
 from aeviewer.gui.panels.data_panel import DataPanel
 
+FLOWERS = Path(__file__).resolve().parents[1] / "fixtures" / "flowers.csv"
+
 
 @pytest.fixture
 def errors(monkeypatch) -> list[tuple[str, str]]:
@@ -157,3 +159,17 @@ def test_following_a_run_loads_its_data_with_the_labels_it_recorded(qtbot, windo
     assert window.data_panel.label_column == "kind"
     assert window.dataset.class_names == ("x", "y")
     assert window.run_config().data == config.data
+
+
+def test_a_table_that_fails_on_a_text_column_offers_it_as_labels(qtbot, panel, errors) -> None:
+    load(qtbot, panel, "builtin:moons?n=50")
+    message = fail(qtbot, panel, str(FLOWERS))
+    assert "holds text 'setosa'" in message and "--label-column species" in message
+    assert not panel.labels_row.isHidden()
+    assert panel.labels_title.text() == "Labels of flowers.csv:"
+    species = panel.labels.findText("column 5: species")
+    with qtbot.waitSignal(panel.dataset_changed, timeout=TIMEOUT_MS):
+        panel.labels.activated.emit(species)
+    assert panel.source == str(FLOWERS) and panel.label_column == "species"
+    assert panel.dataset.class_names == ("setosa", "versicolor", "virginica")
+    assert panel.labels_title.text() == "Labels:"

@@ -377,10 +377,17 @@ def _numbers(
         for k, j in enumerate(columns):
             value = cells[i, k]
             if not _is_number(value):
-                what = "an empty cell" if not value.strip() else f"text {value.strip()!r}"
+                if not value.strip():
+                    raise DatasetError(
+                        f"{path}: line {line}, {_column_name(j, names)} holds an empty cell "
+                        "where a number is expected"
+                    )
+                column = names[j] if names is not None else str(j)
                 raise DatasetError(
-                    f"{path}: line {line}, {_column_name(j, names)} holds {what} "
-                    "where a number is expected"
+                    f"{path}: line {line}, {_column_name(j, names)} holds text "
+                    f"{value.strip()[:40]!r} where a number is expected (if the column holds "
+                    f"class labels, make it the label column: --label-column {column}, or "
+                    "Labels in the Data panel)"
                 )
     raise DatasetError(f"{path}: holds values that are not numbers")
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from aeviewer.config import LABELS_AUTO
 from aeviewer.data.dataset import Dataset
+from aeviewer.errors import AeviewerError
 from aeviewer.gui import dialogs
 from aeviewer.gui.threads import BackgroundTask
 from aeviewer.gui.widgets.sample_preview import SamplePreview
@@ -80,6 +81,14 @@ def table_columns_of(source: str) -> TableColumns | None:
     if not path.is_file() or detect_format(path) != "table":
         return None
     return TableColumns(*table_columns(path))
+
+
+def _columns_or_none(source: str) -> TableColumns | None:
+    """:func:`table_columns_of`, None when even the start of the file is unreadable."""
+    try:
+        return table_columns_of(source)
+    except AeviewerError:
+        return None
 
 
 def label_choices(columns: TableColumns) -> list[tuple[str | None, str]]:
@@ -141,6 +150,7 @@ class DataPanel(QWidget):
         self.label_column: str | None = LABELS_AUTO
         self.columns: TableColumns | None = None
         self._label_values: list[str | None] = []
+        self._labels_source: str | None = None
         self.confirm_change: Callable[[], bool] = lambda: True
         self._task: BackgroundTask | None = None
         self._tasks: set[BackgroundTask] = set()
@@ -170,7 +180,8 @@ class DataPanel(QWidget):
         self.labels_row = QWidget()
         labels_layout = QHBoxLayout(self.labels_row)
         labels_layout.setContentsMargins(0, 0, 0, 0)
-        labels_layout.addWidget(QLabel("Labels:"))
+        self.labels_title = QLabel("Labels:")
+        labels_layout.addWidget(self.labels_title)
         labels_layout.addWidget(self.labels, 1)
         self.labels_row.setVisible(False)
         self.info = QLabel("No data loaded")
@@ -214,7 +225,9 @@ class DataPanel(QWidget):
         task.succeeded.connect(
             lambda result, t=task, s=source, c=label_column: self._on_loaded(t, s, c, result)
         )
-        task.failed.connect(lambda msg, t=task, s=source: self._on_failed(t, s, msg))
+        task.failed.connect(
+            lambda msg, t=task, s=source, c=label_column: self._on_failed(t, s, c, msg)
+        )
         task.cancelled.connect(lambda t=task: self._on_cancelled(t))
         task.finished.connect(lambda t=task: self._tasks.discard(t))
         self._task = task
@@ -280,11 +293,17 @@ class DataPanel(QWidget):
         self.preview.set_dataset(dataset)
         self.dataset_changed.emit(dataset)
 
-    def _on_failed(self, task: BackgroundTask, source: str, message: str) -> None:
+    def _on_failed(
+        self, task: BackgroundTask, source: str, label_column: str | None, message: str
+    ) -> None:
         if task is not self._task:
             return
         self._finish()
         self._restore()
+        # A table that failed (a text column, say) still offers its label columns to retry.
+        columns = _columns_or_none(source) if source != self.source else None
+        if columns is not None:
+            self._show_labels(source, columns, label_column)
         self.load_failed.emit(message)
         dialogs.show_error(self, "Cannot load the data set", message)
 
@@ -328,30 +347,42 @@ class DataPanel(QWidget):
             self.sources.setItemData(index, source, _tip_role())
         self.sources.setCurrentIndex(index)
 
-    def _show_labels(self) -> None:
-        """Offer the label choices of a loaded table (hidden for every other source)."""
-        columns = self.columns
+    def _show_labels(
+        self,
+        source: str | None = None,
+        columns: TableColumns | None = None,
+        choice: str | None = LABELS_AUTO,
+    ) -> None:
+        """Offer the label choices of a table (by default the loaded one); hidden for every
+        other source. Picking one loads ``source`` with it."""
+        if source is None:
+            source, columns, choice = self.source, self.columns, self.label_column
+        self._labels_source = source
         self.labels_row.setVisible(columns is not None)
+        # Named when it is not the loaded data: a table that failed to load, offered to retry.
+        other = source is not None and source != self.source
+        self.labels_title.setText(f"Labels of {Path(source).name}:" if other else "Labels:")
         if columns is None:
             return
         choices = label_choices(columns)
-        if self.label_column not in [value for value, _ in choices]:
-            choices.append((self.label_column, f"column {self.label_column}"))
+        if choice not in [value for value, _ in choices]:
+            choices.append((choice, f"column {choice}"))
         self.labels.blockSignals(True)
         self.labels.clear()
         for _, text in choices:
             self.labels.addItem(text)
         self._label_values = [value for value, _ in choices]
-        self.labels.setCurrentIndex(self._label_values.index(self.label_column))
+        self.labels.setCurrentIndex(self._label_values.index(choice))
         self.labels.blockSignals(False)
 
     @Slot(int)
     def _on_labels_picked(self, index: int) -> None:
-        if not 0 <= index < len(self._label_values) or self.source is None:
+        source = self._labels_source
+        if not 0 <= index < len(self._label_values) or source is None:
             return
         choice = self._label_values[index]
-        if choice != self.label_column:
-            self.load(self.source, choice)
+        if source != self.source or choice != self.label_column:
+            self.load(source, choice)
 
     @Slot(int)
     def _on_source_picked(self, index: int) -> None:
