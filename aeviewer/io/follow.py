@@ -148,8 +148,9 @@ class RunFollower:
     def config(self) -> RunConfig | None:
         """The run's config, or None while ``config.json`` is not there (yet) or unreadable."""
         try:
-            return RunConfig.from_dict(json.loads((self.run_dir / CONFIG_FILE).read_text("utf-8")))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, AeviewerError):
+            # Read with the JSON size and depth limits: a run directory may come from anywhere.
+            return RunConfig.load(self.run_dir / CONFIG_FILE)
+        except AeviewerError:
             return None
 
     def newest_checkpoint(self) -> CheckpointFile | None:
