@@ -34,7 +34,7 @@ from aeviewer.training.events import (
     Resumable,
 )
 from aeviewer.training.rundir import RunDirectory, load_state, model_record, state_copy
-from aeviewer.training.setup import RunSetup, set_up
+from aeviewer.training.setup import RunSetup, SetupStopped, set_up
 from aeviewer.training.state import (
     TrainingState,
     capture_state,
@@ -92,8 +92,13 @@ def train(
     Subnormal floats are flushed to zero in the thread that iterates the generator while it
     runs (see :mod:`aeviewer.training.subnormals`).
     """
+    control = control or TrainingControl()
     with flushed_subnormals():
-        setup = set_up(config, dataset)
+        try:
+            setup = set_up(config, dataset, lambda: control.stop_requested)
+        except SetupStopped:
+            yield Finished("stopped", 0, 0, "Stopped while the run was being set up.")
+            return
         record = data_record(setup.dataset, config.data, setup.train_indices, setup.val_indices)
         where = str(run_dir) if run_dir is not None else "the saved training state"
         if resume_from is not None:
@@ -107,7 +112,7 @@ def train(
                 run = RunDirectory.create(run_dir, config, record)
             else:
                 run = RunDirectory.reopen(run_dir, config, resume_from.epoch, record)
-        loop = _Loop(setup, control or TrainingControl(), run, progress_interval, record)
+        loop = _Loop(setup, control, run, progress_interval, record)
         loop.states_every = states_every
         try:
             if resume_from is not None:
@@ -286,6 +291,8 @@ class _Loop:
         sizes[-1] = n - bs * (n_batches - 1)
         train_terms = _weighted_means(collected, sizes, n)
         val_terms = self._validate()
+        if val_terms is None:
+            return "stopped"
         bad = [k for k, v in {**train_terms, **val_terms}.items() if not math.isfinite(v)]
         if bad:
             self.divergence = f"the {bad[0]} term became non-finite at epoch {epoch}"
@@ -319,7 +326,8 @@ class _Loop:
         control.epoch_finished()
         return "completed"
 
-    def _validate(self) -> dict[str, float]:
+    def _validate(self) -> dict[str, float] | None:
+        """Mean validation terms; None when a stop was requested in the middle."""
         x_val = self.setup.x_val
         if x_val is None:
             return {}
@@ -328,6 +336,8 @@ class _Loop:
         sizes = []
         with torch.no_grad():
             for i in range(0, x_val.shape[0], EVAL_BATCH):
+                if self.control.stop_requested:
+                    return None
                 batch = x_val[i : i + EVAL_BATCH]
                 for name, value in self.trainer.eval_terms(batch).items():
                     collected.setdefault(name, []).append(value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,16 +82,36 @@ class RunSetup:
         )
 
 
-def set_up(config: RunConfig, dataset: Dataset | None = None) -> RunSetup:
+class SetupStopped(Exception):
+    """A stop was requested while the run was being set up."""
+
+
+def set_up(
+    config: RunConfig,
+    dataset: Dataset | None = None,
+    stop_requested: Callable[[], bool] = lambda: False,
+) -> RunSetup:
     """Build a run; ``dataset`` None loads and prepares ``config.data.source``.
+
+    ``stop_requested`` is asked between the steps (data, model, baseline, snapshot samples);
+    when it answers True, :class:`SetupStopped` is raised.
 
     Raises
     ------
     ConfigError, DatasetError, DeviceError
         For a config that does not fit the data, data that fail to load, a missing device.
+    SetupStopped
+        When a stop was requested.
     """
+
+    def check() -> None:
+        if stop_requested():
+            raise SetupStopped
+
+    check()
     if dataset is None:
         dataset = load_prepared(config.data)
+        check()
     device = resolve_device(config.train.device)
     train_idx, val_idx = training_split(dataset, config.data)
     seed = config.train.seed
@@ -103,9 +124,11 @@ def set_up(config: RunConfig, dataset: Dataset | None = None) -> RunSetup:
     trainer = make_trainer(model, config, generator)
     x_train = torch.from_numpy(dataset.x[train_idx]).to(device)
     x_val = torch.from_numpy(dataset.x[val_idx]).to(device) if val_idx.size else None
+    check()
     pca, k = fit_baseline(x_train, config.model.latent, seed)
     with torch.no_grad():
         pca_val = pca.reconstruction_mse(x_val, k) if x_val is not None else pca.fitted_mse(k)
+    check()
     snapshotter = snapshotter_class(config.model.kind)(
         dataset,
         pca,

@@ -282,3 +282,10 @@ def test_cli_resume_on_changed_data_says_which_file_and_changes_nothing(tmp_path
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert str(run) in line and "differs in content" in line
     assert (sorted(p.name for p in run.rglob("*")), (run / "metrics.jsonl").read_bytes()) == before
+
+
+def test_a_stop_during_set_up_ends_the_run_before_training(vectors):
+    control = TrainingControl()
+    control.stop()
+    events = list(train(small_config(epochs=3), vectors, control=control))
+    assert len(events) == 1 and events[0].reason == "stopped" and events[0].epoch == 0

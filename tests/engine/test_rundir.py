@@ -11,8 +11,8 @@ import torch
 
 from aeviewer.config import RunConfig
 from aeviewer.errors import RunError
-from aeviewer.training.events import Checkpointed, Snapshot
 from aeviewer.training.checkpoints import list_checkpoints, newest_state, write_checkpoint
+from aeviewer.training.events import Checkpointed, Snapshot
 from aeviewer.training.loop import train
 from aeviewer.training.rundir import (
     MODEL_JSON,
