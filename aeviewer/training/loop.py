@@ -33,6 +33,7 @@ from aeviewer.training.events import (
     Progress,
     Resumable,
 )
+from aeviewer.training.run_log import logged
 from aeviewer.training.rundir import RunDirectory, load_state, model_record, state_copy
 from aeviewer.training.setup import RunSetup, SetupStopped, set_up
 from aeviewer.training.state import (
@@ -117,8 +118,13 @@ def train(
         try:
             if resume_from is not None:
                 loop.restore(resume_from, where)
-            yield replace(setup.started(), first_epoch=loop.epoch)
-            yield from loop.run()
+            started = replace(setup.started(), first_epoch=loop.epoch)
+            yield started
+            events = loop.run()
+            if run is not None:
+                # Hook: baseline.json and TensorBoard events of the run (see run_log.py).
+                events = logged(events, run.path, started, setup.dataset.n_features)
+            yield from events
         finally:
             loop.close()
 
