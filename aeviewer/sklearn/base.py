@@ -3,6 +3,7 @@ models trained elsewhere (the GUI, ``aeviewer train``, an export)."""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from aeviewer.config import RunConfig
+from aeviewer.config import ModelSpec, RunConfig
 from aeviewer.data.dataset import Dataset, Normalization
 from aeviewer.errors import AeviewerError
 from aeviewer.sklearn.fitting import apply_batched, check_new_run_dir, model_device, run_engine
@@ -24,9 +25,8 @@ from aeviewer.sklearn.inputs import (
     write_samples,
 )
 from aeviewer.sklearn.params import (
-    DATA_DEFAULTS,
-    MODEL_DEFAULTS,
-    TRAIN_DEFAULTS,
+    ESTIMATOR_ARGUMENTS,
+    init_signature,
     params_from_config,
     run_config,
     seed_from,
@@ -36,7 +36,8 @@ from aeviewer.training.rundir import ModelRecord, model_record
 #: ``DataSpec.source`` of data that live only in memory (no run directory).
 MEMORY_SOURCE = "memory:array"
 
-_M, _T, _D = MODEL_DEFAULTS, TRAIN_DEFAULTS, DATA_DEFAULTS
+#: Constructor arguments that are not part of the run's config.
+_NOT_CONFIG = frozenset({*ESTIMATOR_ARGUMENTS, "contamination"})
 
 
 class AutoencoderEstimator(BaseEstimator):
@@ -49,32 +50,13 @@ class AutoencoderEstimator(BaseEstimator):
     kind : str, default="ae"
         The family: ``ae``, ``linear``, ``conv``, ``sparse``, ``denoising``, ``stacked``,
         ``vae`` (and ``gan`` for the outlier detector).
-    latent : int, default=2
-        Size of the code.
-    hidden : tuple of int, default=(256, 128)
-        Hidden layer sizes of the encoder (the decoder mirrors them).
-    activation, output, loss : str
-        Hidden activation; output layer (``auto``: sigmoid for data in [0, 1]); reconstruction
-        loss (``auto``: binary cross-entropy for data in [0, 1] with a sigmoid, else mse).
-    noise : str or NoiseSpec, optional
-        Input corruption of a denoising model, e.g. ``"gaussian:0.3"``.
-    sparsity : str or SparsitySpec, optional
-        Code penalty of a sparse model, e.g. ``"l1:1e-3"`` or ``"kl:0.05:1.0"``.
-    conv_channels : tuple of int, default=(16, 32)
-        Channels of the convolutional layers (``conv`` and image GANs).
-    beta, stage_epochs, gan_d_steps, gan_g_steps
-        The VAE's KL weight, the stacked model's pre-training epochs per layer, the GAN's
-        discriminator and generator steps per batch.
-    epochs : int, default=20
-        Training epochs (fine-tuning epochs of a stacked model).
-    batch_size, lr, lr_d, optimizer, weight_decay, grad_clip
-        Mini-batch size, learning rate (a GAN's generator), a GAN's discriminator learning
-        rate, ``adam``/``adamw``/``sgd``/``rmsprop``, weight decay, gradient-norm clipping.
-    device : str, default="auto"
-        ``auto`` (CUDA, then MPS, then CPU), ``cpu``, ``cuda``, ``cuda:N`` or ``mps``.
-    random_state : int, RandomState or None, default=None
-        The training seed: an integer trains exactly as ``aeviewer train --seed`` does; None
-        draws one (kept in ``seed_``).
+    **settings
+        Every other field of :class:`~aeviewer.config.ModelSpec` (``latent``, ``hidden``,
+        ``activation``, ``output``, ``loss``, ``noise`` as ``"gaussian:0.3"``, ``sparsity`` as
+        ``"l1:1e-3"``, ``conv_channels``, ``beta``, ``stage_epochs``, ``gan_d_steps`` ...) and of
+        :class:`~aeviewer.config.TrainSpec` (``epochs``, ``batch_size``, ``lr``, ``optimizer``,
+        ``weight_decay``, ``grad_clip``, ``device`` ...), under its own name with the engine's
+        default; see those classes. ``device="auto"`` takes CUDA, then MPS, then the CPU.
     normalize : str, default="auto"
         ``auto`` keeps data in [0, 1] and z-scores anything else (one scale for all pixels of
         an image, one per feature of a vector); ``none``, ``minmax``, ``zscore``.
@@ -82,11 +64,12 @@ class AutoencoderEstimator(BaseEstimator):
         Share of the samples held out for the validation loss; 0 trains on all.
     split_seed : int, default=0
         Seed of the train/validation split.
+    random_state : int, RandomState or None, default=None
+        The training seed: an integer trains exactly as ``aeviewer train --seed`` does; None
+        draws one (kept in ``seed_``).
     sample_shape : tuple of int, optional
         Reads flat rows ``(N, D)`` as images of this shape, e.g. ``(1, 28, 28)`` for a ``conv``
         model after a scaler. Images given as ``(N, H, W)`` or ``(N, C, H, W)`` need none.
-    checkpoint_every, keep_checkpoints : int
-        Checkpoint cadence and the newest checkpoints kept, with a ``run_dir``.
     run_dir : str or Path, optional
         A new run directory to write while fitting (config, metrics, checkpoints, final model
         and the samples), which the GUI opens or follows live and ``aeviewer train --resume``
@@ -95,70 +78,19 @@ class AutoencoderEstimator(BaseEstimator):
         1 or more prints a line per epoch on stderr.
     """
 
-    def __init__(
-        self,
-        kind: str = _M.kind,
-        *,
-        latent: int = _M.latent,
-        hidden: tuple[int, ...] = _M.hidden,
-        activation: str = _M.activation,
-        output: str = _M.output,
-        loss: str = _M.loss,
-        noise: Any = None,
-        sparsity: Any = None,
-        conv_channels: tuple[int, ...] = _M.conv_channels,
-        beta: float = _M.beta,
-        stage_epochs: int = _M.stage_epochs,
-        gan_d_steps: int = _M.gan_d_steps,
-        gan_g_steps: int = _M.gan_g_steps,
-        epochs: int = _T.epochs,
-        batch_size: int = _T.batch_size,
-        lr: float = _T.lr,
-        lr_d: float | None = None,
-        optimizer: str = _T.optimizer,
-        weight_decay: float = _T.weight_decay,
-        grad_clip: float | None = None,
-        device: str = _T.device,
-        random_state: Any = None,
-        normalize: str = _D.normalize,
-        val_fraction: float = _D.val_fraction,
-        split_seed: int = _D.split_seed,
-        sample_shape: tuple[int, ...] | None = None,
-        checkpoint_every: int = _T.checkpoint_every,
-        keep_checkpoints: int = _T.keep_checkpoints,
-        run_dir: str | Path | None = None,
-        verbose: int = 0,
-    ) -> None:
+    def __init__(self, kind: str = ModelSpec.kind, **settings: Any) -> None:
+        signature = inspect.signature(type(self).__init__)
+        names = [name for name in signature.parameters if name not in ("self", "kind")]
+        unknown = sorted(set(settings) - set(names))
+        if unknown:
+            raise TypeError(
+                f"{type(self).__name__}() got unexpected keyword arguments: {', '.join(unknown)}"
+            )
         self.kind = kind
-        self.latent = latent
-        self.hidden = hidden
-        self.activation = activation
-        self.output = output
-        self.loss = loss
-        self.noise = noise
-        self.sparsity = sparsity
-        self.conv_channels = conv_channels
-        self.beta = beta
-        self.stage_epochs = stage_epochs
-        self.gan_d_steps = gan_d_steps
-        self.gan_g_steps = gan_g_steps
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.lr_d = lr_d
-        self.optimizer = optimizer
-        self.weight_decay = weight_decay
-        self.grad_clip = grad_clip
-        self.device = device
-        self.random_state = random_state
-        self.normalize = normalize
-        self.val_fraction = val_fraction
-        self.split_seed = split_seed
-        self.sample_shape = sample_shape
-        self.checkpoint_every = checkpoint_every
-        self.keep_checkpoints = keep_checkpoints
-        self.run_dir = run_dir
-        self.verbose = verbose
+        for name in names:
+            setattr(self, name, settings.get(name, signature.parameters[name].default))
+
+    __init__.__signature__ = init_signature()  # type: ignore[attr-defined]
 
     #: Families this estimator accepts.
     _kinds: tuple[str, ...] = ("ae", "linear", "conv", "sparse", "denoising", "stacked", "vae")
@@ -190,7 +122,7 @@ class AutoencoderEstimator(BaseEstimator):
         record = model_record(
             result.model, dataset, epoch=result.epoch, step=result.step, reason=result.reason
         )
-        self._adopt(result.model, config, record, samples.input_shape)
+        self._adopt(result.model, result.config, record, samples.input_shape)
         self.seed_ = seed
         self.history_ = result.history
         self.pca_val_loss_ = result.pca_val_loss
@@ -326,7 +258,3 @@ class AutoencoderEstimator(BaseEstimator):
             raise ValueError(
                 f"{exc} (the run's own data could not be loaded; pass X to set the threshold)"
             ) from None
-
-
-#: Constructor arguments that are not part of the run's config.
-_NOT_CONFIG = frozenset({"random_state", "sample_shape", "run_dir", "verbose", "contamination"})

@@ -10,10 +10,10 @@ import numpy as np
 from sklearn.base import OutlierMixin
 from sklearn.utils.validation import check_is_fitted
 
+from aeviewer.config import ModelSpec
 from aeviewer.sklearn.base import AutoencoderEstimator
-from aeviewer.sklearn.params import DATA_DEFAULTS as _D
-from aeviewer.sklearn.params import MODEL_DEFAULTS as _M
-from aeviewer.sklearn.params import TRAIN_DEFAULTS as _T
+from aeviewer.sklearn.inputs import read_samples
+from aeviewer.sklearn.params import init_signature
 
 #: PyOD's default share of outliers in the training data.
 DEFAULT_CONTAMINATION = 0.1
@@ -45,74 +45,12 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderEstimator):
 
     _kinds = ("ae", "linear", "conv", "sparse", "denoising", "stacked", "vae", "gan")
 
-    def __init__(
-        self,
-        kind: str = _M.kind,
-        *,
-        contamination: float = DEFAULT_CONTAMINATION,
-        latent: int = _M.latent,
-        hidden: tuple[int, ...] = _M.hidden,
-        activation: str = _M.activation,
-        output: str = _M.output,
-        loss: str = _M.loss,
-        noise: Any = None,
-        sparsity: Any = None,
-        conv_channels: tuple[int, ...] = _M.conv_channels,
-        beta: float = _M.beta,
-        stage_epochs: int = _M.stage_epochs,
-        gan_d_steps: int = _M.gan_d_steps,
-        gan_g_steps: int = _M.gan_g_steps,
-        epochs: int = _T.epochs,
-        batch_size: int = _T.batch_size,
-        lr: float = _T.lr,
-        lr_d: float | None = None,
-        optimizer: str = _T.optimizer,
-        weight_decay: float = _T.weight_decay,
-        grad_clip: float | None = None,
-        device: str = _T.device,
-        random_state: Any = None,
-        normalize: str = _D.normalize,
-        val_fraction: float = _D.val_fraction,
-        split_seed: int = _D.split_seed,
-        sample_shape: tuple[int, ...] | None = None,
-        checkpoint_every: int = _T.checkpoint_every,
-        keep_checkpoints: int = _T.keep_checkpoints,
-        run_dir: str | Path | None = None,
-        verbose: int = 0,
-    ) -> None:
-        super().__init__(
-            kind,
-            latent=latent,
-            hidden=hidden,
-            activation=activation,
-            output=output,
-            loss=loss,
-            noise=noise,
-            sparsity=sparsity,
-            conv_channels=conv_channels,
-            beta=beta,
-            stage_epochs=stage_epochs,
-            gan_d_steps=gan_d_steps,
-            gan_g_steps=gan_g_steps,
-            epochs=epochs,
-            batch_size=batch_size,
-            lr=lr,
-            lr_d=lr_d,
-            optimizer=optimizer,
-            weight_decay=weight_decay,
-            grad_clip=grad_clip,
-            device=device,
-            random_state=random_state,
-            normalize=normalize,
-            val_fraction=val_fraction,
-            split_seed=split_seed,
-            sample_shape=sample_shape,
-            checkpoint_every=checkpoint_every,
-            keep_checkpoints=keep_checkpoints,
-            run_dir=run_dir,
-            verbose=verbose,
-        )
-        self.contamination = contamination
+    def __init__(self, kind: str = ModelSpec.kind, **settings: Any) -> None:
+        super().__init__(kind, **settings)
+
+    __init__.__signature__ = init_signature(  # type: ignore[attr-defined]
+        contamination=DEFAULT_CONTAMINATION
+    )
 
     def fit(self, X: Any, y: Any = None) -> AutoencoderOutlierDetector:
         """Train on ``X`` (``y`` is ignored) and set the threshold from its scores.
@@ -135,7 +73,7 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderEstimator):
         assert isinstance(detector, AutoencoderOutlierDetector)
         detector._check_contamination()
         if X is not None:
-            scores = detector._outlier_scores(detector._samples(X))
+            scores = detector._outlier_scores(read_samples(detector, X))
         else:
             from aeviewer.training.splits import training_split
 

@@ -31,6 +31,7 @@ class EngineResult:
     """What one training run gave an estimator."""
 
     model: nn.Module
+    config: RunConfig
     history: list[dict[str, Any]] = field(default_factory=list)
     reason: str = ""
     epoch: int = 0
@@ -80,12 +81,13 @@ def run_engine(
     history: list[dict[str, Any]] = []
     pending: list[LrChanged] = []
     pca_loss: float | None = None
-    total = config.train.epochs
+    total: int | None = None
     try:
         for event in train(config, dataset, run_dir=run_dir, on_model=holder.append):
             if isinstance(event, Started):
                 pca_loss = event.pca_val_loss
-                total = event.total_epochs
+                config = event.config  # with the engine's automatic settings decided
+                total = _total_epochs(event)
                 for message in event.warnings:
                     warnings.warn(message, UserWarning, stacklevel=4)
                 if verbose:
@@ -102,7 +104,7 @@ def run_engine(
                     out.write(_epoch_line(event, total) + "\n")
             elif isinstance(event, Finished):
                 result = EngineResult(
-                    holder[0], history, event.reason, event.epoch, event.step, pca_loss
+                    holder[0], config, history, event.reason, event.epoch, event.step, pca_loss
                 )
                 if event.reason == "diverged":
                     warnings.warn(event.message, ConvergenceWarning, stacklevel=4)
@@ -113,8 +115,16 @@ def run_engine(
     return result
 
 
-def _epoch_line(event: EpochEnd, total: int) -> str:
-    text = f"epoch {event.epoch}/{total} train {event.train_loss:.5g}"
+def _total_epochs(started: Started) -> int | None:
+    try:
+        return int(started.total_epochs)
+    except TypeError:  # epochs not fixed in advance
+        return None
+
+
+def _epoch_line(event: EpochEnd, total: int | None) -> str:
+    of = "" if total is None else f"/{total}"
+    text = f"epoch {event.epoch}{of} train {event.train_loss:.5g}"
     if event.val_loss is not None:
         text += f" val {event.val_loss:.5g}"
     return f"{text} {event.seconds:.1f}s"

@@ -1,80 +1,70 @@
 """The estimators' constructor arguments and the engine's :class:`~aeviewer.config.RunConfig`.
 
-Every model and training setting of a run is a constructor argument, under the name the config
-gives it (``kind``, ``latent``, ``hidden`` ... ``epochs``, ``batch_size``, ``lr`` ...), with the
-engine's own defaults. ``random_state`` stands for the training seed. The settings that only
-shape the GUI's live views (``snapshot_every``, ``n_eval``, ``n_recon``) are left at the command
-line's choices: one snapshot after the last epoch.
+Every field of :class:`~aeviewer.config.ModelSpec` and :class:`~aeviewer.config.TrainSpec` is a
+constructor argument of the same name with the engine's own default, read from the dataclasses
+themselves so that a setting the engine gains is an estimator setting too. ``random_state``
+stands for the training seed; the settings that only shape the GUI's live views
+(``snapshot_every``, ``n_eval``, ``n_recon``) are left as the command line leaves them: one
+snapshot after the last epoch. Of :class:`~aeviewer.config.DataSpec`, the preparation of the
+samples (``normalize``, ``val_fraction``, ``split_seed``) are arguments; which samples to train
+on is the caller's choice of ``X``.
 """
 
 from __future__ import annotations
 
+import inspect
 import numbers
+from dataclasses import MISSING, fields
 from typing import Any
 
 import numpy as np
 
-from aeviewer.config import (
-    DataSpec,
-    ModelSpec,
-    NoiseSpec,
-    RunConfig,
-    SparsitySpec,
-    TrainSpec,
-)
+from aeviewer.config import DataSpec, ModelSpec, NoiseSpec, RunConfig, SparsitySpec, TrainSpec
 from aeviewer.errors import ConfigError
 
-MODEL_DEFAULTS = ModelSpec()
-TRAIN_DEFAULTS = TrainSpec()
-DATA_DEFAULTS = DataSpec()
+#: TrainSpec fields that are no constructor arguments: the seed is ``random_state``; the rest
+#: only shape the GUI's live views.
+TRAIN_EXCLUDED = frozenset({"seed", "snapshot_every", "n_eval", "n_recon"})
+#: DataSpec fields that are constructor arguments.
+DATA_FIELDS: tuple[str, ...] = ("normalize", "val_fraction", "split_seed")
+#: Snapshot cadence when the number of epochs is not fixed: only after the last epoch.
+ONLY_AT_THE_END = 1_000_000_000
 
-#: Constructor arguments that are :class:`ModelSpec` fields of the same name.
-MODEL_PARAMS: tuple[str, ...] = (
-    "kind",
-    "latent",
-    "hidden",
-    "activation",
-    "output",
-    "loss",
-    "noise",
-    "sparsity",
-    "conv_channels",
-    "beta",
-    "stage_epochs",
-    "gan_d_steps",
-    "gan_g_steps",
-)
-#: Constructor arguments that are :class:`TrainSpec` fields of the same name.
-TRAIN_PARAMS: tuple[str, ...] = (
-    "epochs",
-    "batch_size",
-    "lr",
-    "lr_d",
-    "optimizer",
-    "weight_decay",
-    "grad_clip",
-    "device",
-    "checkpoint_every",
-    "keep_checkpoints",
-)
-#: Constructor arguments that are :class:`DataSpec` fields of the same name.
-DATA_PARAMS: tuple[str, ...] = ("normalize", "val_fraction", "split_seed")
 
-_INTS = {
-    "latent",
-    "stage_epochs",
-    "gan_d_steps",
-    "gan_g_steps",
-    "epochs",
-    "batch_size",
-    "checkpoint_every",
-    "keep_checkpoints",
-    "split_seed",
+def _section(cls: type, excluded: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """``{name: field}`` of a spec dataclass, in declaration order."""
+    return {f.name: f for f in fields(cls) if f.name not in excluded}
+
+
+MODEL_FIELDS = _section(ModelSpec)
+TRAIN_FIELDS = _section(TrainSpec, TRAIN_EXCLUDED)
+DATA_SPEC_FIELDS = {name: f for name, f in _section(DataSpec).items() if name in DATA_FIELDS}
+
+#: The arguments every estimator has besides the specs' fields, with their defaults.
+ESTIMATOR_ARGUMENTS: dict[str, Any] = {
+    "random_state": None,
+    "sample_shape": None,
+    "run_dir": None,
+    "verbose": 0,
 }
-_FLOATS = {"beta", "lr", "weight_decay", "val_fraction"}
-_OPTIONAL_FLOATS = {"lr_d", "grad_clip"}
-_SIZES = {"hidden", "conv_channels"}
-_TEXT = {"kind", "activation", "output", "loss", "optimizer", "device", "normalize"}
+
+
+def init_signature(**extra: Any) -> inspect.Signature:
+    """The ``__init__`` signature of an estimator: ``kind`` first (positional or keyword), then
+    every other setting as a keyword with its default; ``extra`` adds arguments."""
+    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    for section in (MODEL_FIELDS, TRAIN_FIELDS, DATA_SPEC_FIELDS):
+        for name, f in section.items():
+            kind = (
+                inspect.Parameter.POSITIONAL_OR_KEYWORD
+                if name == "kind"
+                else inspect.Parameter.KEYWORD_ONLY
+            )
+            default = f.default if f.default is not MISSING else f.default_factory()
+            parameters.append(inspect.Parameter(name, kind, default=default, annotation=f.type))
+    for name, default in {**extra, **ESTIMATOR_ARGUMENTS}.items():
+        parameters.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default))
+    return inspect.Signature(parameters)
 
 
 def seed_from(random_state: Any) -> int:
@@ -98,54 +88,62 @@ def run_config(params: dict[str, Any], *, seed: int, source: str) -> RunConfig:
     ValueError
         For a setting the engine refuses, with the engine's message.
     """
-    values = {name: _converted(name, params[name]) for name in params}
     try:
-        model = ModelSpec(**{name: values[name] for name in MODEL_PARAMS})
-        epochs = values["epochs"]
+        model = ModelSpec(**_values(MODEL_FIELDS, params))
+        train_values = _values(TRAIN_FIELDS, params)
+        epochs = train_values.get("epochs")
         train = TrainSpec(
-            **{name: values[name] for name in TRAIN_PARAMS},
+            **train_values,
             seed=seed,
             # As `aeviewer train` does: nobody watches the views, one snapshot at the end.
-            snapshot_every=epochs if isinstance(epochs, int) and epochs > 0 else 1,
+            snapshot_every=epochs if isinstance(epochs, int) and epochs > 0 else ONLY_AT_THE_END,
         )
-        data = DataSpec(source=source, **{name: values[name] for name in DATA_PARAMS})
+        data = DataSpec(source=source, **_values(DATA_SPEC_FIELDS, params))
+        return RunConfig(data=data, model=model, train=train)
     except ConfigError as exc:
         raise ValueError(str(exc)) from None
-    except TypeError as exc:
+    except TypeError as exc:  # a value of a type the spec cannot compare
         raise ValueError(f"invalid setting: {exc}") from None
-    return RunConfig(data=data, model=model, train=train)
 
 
 def params_from_config(config: RunConfig) -> dict[str, Any]:
-    """The constructor arguments that reproduce ``config`` (seed as ``random_state``)."""
-    params: dict[str, Any] = {name: getattr(config.model, name) for name in MODEL_PARAMS}
-    params.update({name: getattr(config.train, name) for name in TRAIN_PARAMS})
-    params.update({name: getattr(config.data, name) for name in DATA_PARAMS})
+    """The constructor arguments that reproduce ``config`` (its seed as ``random_state``)."""
+    params: dict[str, Any] = {name: getattr(config.model, name) for name in MODEL_FIELDS}
+    params.update({name: getattr(config.train, name) for name in TRAIN_FIELDS})
+    params.update({name: getattr(config.data, name) for name in DATA_SPEC_FIELDS})
     params["random_state"] = config.train.seed
     return params
 
 
-def _converted(name: str, value: Any) -> Any:
-    """``value`` as the spec field ``name`` expects it; a ValueError names the argument."""
+def _values(section: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    return {name: _converted(name, params[name], str(f.type)) for name, f in section.items()}
+
+
+def _converted(name: str, value: Any, annotation: str) -> Any:
+    """``value`` as a spec field annotated ``annotation`` holds it (numpy scalars become Python
+    numbers, lists tuples, ``"gaussian:0.3"`` a NoiseSpec); a ValueError names the argument."""
+    optional = "None" in annotation
     try:
-        if name in _INTS:
-            return _integer(value)
-        if name in _FLOATS or (name in _OPTIONAL_FLOATS and value is not None):
-            return _real(value)
-        if name in _SIZES:
-            return tuple(_integer(v) for v in value)
-        if name in _TEXT:
-            if not isinstance(value, str):
-                raise TypeError("expected text")
-            return value
-        if name == "noise" and value is not None and not isinstance(value, NoiseSpec):
+        if value is None and optional:
+            return None
+        if name == "noise" and not isinstance(value, NoiseSpec):
             return NoiseSpec.parse(_text(value))
-        if name == "sparsity" and value is not None and not isinstance(value, SparsitySpec):
+        if name == "sparsity" and not isinstance(value, SparsitySpec):
             return SparsitySpec.parse(_text(value))
+        if annotation.startswith("tuple[int"):
+            if isinstance(value, str):
+                raise TypeError("expected sizes")
+            return tuple(_integer(v) for v in value)
+        if annotation.startswith("int"):
+            return _integer(value)
+        if annotation.startswith("float"):
+            return _real(value)
+        if annotation.startswith("str"):
+            return _text(value)
     except ConfigError as exc:
         raise ValueError(str(exc)) from None
     except (TypeError, ValueError, OverflowError):
-        raise ValueError(f"invalid value for {name}: {value!r}") from None
+        raise ValueError(f"invalid value for {name} ({annotation}): {value!r}") from None
     return value
 
 
@@ -163,5 +161,5 @@ def _real(value: Any) -> float:
 
 def _text(value: Any) -> str:
     if not isinstance(value, str):
-        raise TypeError("expected text such as gaussian:0.3 or l1:1e-3")
-    return value
+        raise TypeError("expected text")
+    return str(value)
