@@ -3,7 +3,8 @@
 A table is an ordered mapping of column names to 1-D arrays of one length, built by
 :func:`sample_table` from latents, projections, anomaly scores and labels. The Embedding
 Projector (projector.tensorflow.org) reads ``vectors.tsv``, ``metadata.tsv`` and, for images,
-a sprite: one PNG grid of thumbnails. Every file is written atomically.
+a sprite: one PNG grid of thumbnails; ``projector_config.pbtxt`` and an event file make the
+folder a log directory TensorBoard's projector plugin loads. Every file is written atomically.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PIL import Image
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import ConfigError, RunError
 from aeviewer.io.atomic import atomic_open, atomic_write_json, atomic_write_text
+from aeviewer.io.tensorboard_projector import write_tensorboard_projector
 from aeviewer.training.events import Snapshot
 
 #: The largest sprite side the Embedding Projector accepts, in pixels.
@@ -181,7 +183,8 @@ def write_projector(
     images: np.ndarray | None = None,
     name: str = "aeviewer",
 ) -> ProjectorFiles:
-    """Write ``vectors.tsv``, ``metadata.tsv``, ``sprite.png`` and ``projector_config.json``.
+    """Write ``vectors.tsv``, ``metadata.tsv``, ``sprite.png`` and ``projector_config.json``,
+    and ``projector_config.pbtxt`` with an event file for TensorBoard.
 
     Parameters
     ----------
@@ -241,6 +244,15 @@ def _write_projector(
         embedding["sprite"] = {"imagePath": sprite_path.name, "singleImageDim": list(dim)}
     config_path = folder / "projector_config.json"
     atomic_write_json(config_path, {"embeddings": [embedding]})
+    # The same files as TensorBoard's projector plugin loads them from a log directory.
+    write_tensorboard_projector(
+        folder,
+        tensor_name=name,
+        tensor_path=vectors_path,
+        metadata_path=metadata_path,
+        sprite_path=sprite_path,
+        single_image_dim=dim,
+    )
     return ProjectorFiles(vectors_path, metadata_path, sprite_path, config_path, dim)
 
 

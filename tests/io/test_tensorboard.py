@@ -116,3 +116,44 @@ def test_image_grid_skips_vectors():
     assert image_grid([np.zeros((4, 12), np.float32)]) is None
     grid = image_grid([np.zeros((20, 3, 5, 5), np.float32), np.ones((20, 3, 5, 5), np.float32)])
     assert grid.shape == (2 * 7 + 2, 8 * 7 + 2, 3) and grid.dtype == np.uint8
+
+
+def test_projector_export_loads_in_tensorboards_projector_plugin(tmp_path):
+    from google.protobuf import text_format
+    from tensorboard.backend.event_processing import plugin_event_multiplexer
+    from tensorboard.plugins.projector import projector_plugin
+    from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
+
+    from aeviewer.io.dataout import write_projector
+    from aeviewer.io.tensorboard_projector import PBTXT_NAME, crc32c
+
+    assert crc32c(b"123456789") == 0xE3069283  # the standard check value
+    images = _images(20)
+    latents = np.random.default_rng(2).normal(size=(20, 3))
+    folder = tmp_path / "logs" / "latents"
+    files = write_projector(
+        folder,
+        latents,
+        metadata={"label": list(range(20)), "score": [0.5] * 20},
+        images=images.images(),
+    )
+    # TensorBoard sees the folder as a run: it holds a readable event file.
+    multiplexer = plugin_event_multiplexer.EventMultiplexer()
+    multiplexer.AddRunsFromDirectory(str(tmp_path / "logs"))
+    multiplexer.Reload()
+    assert list(multiplexer.Runs()) == ["latents"]
+    config = text_format.Parse((folder / PBTXT_NAME).read_text(), ProjectorConfig())
+    (embedding,) = config.embeddings
+    assert embedding.tensor_path == "vectors.tsv" and embedding.metadata_path == "metadata.tsv"
+    assert embedding.sprite.image_path == "sprite.png"
+    assert list(embedding.sprite.single_image_dim) == list(files.single_image_dim)
+    # The plugin's own readers: it finds the config and reads the vectors back.
+    configs, _ = projector_plugin.ProjectorPlugin._read_latest_config_files(
+        None, [("latents", str(folder))]
+    )
+    assert configs["latents"].embeddings[0].tensor_name == "aeviewer"
+    tensor = projector_plugin._read_tensor_tsv_file(str(folder / embedding.tensor_path))
+    np.testing.assert_allclose(tensor, latents, rtol=1e-6)
+    # A second export into the same folder adds no second event file.
+    write_projector(folder, latents)
+    assert len(list(folder.glob("events.out.tfevents.*"))) == 1
