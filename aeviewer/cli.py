@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train": ("train", "train a model headless into a run directory"),
     "evaluate": ("evaluate", "evaluate a run directory against the PCA baseline"),
     "export": ("export", "export a trained model (safetensors, pt2, onnx)"),
+    "sweep": ("sweep", "train a grid of runs in parallel processes, with a summary"),
 }
 
 
