@@ -29,6 +29,8 @@ ACTIVATIONS: tuple[str, ...] = ("relu", "leaky_relu", "elu", "gelu", "tanh", "si
 LOSSES: tuple[str, ...] = ("auto", "mse", "bce", "l1")
 OUTPUTS: tuple[str, ...] = ("auto", "identity", "sigmoid")
 OPTIMIZERS: tuple[str, ...] = ("adam", "adamw", "sgd", "rmsprop")
+SCHEDULES: tuple[str, ...] = ("auto", "cosine", "constant")
+PRECISIONS: tuple[str, ...] = ("fp32", "bf16", "auto")
 NORMALIZATIONS: tuple[str, ...] = ("auto", "none", "minmax", "zscore")
 NOISE_KINDS: tuple[str, ...] = ("gaussian", "uniform", "mask")
 SPARSITY_KINDS: tuple[str, ...] = ("l1", "kl")
@@ -228,9 +230,21 @@ class ModelSpec:
 
 @dataclass(frozen=True)
 class TrainSpec:
-    """How to train: epochs, batches, optimiser, seed, device and snapshot cadence."""
+    """How to train: epochs, batches, optimiser, schedule, precision, seed, device, cadences.
 
-    epochs: int = 20
+    ``epochs`` None trains by a step budget that does not shrink with small data, and stops
+    early once the validation loss has not improved for ``patience`` epochs (keeping the best
+    weights); a number trains exactly that many epochs (early stopping only when ``patience``
+    is given). ``schedule`` ``cosine`` warms the learning rate up linearly over
+    ``warmup_steps`` (None: an automatic 5% of a stage's steps, at most 500) and then decays it
+    to zero along a half cosine over each stage; ``constant`` keeps it; ``auto`` is cosine for
+    the autoencoders and constant for the GAN, whose two players need a steady pace (as in
+    DCGAN). ``patience`` None is
+    automatic, 0 switches early stopping off. ``precision`` ``bf16`` trains under bfloat16
+    autocast, ``auto`` does so only where the device runs it fast.
+    """
+
+    epochs: int | None = None
     batch_size: int = 128
     lr: float = 1e-3
     lr_d: float | None = None
@@ -244,10 +258,24 @@ class TrainSpec:
     keep_checkpoints: int = 2
     n_eval: int = 2000
     n_recon: int = 16
+    schedule: str = "auto"
+    warmup_steps: int | None = None
+    patience: int | None = None
+    precision: str = "fp32"
 
     def __post_init__(self) -> None:
-        if self.epochs < 1:
+        if self.epochs is not None and self.epochs < 1:
             raise ConfigError(f"epochs must be at least 1, got {self.epochs}")
+        if self.schedule not in SCHEDULES:
+            raise ConfigError(f"unknown schedule {self.schedule!r}; choose one of {SCHEDULES}")
+        if self.warmup_steps is not None and self.warmup_steps < 0:
+            raise ConfigError(f"warm-up steps must not be negative, got {self.warmup_steps}")
+        if self.patience is not None and self.patience < 0:
+            raise ConfigError(f"patience must not be negative, got {self.patience}")
+        if self.precision not in PRECISIONS:
+            raise ConfigError(
+                f"unknown precision {self.precision!r}; choose one of {', '.join(PRECISIONS)}"
+            )
         if self.batch_size < 1:
             raise ConfigError(f"batch size must be at least 1, got {self.batch_size}")
         if not self.lr > 0 or (self.lr_d is not None and not self.lr_d > 0):
@@ -275,6 +303,13 @@ class RunConfig:
     data: DataSpec = field(default_factory=DataSpec)
     model: ModelSpec = field(default_factory=ModelSpec)
     train: TrainSpec = field(default_factory=TrainSpec)
+
+    def __post_init__(self) -> None:
+        if self.train.patience and self.data.val_fraction == 0:
+            raise ConfigError(
+                "early stopping watches the validation loss, but there is no validation split; "
+                "set a validation fraction above 0 or switch early stopping off"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready nested dict."""

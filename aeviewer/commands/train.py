@@ -14,6 +14,8 @@ from aeviewer.config import (
     NORMALIZATIONS,
     OPTIMIZERS,
     OUTPUTS,
+    PRECISIONS,
+    SCHEDULES,
     DataSpec,
     ModelSpec,
     NoiseSpec,
@@ -25,6 +27,8 @@ from aeviewer.errors import ConfigError
 from aeviewer.models.kinds import MODEL_DESCRIPTIONS
 
 BAR_WIDTH = 24
+#: Headless runs have nobody to show snapshots to: the one after the last epoch is enough.
+HEADLESS_SNAPSHOT_EVERY = 1_000_000
 
 
 def _sizes(text: str) -> tuple[int, ...]:
@@ -50,7 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--epochs",
         type=int,
         metavar="N",
-        help=f"epochs to train (default {defaults_train.epochs}; with --resume: the run's own, "
+        help="epochs to train exactly (default: about 8,000 optimiser steps whatever the data "
+        "size, stopping early once the validation loss stops improving; with --resume: the "
+        "run's own, "
         "or more to extend it)",
     )
     add("--out", metavar="RUNDIR", help="run directory to create")
@@ -102,6 +108,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--normalize", choices=NORMALIZATIONS, default="auto")
     add("--limit", type=int, metavar="N", help="use at most N samples")
     add_label_options(parser)
+    add(
+        "--schedule",
+        choices=SCHEDULES,
+        default=defaults_train.schedule,
+        help="learning rate: warm-up then cosine decay to zero, or constant (auto: cosine, "
+        "constant for a GAN)",
+    )
+    add("--warmup-steps", type=int, metavar="N", help="linear warm-up steps (default: auto)")
+    add(
+        "--patience",
+        type=int,
+        metavar="EPOCHS",
+        help="stop once the validation loss has not improved for this many epochs, keeping the "
+        "best weights (default: auto when --epochs is not given)",
+    )
+    add(
+        "--no-early-stopping",
+        dest="patience",
+        action="store_const",
+        const=0,
+        help="train all the epochs",
+    )
+    add(
+        "--precision",
+        choices=PRECISIONS,
+        default=defaults_train.precision,
+        help="bf16: bfloat16 mixed precision; auto: bf16 where the device runs it fast",
+    )
     add("--checkpoint-every", type=int, default=1, metavar="EPOCHS")
     add(
         "--keep-checkpoints",
@@ -115,7 +149,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
     """The run configuration the options describe (validated)."""
-    epochs = TrainSpec().epochs if args.epochs is None else args.epochs
+    epochs = args.epochs
     return RunConfig(
         data=DataSpec(
             source=args.data,
@@ -151,8 +185,12 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             device=args.device,
             grad_clip=args.grad_clip,
             # Headless runs have nobody to show snapshots to: one at the end is enough.
-            snapshot_every=epochs,
+            snapshot_every=HEADLESS_SNAPSHOT_EVERY,
             checkpoint_every=args.checkpoint_every,
+            schedule=args.schedule,
+            warmup_steps=args.warmup_steps,
+            patience=args.patience,
+            precision=args.precision,
             keep_checkpoints=(
                 TrainSpec().keep_checkpoints
                 if args.keep_checkpoints is None
@@ -214,7 +252,7 @@ def resume_config(args: argparse.Namespace, state) -> RunConfig:
     train_spec = replace(
         config.train,
         epochs=epochs,
-        snapshot_every=epochs,
+        snapshot_every=HEADLESS_SNAPSHOT_EVERY,
         keep_checkpoints=(
             config.train.keep_checkpoints
             if args.keep_checkpoints is None
@@ -240,17 +278,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         config = config_from_args(args)
         out = args.out
-    printer = ProgressPrinter(
-        sys.stderr, config.train.epochs, sys.stderr.isatty() and not args.quiet
-    )
+    printer = ProgressPrinter(sys.stderr, 0, sys.stderr.isatty() and not args.quiet)
     finished: Finished | None = None
     last_val_mse: float | None = None
+    keeps_best = False
+    best_val = float("inf")
     for event in train(config, run_dir=out, resume_from=state):
         if isinstance(event, Started):
+            keeps_best = bool(event.config.train.patience)
             # A GAN reconstructs nothing, so PCA's error is no reference for it.
             printer.pca = None if config.model.kind == "gan" else event.pca_val_loss
             # Stacked pre-training stages come before the fine-tuning epochs.
-            printer.epochs += config.model.stage_epochs * (len(event.stages) - 1)
+            printer.epochs = event.total_epochs
             for warning in event.warnings:
                 sys.stderr.write(f"aeviewer: warning: {warning}\n")
             if not args.quiet and event.first_epoch:
@@ -264,7 +303,11 @@ def run(args: argparse.Namespace) -> int:
         elif isinstance(event, Progress):
             printer.bar(event.epoch, event.batch, event.n_batches, event.loss, event.samples_per_s)
         elif isinstance(event, EpochEnd):
-            last_val_mse = event.val.get("mse")
+            # With early stopping the saved model is the one of the best validation loss.
+            val = event.val_loss
+            if not keeps_best or (val is not None and val < best_val):
+                last_val_mse = event.val.get("mse")
+                best_val = val if val is not None else best_val
             if not args.quiet:
                 printer.epoch_line(event.epoch, event.train_loss, event.val_loss, event.seconds)
         elif isinstance(event, Finished):
@@ -278,6 +321,8 @@ def run(args: argparse.Namespace) -> int:
             f"(ratio {last_val_mse / printer.pca:.3f})"
         )
     print(f"{summary}; model saved in {out}")
+    if finished.reason == "converged" and not args.quiet:
+        sys.stderr.write(f"aeviewer: {finished.message}\n")
     if finished.reason == "diverged":
         sys.stderr.write(f"aeviewer: warning: {finished.message}\n")
         return 1

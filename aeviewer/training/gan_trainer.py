@@ -23,11 +23,7 @@ GAN_BETAS = (0.5, 0.999)
 
 def gan_optimizer(spec: TrainSpec, params, lr: float) -> torch.optim.Optimizer:
     """Adam or AdamW with :data:`GAN_BETAS`; any other optimiser as ``spec`` says."""
-    if spec.optimizer == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=GAN_BETAS, weight_decay=spec.weight_decay)
-    if spec.optimizer == "adamw":
-        return torch.optim.AdamW(params, lr=lr, betas=GAN_BETAS, weight_decay=spec.weight_decay)
-    return make_optimizer(spec, params, lr)
+    return make_optimizer(spec, params, lr, betas=GAN_BETAS)
 
 
 def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
@@ -64,11 +60,12 @@ class GanTrainer(Trainer):
         clip = self.config.train.grad_clip
         n = batch.shape[0]
         for _ in range(spec.gan_d_steps):
-            with torch.no_grad():
+            with torch.no_grad(), self.autocast():
                 fake = model.decode(model.sample_noise(n, self.generator))
-            real_logits = model.discriminate(batch)
-            fake_logits = model.discriminate(fake)
-            d_loss = discriminator_loss(real_logits, fake_logits)
+            with self.autocast():
+                real_logits = model.discriminate(batch)
+                fake_logits = model.discriminate(fake)
+                d_loss = discriminator_loss(real_logits.float(), fake_logits.float())
             opt_d.zero_grad(set_to_none=True)
             d_loss.backward()
             if clip is not None:
@@ -78,7 +75,9 @@ class GanTrainer(Trainer):
         model.discriminator.requires_grad_(False)
         try:
             for _ in range(spec.gan_g_steps):
-                g_loss = generator_loss(model.discriminate(model.generate(n, self.generator)))
+                with self.autocast():
+                    fake_logits_g = model.discriminate(model.generate(n, self.generator))
+                    g_loss = generator_loss(fake_logits_g.float())
                 opt_g.zero_grad(set_to_none=True)
                 g_loss.backward()
                 if clip is not None:
@@ -98,8 +97,9 @@ class GanTrainer(Trainer):
     def eval_terms(self, batch: torch.Tensor) -> dict[str, torch.Tensor]:
         """Both losses and the mean outputs of D on held-out real samples and fresh fakes."""
         model = self.model
-        real_logits = model.discriminate(batch)
-        fake_logits = model.discriminate(model.generate(batch.shape[0], self.generator))
+        with self.autocast():
+            real_logits = model.discriminate(batch).float()
+            fake_logits = model.discriminate(model.generate(batch.shape[0], self.generator)).float()
         d_loss = discriminator_loss(real_logits, fake_logits)
         g_loss = generator_loss(fake_logits)
         return {

@@ -35,6 +35,7 @@ from aeviewer.training.events import (
 )
 from aeviewer.training.run_log import logged
 from aeviewer.training.rundir import RunDirectory, load_state, model_record, state_copy
+from aeviewer.training.schedule import EarlyStopping, lr_factor
 from aeviewer.training.setup import RunSetup, SetupStopped, set_up
 from aeviewer.training.state import (
     TrainingState,
@@ -45,6 +46,9 @@ from aeviewer.training.state import (
 )
 from aeviewer.training.subnormals import flushed_subnormals
 from aeviewer.training.trainers import EVAL_BATCH
+
+#: The stages whose validation loss early stopping watches (not layer-wise pre-training).
+FINAL_STAGES = ("train", "finetune")
 
 #: Seconds between Progress events inside an epoch.
 PROGRESS_INTERVAL_S = 0.1
@@ -100,6 +104,8 @@ def train(
         except SetupStopped:
             yield Finished("stopped", 0, 0, "Stopped while the run was being set up.")
             return
+        # The config with its automatic settings (epochs, warm-up, patience) decided.
+        config = setup.config
         record = data_record(setup.dataset, config.data, setup.train_indices, setup.val_indices)
         where = str(run_dir) if run_dir is not None else "the saved training state"
         if resume_from is not None:
@@ -138,7 +144,7 @@ def check_resumable(state: TrainingState, config: RunConfig, where: str) -> None
             f"{where}: the checkpoint holds a {saved.model.kind} model with other settings than "
             f"the {config.model.kind} model to train; a run continues only with its own model"
         )
-    if config.train.epochs < _stage_epoch_of(state):
+    if config.train.epochs is not None and config.train.epochs < _stage_epoch_of(state):
         raise RunError(
             f"{where}: the run has trained {state.stage_epoch} epochs already; ask for more "
             f"than that (--epochs N with N > {state.stage_epoch})"
@@ -184,6 +190,8 @@ class _Loop:
         self._reported = 0
         self._saved_epoch = -1
         self.states_every: int | None = None
+        self.early = EarlyStopping(spec.patience or 0)
+        self.best_state: dict[str, torch.Tensor] | None = None
 
     # -- resuming ------------------------------------------------------------------------------
     def restore(self, state: TrainingState, where: str) -> None:
@@ -204,8 +212,15 @@ class _Loop:
         self.last_val = state.val_loss
         self.good_state = state_copy(self.model)
         self._saved_epoch = state.epoch
+        trainer.base_lrs.update({k: float(v) for k, v in state.meta.get("base_lrs", {}).items()})
+        self.early.load(state.meta.get("early_stopping"))
+        if state.meta.get("stopped_early"):
+            # Continuing a run that stopped early: the user asked for more, so patience restarts.
+            self.early.bad_epochs = 0
+        best = state.model_state("best/")
+        self.best_state = best or None
 
-    def capture(self, stage: str, stage_epoch: int) -> TrainingState:
+    def capture(self, stage: str, stage_epoch: int, stopped_early: bool = False) -> TrainingState:
         """The training state now (after a whole epoch)."""
         return capture_state(
             model=self.model,
@@ -218,6 +233,12 @@ class _Loop:
             val_loss=self.last_val,
             config=self.setup.config,
             data=self.record,
+            extra_meta={
+                "base_lrs": dict(self.trainer.base_lrs),
+                "early_stopping": self.early.to_dict(),
+                "stopped_early": stopped_early,
+            },
+            extra_tensors={f"best/{k}": v for k, v in (self.best_state or {}).items()},
         )
 
     def close(self) -> None:
@@ -244,10 +265,11 @@ class _Loop:
             start = done_in_stage + 1 if resumed_here else 1
             for stage_epoch in range(start, trainer.epochs_in(stage) + 1):
                 outcome = yield from self._epoch(stage, stage_epoch, total)
+                if outcome in ("completed", "converged"):
+                    position = (stage, stage_epoch)
                 if outcome != "completed":
                     reason = outcome
                     break
-                position = (stage, stage_epoch)
             if reason != "completed":
                 break
         yield from self._finish(reason, position)
@@ -261,9 +283,15 @@ class _Loop:
         bs = min(spec.batch_size, n)
         n_batches = -(-n // bs)
         epoch = self.epoch + 1
+        if control.stop_requested:
+            # Before the shuffle draws: the state at a stop is then the state of the epoch end.
+            return "stopped"
         order = torch.randperm(n, generator=setup.shuffle).to(x.device)
         collected: dict[str, list[torch.Tensor]] = {}
         self.model.train()
+        stage_steps = trainer.epochs_in(stage) * n_batches
+        warmup = min(spec.warmup_steps or 0, stage_steps // 2)
+        first_step = (stage_epoch - 1) * n_batches
         start = last = time.perf_counter()
         for b in range(n_batches):
             # stop_requested first: an epoch budget spent right after a stop re-pauses the
@@ -277,6 +305,7 @@ class _Loop:
                         change = LrChanged(epoch, self.step, group, lr)
                         self.lr_changes.append(change)
                         yield change
+            trainer.set_lr_factor(lr_factor(first_step + b, stage_steps, warmup, spec.schedule))
             terms = trainer.train_step(x[order[b * bs : (b + 1) * bs]])
             for name, value in terms.items():
                 collected.setdefault(name, []).append(value)
@@ -318,6 +347,9 @@ class _Loop:
         )
         yield end
         self.last_val = val_terms.get("loss")
+        improved = stage in FINAL_STAGES and self.early.update(self.last_val, epoch)
+        if improved and self.early.patience > 0:
+            self.best_state = state_copy(self.model)
         if self.run_dir is not None:
             self.run_dir.append_metrics(metrics_line(end, self.lr_changes))
             if epoch % spec.checkpoint_every == 0 or epoch == total:
@@ -330,6 +362,8 @@ class _Loop:
         if self.states_every and epoch % self.states_every == 0 and epoch != total:
             yield Resumable(self.capture(stage, stage_epoch))
         control.epoch_finished()
+        if stage in FINAL_STAGES and self.early.should_stop:
+            return "converged"
         return "completed"
 
     def _validate(self) -> dict[str, float] | None:
@@ -374,9 +408,21 @@ class _Loop:
         elif not all(torch.isfinite(p).all() for p in self.model.parameters()):
             self.model.load_state_dict(self.good_state)
         # A diverged run's optimiser moments are spoiled: it resumes from its last checkpoint.
-        state = None if diverged else self.capture(*position)
+        converged = reason == "converged"
+        state = None if diverged else self.capture(*position, stopped_early=converged)
+        if not diverged and self.best_state is not None:
+            # Early stopping keeps the weights of the best epoch (the state above continues
+            # from the last one).
+            best = self.early.best_epoch
+            self.model.load_state_dict(self.best_state)
+            if converged:
+                message = (
+                    f"Stopped early: the validation loss did not improve for "
+                    f"{self.early.patience} epochs; the weights of epoch {best}, the best, "
+                    "were kept."
+                )
         if self.run_dir is not None:
-            if state is not None and self._saved_epoch != self.epoch:
+            if state is not None and (self._saved_epoch != self.epoch or converged):
                 self.writer.submit(state)
             self.writer.flush()
             yield from self._checkpointed()

@@ -14,9 +14,10 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.models.info import DataInfo
 from aeviewer.models.pca import PCA, RANDOMIZED_ABOVE
 from aeviewer.models.registry import build_model, count_parameters
-from aeviewer.training.devices import resolve_device
+from aeviewer.training.devices import resolve_device, resolve_precision
 from aeviewer.training.events import Started
 from aeviewer.training.family_snapshots import snapshotter_class
+from aeviewer.training.schedule import resolved_config
 from aeviewer.training.snapshots import Snapshotter
 from aeviewer.training.splits import training_split
 from aeviewer.training.trainers import Trainer, make_trainer
@@ -114,6 +115,9 @@ def set_up(
         check()
     device = resolve_device(config.train.device)
     train_idx, val_idx = training_split(dataset, config.data)
+    # Automatic epochs, warm-up and patience depend on the size of the training split.
+    config = resolved_config(config, int(train_idx.size), bool(val_idx.size))
+    autocast_dtype, precision_note = resolve_precision(config.train.precision, device)
     seed = config.train.seed
     info = DataInfo.from_dataset(dataset)
     with torch.random.fork_rng(devices=[]):
@@ -121,7 +125,7 @@ def set_up(
         model = build_model(config.model, info)
     model.to(device)
     generator = torch.Generator(device=device).manual_seed(seed + 1)
-    trainer = make_trainer(model, config, generator)
+    trainer = make_trainer(model, config, generator, autocast_dtype)
     x_train = torch.from_numpy(dataset.x[train_idx]).to(device)
     x_val = torch.from_numpy(dataset.x[val_idx]).to(device) if val_idx.size else None
     check()
@@ -139,7 +143,9 @@ def set_up(
         seed=seed,
         noisy_from=model,
     )
-    warning = config.model.identity_warning(dataset.n_features)
+    warnings = tuple(
+        w for w in (config.model.identity_warning(dataset.n_features), precision_note) if w
+    )
     return RunSetup(
         config=config,
         dataset=dataset,
@@ -155,5 +161,5 @@ def set_up(
         pca_val_loss=pca_val,
         snapshotter=snapshotter,
         shuffle=torch.Generator().manual_seed(seed),
-        warnings=() if warning is None else (warning,),
+        warnings=warnings,
     )

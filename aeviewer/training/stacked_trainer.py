@@ -31,8 +31,14 @@ class StackedTrainer(AutoencoderTrainer):
 
     model: StackedAutoencoder
 
-    def __init__(self, model: nn.Module, config, generator: torch.Generator) -> None:
-        super().__init__(model, config, generator)
+    def __init__(
+        self,
+        model: nn.Module,
+        config,
+        generator: torch.Generator,
+        autocast_dtype: torch.dtype | None = None,
+    ) -> None:
+        super().__init__(model, config, generator, autocast_dtype)
         self.layer: int | None = None
 
     def stages(self) -> tuple[str, ...]:
@@ -48,12 +54,13 @@ class StackedTrainer(AutoencoderTrainer):
     def begin_stage(self, stage: str) -> None:
         """A fresh optimiser over the stage's parameters, at the current learning rate."""
         spec = self.config.train
-        # A rate the user changed live carries over into the next stage.
-        lr = self.learning_rates().get("model", spec.lr)
+        # A peak rate the user changed live carries over into the next stage.
+        lr = self.base_lrs.get("model", spec.lr)
         self.layer = None if stage == FINETUNE else self.stages().index(stage)
         model = self.model
         params = model.parameters() if self.layer is None else model.layer_parameters(self.layer)
         self.optimizers = {"model": make_optimizer(spec, params, lr)}
+        self._remember_base_lrs()
 
     def train_step(self, batch: torch.Tensor) -> dict[str, torch.Tensor]:
         """One step of the running stage's shallow autoencoder (or of the whole stack)."""
@@ -64,7 +71,8 @@ class StackedTrainer(AutoencoderTrainer):
         opt = self.optimizers["model"]
         with torch.no_grad():
             target = model.layer_input(batch, layer)
-        terms = self._layer_terms(model.corrupt(target, self.generator), target, layer)
+        with self.autocast():
+            terms = self._layer_terms(model.corrupt(target, self.generator), target, layer)
         opt.zero_grad(set_to_none=True)
         terms["loss"].backward()
         clip = self.config.train.grad_clip
@@ -78,10 +86,11 @@ class StackedTrainer(AutoencoderTrainer):
         layer = self.layer
         if layer is None:
             return super().eval_terms(batch)
-        target = self.model.layer_input(batch, layer)
-        terms = self._layer_terms(target, target, layer)
-        terms["mse"] = self.model.scores(batch).mean()
-        return terms
+        with self.autocast():
+            target = self.model.layer_input(batch, layer)
+            terms = self._layer_terms(target, target, layer)
+            terms["mse"] = self.model.scores(batch).mean()
+        return {k: v.float() for k, v in terms.items()}
 
     def derived_terms(self, terms: dict[str, float]) -> dict[str, float]:
         """The NLL where the stage reconstructs the data itself (first layer, fine-tuning)."""

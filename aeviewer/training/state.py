@@ -86,9 +86,9 @@ class TrainingState:
         """The data record of the run (see :mod:`aeviewer.training.data_record`)."""
         return self.meta.get("data")
 
-    def model_state(self) -> dict[str, torch.Tensor]:
-        """The model's state dict."""
-        return {k[len("model/") :]: v for k, v in self.tensors.items() if k.startswith("model/")}
+    def model_state(self, prefix: str = "model/") -> dict[str, torch.Tensor]:
+        """The model's state dict (``prefix`` ``best/``: the best epoch's weights, if kept)."""
+        return {k[len(prefix) :]: v for k, v in self.tensors.items() if k.startswith(prefix)}
 
 
 def _cpu_copy(tensor: torch.Tensor) -> torch.Tensor:
@@ -113,11 +113,19 @@ def capture_state(
     val_loss: float | None,
     config: RunConfig,
     data: Mapping[str, Any] | None,
+    extra_meta: Mapping[str, Any] | None = None,
+    extra_tensors: Mapping[str, torch.Tensor] | None = None,
 ) -> TrainingState:
-    """Copy everything needed to continue training (cheap: tensor copies only)."""
+    """Copy everything needed to continue training (cheap: tensor copies only).
+
+    ``extra_meta`` and ``extra_tensors`` (names prefixed by their owner, e.g. ``best/``) carry
+    what the loop keeps besides: peak learning rates, early stopping and its best weights.
+    """
     tensors: dict[str, torch.Tensor] = {
         f"model/{k}": _cpu_copy(v) for k, v in model.state_dict().items()
     }
+    for name, value in (extra_tensors or {}).items():
+        tensors[name] = _cpu_copy(value)
     optim_meta: dict[str, Any] = {}
     for group, optimizer in optimizers.items():
         saved = optimizer.state_dict()
@@ -153,6 +161,7 @@ def capture_state(
         "rng_devices": devices,
         "config": config.to_dict(),
         "data": None if data is None else dict(data),
+        **(extra_meta or {}),
     }
     return TrainingState(tensors, meta)
 
@@ -186,12 +195,14 @@ def weights_only_state(
     return TrainingState(tensors, meta)
 
 
-def continued_config(config: RunConfig, state: TrainingState, more_epochs: int) -> RunConfig:
-    """``config`` set to train ``more_epochs`` beyond ``state``, on the state's own data
-    preparation (its model settings must be the state's)."""
+def continued_config(config: RunConfig, state: TrainingState, more_epochs: int | None) -> RunConfig:
+    """``config`` set to train ``more_epochs`` beyond ``state`` (None: as many as an automatic
+    run on its data would, with its early stopping), on the state's own data preparation (its
+    model settings must be the state's)."""
     from dataclasses import replace
 
     from aeviewer.errors import ConfigError
+    from aeviewer.training.schedule import resolve_train_spec
 
     saved = state.config
     if saved.model != config.model:
@@ -199,9 +210,15 @@ def continued_config(config: RunConfig, state: TrainingState, more_epochs: int) 
             "the model settings differ from the model being continued; Reset to train a new "
             "model with them"
         )
+    train = config.train
+    if more_epochs is None:
+        record = state.data or {}
+        n_train, has_val = int(record.get("n_train", 1)), bool(record.get("n_val", 1))
+        resolved = resolve_train_spec(train, n_train, has_val, config.model.kind)
+        more_epochs = int(resolved.epochs)
+        train = replace(train, patience=resolved.patience)
     done = state.stage_epoch if state.stage in ("train", "finetune") else 0
-    train = replace(config.train, epochs=done + more_epochs)
-    return replace(config, data=saved.data, train=train)
+    return replace(config, data=saved.data, train=replace(train, epochs=done + more_epochs))
 
 
 def restore_optimizer(

@@ -9,6 +9,7 @@ subclass and an entry in :data:`TRAINERS`; the loop stays as it is.
 from __future__ import annotations
 
 import abc
+import contextlib
 import functools
 
 import torch
@@ -21,9 +22,25 @@ from aeviewer.models.losses import nll_from_recon
 EVAL_BATCH = 4096
 
 
-def make_optimizer(spec: TrainSpec, params, lr: float) -> torch.optim.Optimizer:
-    """The optimiser ``spec.optimizer`` over ``params``."""
+def fused_available(params: list[torch.Tensor]) -> bool:
+    """True when torch has fused Adam/AdamW kernels for these parameters' device and dtype."""
+    if not params:
+        return False
+    device = params[0].device.type
+    return device in ("cpu", "cuda") and all(
+        p.dtype in (torch.float32, torch.float16, torch.bfloat16) for p in params
+    )
+
+
+def make_optimizer(spec: TrainSpec, params, lr: float, **extra) -> torch.optim.Optimizer:
+    """The optimiser ``spec.optimizer`` over ``params`` (Adam and AdamW fused where torch has
+    the kernels: one pass over the weights instead of several)."""
+    params = list(params)
     kwargs = {"lr": lr, "weight_decay": spec.weight_decay}
+    if spec.optimizer in ("adam", "adamw"):
+        kwargs.update(extra)
+        if fused_available(params):
+            kwargs["fused"] = True
     if spec.optimizer == "adam":
         return torch.optim.Adam(params, **kwargs)
     if spec.optimizer == "adamw":
@@ -46,11 +63,27 @@ class Trainer(abc.ABC):
         Random source for anything stochastic inside a step (input noise), on the model's device.
     """
 
-    def __init__(self, model: nn.Module, config: RunConfig, generator: torch.Generator) -> None:
+    def __init__(
+        self,
+        model: nn.Module,
+        config: RunConfig,
+        generator: torch.Generator,
+        autocast_dtype: torch.dtype | None = None,
+    ) -> None:
         self.model = model
         self.config = config
         self.generator = generator
         self.optimizers: dict[str, torch.optim.Optimizer] = {}
+        #: The peak learning rate of each group; the schedule scales it (see set_lr_factor).
+        self.base_lrs: dict[str, float] = {}
+        self.autocast_dtype = autocast_dtype
+        self._device_type = next(model.parameters()).device.type
+
+    def autocast(self) -> contextlib.AbstractContextManager:
+        """The mixed-precision context of forward passes (a no-op in float32)."""
+        if self.autocast_dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self._device_type, dtype=self.autocast_dtype)
 
     # -- structure ---------------------------------------------------------------------------
     def stages(self) -> tuple[str, ...]:
@@ -64,6 +97,14 @@ class Trainer(abc.ABC):
     def begin_stage(self, stage: str) -> None:
         """Prepare a stage: by default build the optimisers."""
         self.optimizers = self.make_optimizers()
+        self._remember_base_lrs()
+
+    def _remember_base_lrs(self) -> None:
+        # A peak rate the user changed live carries over into a new stage's optimisers.
+        for name, opt in self.optimizers.items():
+            lr = self.base_lrs.setdefault(name, float(opt.param_groups[0]["lr"]))
+            for group in opt.param_groups:
+                group["lr"] = lr
 
     def make_optimizers(self) -> dict[str, torch.optim.Optimizer]:
         """Optimisers by group name (``model``; a GAN has ``generator`` and ``discriminator``)."""
@@ -76,13 +117,22 @@ class Trainer(abc.ABC):
         return {name: float(opt.param_groups[0]["lr"]) for name, opt in self.optimizers.items()}
 
     def set_lr(self, group: str, lr: float) -> bool:
-        """Set the learning rate of ``group``; False when this trainer has no such group."""
+        """Set the peak learning rate of ``group`` (the schedule scales it from the next step
+        on); False when this trainer has no such group."""
         opt = self.optimizers.get(group)
         if opt is None:
             return False
+        self.base_lrs[group] = lr
         for param_group in opt.param_groups:
             param_group["lr"] = lr
         return True
+
+    def set_lr_factor(self, factor: float) -> None:
+        """Scale every group's peak learning rate by the schedule's ``factor``."""
+        for name, opt in self.optimizers.items():
+            lr = self.base_lrs.get(name, float(opt.param_groups[0]["lr"])) * factor
+            for param_group in opt.param_groups:
+                param_group["lr"] = lr
 
     # -- steps -------------------------------------------------------------------------------
     @abc.abstractmethod
@@ -106,7 +156,8 @@ class AutoencoderTrainer(Trainer):
         model = self.model
         opt = self.optimizers["model"]
         opt.zero_grad(set_to_none=True)
-        terms = model.loss_terms(batch, self.generator)
+        with self.autocast():
+            terms = model.loss_terms(batch, self.generator)
         terms["loss"].backward()
         clip = self.config.train.grad_clip
         if clip is not None:
@@ -116,9 +167,10 @@ class AutoencoderTrainer(Trainer):
 
     def eval_terms(self, batch: torch.Tensor) -> dict[str, torch.Tensor]:
         """The loss terms on clean input, plus ``mse``, comparable with PCA."""
-        terms = self.model.loss_terms(batch)
-        terms["mse"] = self.model.scores(batch).mean()
-        return terms
+        with self.autocast():
+            terms = self.model.loss_terms(batch)
+            terms["mse"] = self.model.scores(batch).mean()
+        return {k: v.float() for k, v in terms.items()}
 
     def derived_terms(self, terms: dict[str, float]) -> dict[str, float]:
         """Add ``nll``, the per-sample negative log-likelihood of the reconstruction loss."""
@@ -134,11 +186,16 @@ class AutoencoderTrainer(Trainer):
 TRAINERS: dict[str, type[Trainer]] = {}
 
 
-def make_trainer(model: nn.Module, config: RunConfig, generator: torch.Generator) -> Trainer:
-    """The trainer for ``config.model.kind``."""
+def make_trainer(
+    model: nn.Module,
+    config: RunConfig,
+    generator: torch.Generator,
+    autocast_dtype: torch.dtype | None = None,
+) -> Trainer:
+    """The trainer for ``config.model.kind`` (under ``autocast_dtype`` mixed precision)."""
     _register_family_trainers()
     cls = TRAINERS.get(config.model.kind, AutoencoderTrainer)
-    return cls(model, config, generator)
+    return cls(model, config, generator, autocast_dtype)
 
 
 @functools.cache

@@ -19,9 +19,10 @@ class VaeTrainer(AutoencoderTrainer):
 
     def eval_terms(self, batch: torch.Tensor) -> dict[str, torch.Tensor]:
         """The ELBO's terms (one posterior draw per sample) and the mean's ``mse``."""
-        terms = self.model.loss_terms(batch, self.generator)
-        terms["mse"] = self.model.scores(batch).mean()
-        return terms
+        with self.autocast():
+            terms = self.model.loss_terms(batch, self.generator)
+            terms["mse"] = self.model.scores(batch).mean()
+        return {k: v.float() for k, v in terms.items()}
 
     def derived_terms(self, terms: dict[str, float]) -> dict[str, float]:
         """The terms as they are."""

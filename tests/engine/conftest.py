@@ -29,14 +29,25 @@ def make_images(n: int = 120, shape: tuple[int, int, int] = (1, 9, 11), seed: in
     return Dataset(x=x, sample_shape=shape, name="images", source="test:images")
 
 
-def small_config(kind: str = "ae", epochs: int = 2, **model: object) -> RunConfig:
-    """A fast config: tiny model, small batches, cheap snapshots."""
+def small_config(
+    kind: str = "ae", epochs: int = 2, schedule: str = "constant", **model: object
+) -> RunConfig:
+    """A fast config: tiny model, small batches, cheap snapshots, a constant learning rate
+    (the schedule's own tests ask for another)."""
     model.setdefault("hidden", (16,))
     model.setdefault("latent", 2)
     return RunConfig(
         data=DataSpec(source="test:vectors"),
         model=ModelSpec(kind=kind, **model),  # type: ignore[arg-type]
-        train=TrainSpec(epochs=epochs, batch_size=32, lr=3e-3, device="cpu", n_eval=50, n_recon=4),
+        train=TrainSpec(
+            epochs=epochs,
+            batch_size=32,
+            lr=3e-3,
+            device="cpu",
+            n_eval=50,
+            n_recon=4,
+            schedule=schedule,
+        ),
     )
 
 

@@ -291,7 +291,9 @@ def test_loads_the_source_when_no_dataset_is_given():
     )
     events = list(train(config))
     assert events[0].n_train == 160 and events[-1].reason == "completed"
-    assert isinstance(events[0], Started) and events[0].config is config
+    # The config with its automatic settings decided for the data.
+    assert isinstance(events[0], Started) and events[0].config.model == config.model
+    assert events[0].config.train.epochs == (config.train.epochs or events[0].config.train.epochs)
 
 
 def test_large_data_uses_the_randomised_baseline(vectors, monkeypatch):

@@ -46,6 +46,8 @@ class Trained:
 def _fit(dataset: Dataset, folder, model: ModelSpec, lr_drop_after: int | None = None, **train_kw):
     """Train into ``folder`` and load the saved model back."""
     train_kw.setdefault("device", "cpu")
+    # These bars come with their own hand-made schedule (a drop of the rate, or none).
+    train_kw.setdefault("schedule", "constant")
     train_kw.setdefault("n_eval", 100)
     train_kw.setdefault("n_recon", 4)
     config = RunConfig(

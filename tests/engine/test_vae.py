@@ -34,7 +34,15 @@ def shapes_run(shapes) -> list:
     config = RunConfig(
         data=DataSpec(source=SHAPES),
         model=ModelSpec(kind="vae", hidden=(128,), latent=4, loss="bce", beta=1.0),
-        train=TrainSpec(epochs=4, batch_size=64, lr=2e-3, device="cpu", n_eval=200, n_recon=16),
+        train=TrainSpec(
+            epochs=4,
+            batch_size=64,
+            lr=2e-3,
+            device="cpu",
+            n_eval=200,
+            n_recon=16,
+            schedule="constant",
+        ),
     )
     return list(train(config, shapes))
 

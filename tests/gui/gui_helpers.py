@@ -20,8 +20,16 @@ TIMEOUT_MS = 60_000
 
 
 def small_train(epochs: int) -> TrainSpec:
-    """Training settings for the small model: ``epochs`` epochs on the CPU."""
-    return TrainSpec(epochs=epochs, batch_size=128, lr=1e-3, device="cpu", n_eval=200, n_recon=8)
+    """Training settings for the small model: ``epochs`` epochs on the CPU at a constant rate."""
+    return TrainSpec(
+        epochs=epochs,
+        batch_size=128,
+        lr=1e-3,
+        device="cpu",
+        n_eval=200,
+        n_recon=8,
+        schedule="constant",
+    )
 
 
 def open_window(qtbot, source: str | None = SMALL_SOURCE) -> MainWindow:

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from aeviewer.config import ModelSpec, RunConfig
+from aeviewer.config import ModelSpec, RunConfig, TrainSpec
 from aeviewer.gui.views.loss import LossView
 from aeviewer.gui.views.loss_history import CurveKey, Ema, LossHistory, ema
 from aeviewer.training.events import EpochEnd, Finished, LrChanged, Progress, Started
@@ -19,7 +19,8 @@ N_BATCHES = 10
 
 
 def started(stages=("train",), pca=0.05) -> Started:
-    config = RunConfig(model=ModelSpec(kind="vae", latent=3))
+    # As the engine sends it: with the run's epochs decided.
+    config = RunConfig(model=ModelSpec(kind="vae", latent=3), train=TrainSpec(epochs=20))
     return Started(config, "cpu", 1000, 200, N_BATCHES, 1234, stages, pca_val_loss=pca)
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from aeviewer.config import RunConfig
+from aeviewer.config import RunConfig, TrainSpec
 from aeviewer.gui.state import RunState
 from aeviewer.gui.widgets.training_status import TrainingStatus, eta_seconds, format_eta
 from aeviewer.training.events import EpochEnd, Progress, Started
 
 
 def started() -> Started:
-    return Started(RunConfig(), "cpu", 1000, 200, 63, 1234)
+    # As the engine sends it: with the run's epochs decided.
+    return Started(RunConfig(train=TrainSpec(epochs=20)), "cpu", 1000, 200, 63, 1234)
 
 
 def test_format_eta():

@@ -16,10 +16,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aeviewer.config import OPTIMIZERS, TrainSpec
+from aeviewer.config import OPTIMIZERS, PRECISIONS, SCHEDULES, TrainSpec
+
+#: The value of a spin box that means "decided automatically".
+AUTO = -1
 
 TIPS: dict[str, str] = {
-    "epochs": "Passes over the training split.",
+    "epochs": "Passes over the training split. auto: about 8,000 optimiser steps whatever the "
+    "data size, stopping early once the validation loss stops improving (the best weights are "
+    "kept). A number trains exactly that many epochs; after a run, Start trains that many more.",
+    "schedule": "How the learning rate moves: a short linear warm-up, then a half cosine down to "
+    "zero (cosine), or constant. auto: cosine, constant for a GAN. The rate is drawn on the loss "
+    "plot.",
+    "warmup": "Steps of linear warm-up at the start of each stage (auto: 5% of the steps, at most "
+    "500).",
+    "patience": "Early stopping: epochs without a better validation loss before training stops "
+    "and keeps the best weights. auto: on when Epochs is auto; 0 switches it off.",
+    "precision": "bf16 trains under bfloat16 mixed precision (about twice as fast on CPUs with "
+    "AVX512-BF16 or AMX and on recent GPUs); auto uses it only where it is fast.",
+    "grad_clip": "Clip the gradient's norm to this value before each step (off: no clipping); "
+    "1.0 often tames a diverging run.",
     "batch": "Samples per gradient step; smaller batches give noisier but more frequent updates.",
     "lr": "The optimiser's step size; it can change while training and the change is marked "
     "on the loss curve.",
@@ -48,8 +64,17 @@ class TrainingPanel(QWidget):
 
     def __init__(self, actions: dict[str, QAction], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.epochs = QSpinBox()
-        self.epochs.setRange(1, 100_000)
+        self.epochs = _auto_spin(0, 100_000)
+        self.schedule = QComboBox()
+        self.schedule.addItems(list(SCHEDULES))
+        self.warmup = _auto_spin(AUTO, 1_000_000)
+        self.patience = _auto_spin(AUTO, 100_000)
+        self.precision = QComboBox()
+        self.precision.addItems(list(PRECISIONS))
+        self.grad_clip = QDoubleSpinBox()
+        self.grad_clip.setRange(0.0, 1e6)
+        self.grad_clip.setDecimals(3)
+        self.grad_clip.setSpecialValueText("off")
         self.batch = QSpinBox()
         self.batch.setRange(1, 65536)
         self.lr = QDoubleSpinBox()
@@ -78,6 +103,11 @@ class TrainingPanel(QWidget):
             ("Learning rate", self.lr, TIPS["lr"]),
             ("Discriminator lr", self.lr_d, TIPS["lr_d"]),
             ("Optimiser", self.optimizer, TIPS["optimizer"]),
+            ("Schedule", self.schedule, TIPS["schedule"]),
+            ("Warm-up steps", self.warmup, TIPS["warmup"]),
+            ("Early stopping", self.patience, TIPS["patience"]),
+            ("Precision", self.precision, TIPS["precision"]),
+            ("Gradient clip", self.grad_clip, TIPS["grad_clip"]),
             ("Seed", self.seed, TIPS["seed"]),
             ("Device", self.device, TIPS["device"]),
         ):
@@ -105,9 +135,10 @@ class TrainingPanel(QWidget):
         layout.addStretch(1)
 
         self.set_spec(TrainSpec())
-        for spin in (self.epochs, self.batch, self.seed):
+        for spin in (self.epochs, self.batch, self.seed, self.warmup, self.patience):
             spin.valueChanged.connect(self._on_edited)
-        for combo in (self.optimizer, self.device):
+        self.grad_clip.valueChanged.connect(self._on_edited)
+        for combo in (self.optimizer, self.device, self.schedule, self.precision):
             combo.currentIndexChanged.connect(self._on_edited)
         self.lr.valueChanged.connect(self.lr_changed)
         self.lr_d.valueChanged.connect(self.lr_d_changed)
@@ -115,13 +146,18 @@ class TrainingPanel(QWidget):
     def spec(self) -> TrainSpec:
         """The spec the widgets describe."""
         return TrainSpec(
-            epochs=self.epochs.value(),
+            epochs=self.epochs.value() or None,
             batch_size=self.batch.value(),
             lr=self.lr.value(),
             lr_d=self.lr_d.value() if self._gan else None,
             optimizer=self.optimizer.currentText(),
             seed=self.seed.value(),
             device=self.device.currentText(),
+            schedule=self.schedule.currentText(),
+            warmup_steps=_value_or_auto(self.warmup),
+            patience=_value_or_auto(self.patience),
+            precision=self.precision.currentText(),
+            grad_clip=self.grad_clip.value() or None,
         )
 
     def set_spec(self, spec: TrainSpec) -> None:
@@ -134,11 +170,21 @@ class TrainingPanel(QWidget):
             self.optimizer,
             self.seed,
             self.device,
+            self.schedule,
+            self.warmup,
+            self.patience,
+            self.precision,
+            self.grad_clip,
         )
         for field in fields:
             field.blockSignals(True)
         try:
-            self.epochs.setValue(spec.epochs)
+            self.epochs.setValue(spec.epochs or 0)
+            self.schedule.setCurrentText(spec.schedule)
+            self.warmup.setValue(AUTO if spec.warmup_steps is None else spec.warmup_steps)
+            self.patience.setValue(AUTO if spec.patience is None else spec.patience)
+            self.precision.setCurrentText(spec.precision)
+            self.grad_clip.setValue(spec.grad_clip or 0.0)
             self.batch.setValue(spec.batch_size)
             self.lr.setValue(spec.lr)
             self.lr_d.setValue(spec.lr if spec.lr_d is None else spec.lr_d)
@@ -173,3 +219,15 @@ class TrainingPanel(QWidget):
     @Slot()
     def _on_edited(self) -> None:
         self.changed.emit()
+
+
+def _auto_spin(minimum: int, maximum: int) -> QSpinBox:
+    """A spin box whose lowest value reads "auto"."""
+    spin = QSpinBox()
+    spin.setRange(minimum, maximum)
+    spin.setSpecialValueText("auto")
+    return spin
+
+
+def _value_or_auto(spin: QSpinBox) -> int | None:
+    return None if spin.value() == spin.minimum() else spin.value()
