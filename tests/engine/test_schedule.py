@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import replace
 
@@ -47,7 +48,7 @@ def test_the_cosine_schedule_warms_up_then_decays_to_zero():
     factors = [lr_factor(step, 100, 10, "cosine") for step in range(100)]
     assert factors[0] == pytest.approx(1 / 11) and factors[9] == pytest.approx(10 / 11)
     assert factors[10] == pytest.approx(1.0)
-    assert all(a >= b for a, b in zip(factors[10:], factors[11:], strict=False))
+    assert all(a >= b for a, b in itertools.pairwise(factors[10:]))
     assert factors[-1] < 1e-3
     assert lr_factor(50, 100, 0, "constant") == 1.0
 
