@@ -125,7 +125,8 @@ class LossView(View):
         self.x_axis = QComboBox()
         self.x_axis.addItem("Epochs", "epoch")
         self.x_axis.addItem("Steps", "step")
-        self.x_axis.setToolTip("Plot against epochs or optimiser steps")
+        self.x_axis.addItem("Wall time", "time")
+        self.x_axis.setToolTip("Plot against epochs, optimiser steps or training seconds")
         self.export_csv_button = QPushButton("Export CSV…")
         self.export_image_button = QPushButton("Export image…")
 
@@ -199,7 +200,7 @@ class LossView(View):
 
     @property
     def axis(self) -> str:
-        """``"epoch"`` or ``"step"``."""
+        """``"epoch"``, ``"step"`` or ``"time"`` (training seconds)."""
         return self.x_axis.currentData()
 
     def settings_state(self) -> dict[str, object]:
@@ -378,14 +379,15 @@ class LossView(View):
 
     def _planned_x_end(self) -> float | None:
         """Where the running run will end on the x axis; None when no run is under way."""
-        if self._planned_epochs is None:
+        if self._planned_epochs is None or self.axis == "time":
             return None
         if self.axis == "epoch":
             return float(self._planned_epochs)
         return float(self._planned_epochs * self._n_batches)
 
     def _update_axis_label(self) -> None:
-        self.plot.setLabel("bottom", "epoch" if self.axis == "epoch" else "step")
+        labels = {"epoch": "epoch", "step": "step", "time": "training time (s)"}
+        self.plot.setLabel("bottom", labels.get(self.axis, self.axis))
 
     def _place_pca_line(self) -> None:
         if self._pca_loss is None:

@@ -109,25 +109,36 @@ class LossHistory:
         """The x values (epochs or steps) and y values of one curve."""
         xs: list[float] = []
         ys: list[float] = []
-        for event in self.epochs:
+        positions = epoch_positions(self.epochs, x_axis)
+        for event, x in zip(self.epochs, positions, strict=True):
             if key.stage is not None and event.stage != key.stage:
                 continue
             value = getattr(event, key.split).get(key.term)
             if value is None:
                 continue
-            xs.append(event.epoch if x_axis == "epoch" else event.step)
+            xs.append(x)
             ys.append(float(value))
         return np.asarray(xs, float), np.asarray(ys, float)
 
     def batch_series(self, x_axis: str = "epoch") -> tuple[np.ndarray, np.ndarray]:
-        """The per-batch training loss, against fractional epochs or steps."""
+        """The per-batch training loss, against fractional epochs, steps or seconds."""
+        if x_axis == "time":
+            return self._steps_to_seconds(self.batch_step), np.asarray(self.batch_loss, float)
         xs = self.batch_x_epoch if x_axis == "epoch" else self.batch_step
         return np.asarray(xs, float), np.asarray(self.batch_loss, float)
+
+    def _steps_to_seconds(self, steps) -> np.ndarray:
+        """Training seconds at ``steps``, interpolated between epoch ends."""
+        anchors = [0.0, *(float(e.step) for e in self.epochs)]
+        seconds = [0.0, *epoch_positions(self.epochs, "time")]
+        return np.interp(np.asarray(steps, float), anchors, seconds)
 
     def step_to_x(self, step: int, x_axis: str = "epoch") -> float:
         """Where a step lies on the x axis (fractional epochs, interpolated from what we saw)."""
         if x_axis == "step":
             return float(step)
+        if x_axis == "time":
+            return float(self._steps_to_seconds([step])[0])
         anchors_step = [0.0, *map(float, self.batch_step), *(float(e.step) for e in self.epochs)]
         anchors_x = [0.0, *self.batch_x_epoch, *(float(e.epoch) for e in self.epochs)]
         order = np.argsort(anchors_step, kind="stable")
@@ -151,6 +162,16 @@ class LossHistory:
             row += [_fmt(e.lr.get(group)) for group in groups]
             writer.writerow(row)
         return out.getvalue()
+
+
+def epoch_positions(epochs: list[EpochEnd], x_axis: str) -> list[float]:
+    """Where epoch ends lie on the x axis: ``epoch``, ``step``, or ``time`` (training seconds
+    so far, the sum of the epochs' durations)."""
+    if x_axis == "epoch":
+        return [float(e.epoch) for e in epochs]
+    if x_axis == "step":
+        return [float(e.step) for e in epochs]
+    return np.cumsum([e.seconds for e in epochs], dtype=float).tolist()
 
 
 def _ordered(mappings) -> list[str]:
