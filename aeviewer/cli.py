@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "evaluate": ("evaluate", "evaluate a run directory against the PCA baseline"),
     "export": ("export", "export a trained model (safetensors, pt2, onnx)"),
     "sweep": ("sweep", "train a grid of runs in parallel processes, with a summary"),
+    "benchmark": ("benchmark", "measure a table, e.g. one-class ROC AUC per class against PCA"),
 }
 
 
