@@ -28,13 +28,22 @@ def configure_pyqtgraph() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Create the application and the main window, run the event loop, return the exit code."""
+    """Create the application and the main window, run the event loop, return the exit code.
+
+    Arguments that are not options are paths to open (``aeviewer PATH...``, see
+    :mod:`aeviewer.gui.open_paths`); one that is none of the kinds aeviewer opens is refused
+    before the window opens.
+    """
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from aeviewer import __version__
+    from aeviewer.gui.open_paths import open_when_shown, split_arguments
+    from aeviewer.io.open_paths import classify
 
-    app = QApplication.instance() or QApplication([sys.argv[0], *(argv or [])])
+    qt_args, paths = split_arguments(argv or [])
+    opened = [classify(path) for path in paths]
+    app = QApplication.instance() or QApplication([sys.argv[0], *qt_args])
     app.setApplicationName("aeviewer")
     app.setOrganizationName("aeviewer")
     app.setApplicationVersion(__version__)
@@ -49,9 +58,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             QTimer.singleShot(0, window.close)
 
         window.first_shown.connect(report_and_quit)
+    open_when_shown(window, opened)
     window.show()
     try:
         return int(app.exec())
     finally:
-        # app.quit() ends the loop without closing windows: join the threads here too.
+        from aeviewer.gui.threads import await_workers
+
+        # app.quit() ends the loop without closing windows: stop their work here too, then
+        # wait for the workers once, the only wait for a worker in the app.
         window.shutdown()
+        await_workers(30_000)
+        window.files.clear_autosave()

@@ -14,9 +14,10 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError
 from aeviewer.gui.model_weights import ModelWeights, with_weights
 from aeviewer.gui.state import RunState, enabled_controls
-from aeviewer.gui.worker import EventSource, TrainingRun
+from aeviewer.gui.threads import GeneratorWorker
+from aeviewer.gui.worker import EventSource, training_worker
 from aeviewer.training.control import TrainingControl
-from aeviewer.training.events import EpochEnd, Event, Finished, Resumable, Started
+from aeviewer.training.events import EpochEnd, Event, Finished, Progress, Resumable, Started
 
 if TYPE_CHECKING:
     from aeviewer.training.state import TrainingState
@@ -52,7 +53,12 @@ def engine_source(
 
 
 class TrainingController(QObject):
-    """Start, Pause/Resume, Step, Stop and Reset over one :class:`TrainingRun` at a time.
+    """Start, Pause/Resume, Step, Stop and Reset over one training worker at a time.
+
+    Nothing here waits for the worker: Stop asks the engine to end after its batch (it sends
+    its last events, then ``finished``), Reset and :meth:`shutdown` also let go of the worker at
+    once (it ends at its next check and the pool lets it go). A Start while a let-go worker
+    still winds down is queued until that one has ended, so two runs never train at once.
 
     After a run ended, and after :meth:`restore` (an opened run, session, autosave or model),
     Start and Step *continue* the model: the panels' epochs are trained beyond the epochs done,
@@ -76,9 +82,13 @@ class TrainingController(QObject):
     def __init__(self, request: RunRequest, parent: QWidget) -> None:
         super().__init__(parent)
         self._request = request
-        self._run: TrainingRun | None = None
+        self._worker: GeneratorWorker | None = None
+        self._control: TrainingControl | None = None
+        #: The signals of let-go workers that have not reported ``finished`` yet.
+        self._winding_down: set[QObject] = set()
+        #: A worker built by Start while others wound down; started when they have ended.
+        self._queued: GeneratorWorker | None = None
         self._stepping = False
-        self._retired: set[TrainingRun] = set()
         self.state = RunState.IDLE
         self.config: RunConfig | None = None
         self.started: Started | None = None
@@ -133,7 +143,12 @@ class TrainingController(QObject):
     @property
     def control(self) -> TrainingControl | None:
         """The control of the current run, if any."""
-        return None if self._run is None else self._run.control
+        return self._control
+
+    @property
+    def waiting_for_previous_run(self) -> bool:
+        """True while a Start waits for a let-go run to end."""
+        return self._queued is not None
 
     @Slot()
     def start(self) -> bool:
@@ -158,22 +173,23 @@ class TrainingController(QObject):
         """Train one epoch: start a run that pauses after it, or let a paused run go on for one."""
         if self.state in (RunState.IDLE, RunState.FINISHED):
             self._begin(epochs=1)
-        elif self.state is RunState.PAUSED and self._run is not None:
+        elif self.state is RunState.PAUSED and self._control is not None:
             self._stepping = True
-            self._run.control.allow_epochs(1)
+            self._control.allow_epochs(1)
             self._set_state(RunState.RUNNING)
 
     @Slot()
     def toggle_pause(self) -> None:
         """Pause a running loop or resume a paused one."""
-        if self._run is None:
+        control = self._control
+        if control is None:
             return
         if self.state is RunState.RUNNING:
-            self._run.control.pause()
+            control.pause()
             self._set_state(RunState.PAUSED)
         elif self.state is RunState.PAUSED:
             self._stepping = False
-            self._run.control.allow_epochs(None)
+            control.allow_epochs(None)
             self._set_state(RunState.RUNNING)
 
     @Slot()
@@ -186,14 +202,19 @@ class TrainingController(QObject):
 
     @Slot()
     def stop(self) -> None:
-        """Ask the loop to end after its current batch."""
-        if self._run is not None and self.state in (RunState.RUNNING, RunState.PAUSED):
-            self._run.stop()
+        """Ask the loop to end after its current batch (returns at once; ``finished`` follows)."""
+        if self._control is not None and self.state in (RunState.RUNNING, RunState.PAUSED):
+            self._control.stop()
+            if self._queued is not None:
+                # It never started: nothing to wait for.
+                self._drop_queued()
+                self._set_state(RunState.FINISHED if self.resume_state else RunState.IDLE)
+                return
             self._set_state(RunState.STOPPING)
 
     @Slot()
     def reset(self) -> None:
-        """Stop and join any run and forget the model."""
+        """Let go of any run (it stops at its next check) and forget the model."""
         self.shutdown()
         self.config = None
         self.started = None
@@ -208,11 +229,11 @@ class TrainingController(QObject):
         ``group`` None means the main one: the model's, or a GAN's generator. A GAN's
         discriminator is ``"discriminator"``.
         """
-        if self._run is None or self.state not in (RunState.RUNNING, RunState.PAUSED):
+        if self._control is None or self.state not in (RunState.RUNNING, RunState.PAUSED):
             return
         if group is None:
             group = "generator" if self._is_gan() else "model"
-        self._run.control.set_lr(lr, group)
+        self._control.set_lr(lr, group)
 
     @Slot(float)
     def set_lr_d(self, lr: float) -> None:
@@ -220,41 +241,49 @@ class TrainingController(QObject):
         if self._is_gan():
             self.set_lr(lr, "discriminator")
 
-    def _release_run(self) -> None:
-        """Let go of an ended run before the next one starts; one whose thread is still
-        winding down is kept until its ``finished`` arrives (nothing waits for it)."""
-        run, self._run = self._run, None
-        if run is None:
-            return
-        self._disconnect(run)
-        if run.is_running():
-            self._retired.add(run)
-            run.finished.connect(self._on_retired_finished)
-        else:
-            run.deleteLater()
+    def shutdown(self) -> None:
+        """Let go of the run: ask it to stop at its next check and forget it (on reset and
+        when the window closes). Returns at once; the pool lets the worker go when it ends."""
+        self._drop_queued()
+        worker, control = self._worker, self._control
+        self._worker = self._control = None
+        if control is not None:
+            control.stop()
+        if worker is not None:
+            self._disconnect(worker)
+            worker.quit()
+            # Connected before the check: a worker that ends in between still reports here.
+            worker.signals.finished.connect(self._on_let_go_finished)
+            if worker.is_running():
+                self._winding_down.add(worker.signals)
+            else:
+                worker.signals.finished.disconnect(self._on_let_go_finished)
+
+    def _drop_queued(self) -> None:
+        queued, self._queued = self._queued, None
+        if queued is not None:
+            self._disconnect(queued)
+            if queued is self._worker:
+                self._worker = self._control = None
 
     @Slot()
-    def _on_retired_finished(self) -> None:
-        run = self.sender()
-        if run in self._retired:
-            self._retired.discard(run)
-            run.deleteLater()
+    def _on_let_go_finished(self) -> None:
+        self._winding_down.discard(self.sender())
+        if not self._winding_down and self._queued is not None:
+            queued, self._queued = self._queued, None
+            queued.start()
 
-    def _disconnect(self, run: TrainingRun) -> None:
-        run.event.disconnect(self._on_event)
-        run.progress.disconnect(self.progress)
-        run.errored.disconnect(self._on_errored)
-        run.finished.disconnect(self._on_run_finished)
+    def _connect(self, worker: GeneratorWorker) -> None:
+        signals = worker.signals
+        signals.yielded.connect(self._on_item)
+        signals.errored.connect(self._on_errored)
+        signals.finished.connect(self._on_run_finished)
 
-    def shutdown(self, timeout_ms: int = 30_000) -> bool:
-        """Stop the loop and join its thread (on reset and when the window closes)."""
-        run, self._run = self._run, None
-        retired, self._retired = self._retired, set()
-        joined = all(r.stop_and_join(timeout_ms) for r in retired)
-        if run is None:
-            return joined
-        self._disconnect(run)
-        return run.stop_and_join(timeout_ms) and joined
+    def _disconnect(self, worker: GeneratorWorker) -> None:
+        signals = worker.signals
+        signals.yielded.disconnect(self._on_item)
+        signals.errored.disconnect(self._on_errored)
+        signals.finished.disconnect(self._on_run_finished)
 
     # -- internals -----------------------------------------------------------------------------
     def _is_gan(self) -> bool:
@@ -279,27 +308,32 @@ class TrainingController(QObject):
         except AeviewerError as exc:
             self.request_failed.emit(str(exc))
             return False
-        self._release_run()
+        # A run that ended by itself is let go of here (a no-op: it is no longer running).
+        self.shutdown()
         if resume is None:
             source = self.make_source(config, dataset)
         else:
             source = self.make_source(config, dataset, resume_from=resume)
-        run = TrainingRun(source, self)
+        control = TrainingControl()
         if epochs is not None:
-            run.control.allow_epochs(epochs)
+            control.allow_epochs(epochs)
+        worker = training_worker(source, control)
         self._stepping = epochs is not None
-        run.event.connect(self._on_event)
-        run.progress.connect(self.progress)
-        run.errored.connect(self._on_errored)
-        run.finished.connect(self._on_run_finished)
-        self._run = run
+        self._connect(worker)
+        self._worker, self._control = worker, control
         self.config = config
         self._set_state(RunState.RUNNING)
-        run.start()
+        if self._winding_down:
+            self._queued = worker
+        else:
+            worker.start()
         return True
 
     @Slot(object)
-    def _on_event(self, event: Event | ModelWeights) -> None:
+    def _on_item(self, event: Event | ModelWeights | Progress) -> None:
+        if isinstance(event, Progress):
+            self.progress.emit(event)
+            return
         if isinstance(event, ModelWeights):
             self.weights.emit(event)
             return
@@ -324,6 +358,8 @@ class TrainingController(QObject):
 
     @Slot()
     def _on_run_finished(self) -> None:
+        # The worker is done with: the pool deletes its signals, nothing here keeps it.
+        self._worker = self._control = None
         if self.state is not RunState.IDLE:
             self._set_state(RunState.FINISHED)
 

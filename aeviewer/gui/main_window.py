@@ -22,10 +22,11 @@ from aeviewer.gui.model_weights import ModelWeights
 from aeviewer.gui.panels.data_panel import DataPanel
 from aeviewer.gui.panels.model_panel import ModelPanel
 from aeviewer.gui.panels.training_panel import TrainingPanel
+from aeviewer.gui.run_comparison import RunComparison
 from aeviewer.gui.run_following import RunFollowing
 from aeviewer.gui.session_actions import SessionActions
 from aeviewer.gui.state import RunState, has_model
-from aeviewer.gui.threads import BackgroundTask
+from aeviewer.gui.threads import FunctionWorker
 from aeviewer.gui.view_wiring import hand_decoder, link_views, show_views_for
 from aeviewer.gui.views import view_classes
 from aeviewer.gui.views.base import View
@@ -49,8 +50,7 @@ def probe_devices(progress, cancel) -> list[str]:
     """The devices this machine has; runs in the background, as it imports torch.
 
     It also builds a throwaway optimiser: the first one in a process imports torch's compiler
-    stack (over a second), which the first Start would otherwise wait for, and whose objects
-    :meth:`GuiThreadCollector.freeze_long_lived` should see.
+    stack (over a second), which the first Start would otherwise wait for.
     """
     import torch
 
@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks)
         self._shown_once = False
         self._closed = False
-        self._device_task: BackgroundTask | None = None
+        self._device_task: FunctionWorker | None = None
         self._continues_from_weights = False
         self._prepared: Dataset | None = None
         self._loaded: Dataset | None = None
@@ -110,10 +110,13 @@ class MainWindow(QMainWindow):
         #: Open run directory…: follows a run written elsewhere.
         self.following = RunFollowing(self)
         self.file_menu.insertAction(self.files.actions["export_model"], self.following.action)
+        #: Runs compared side by side: the Runs panel and table, overlays in Loss and PCA.
+        self.comparison = RunComparison(self)
+        self.file_menu.insertAction(self.files.actions["export_model"], self.comparison.action)
         self.addToolBar(self.files.make_toolbar(self.following.action))
         self.resize(1400, 900)
         self._restore_settings()
-        self._show_family_views()
+        self.show_family_views()
 
     # -- construction --------------------------------------------------------------------------
     def _dock(self, title: str, panel: QWidget) -> QDockWidget:
@@ -179,7 +182,7 @@ class MainWindow(QMainWindow):
                 self.view_menu.insertAction(self._tabs_separator, action)
                 self.tab_actions.append(action)
         link_views(self.views)
-        self._show_family_views()
+        self.show_family_views()
         settings = QSettings()
         for view in self.views:
             restore = getattr(view, "restore_settings_state", None)
@@ -188,10 +191,10 @@ class MainWindow(QMainWindow):
                 with contextlib.suppress(ValueError, TypeError):
                     restore(json.loads(text))
         self.tabs.setCurrentIndex(int(settings.value("window/tab", 0) or 0))
-        self._show_family_views()
+        self.show_family_views()
 
     @Slot()
-    def _show_family_views(self) -> None:
+    def show_family_views(self) -> None:
         """Show the tabs that mean something for the family in the Model panel."""
         kind = self.model_panel.family.currentData()
         self.training_panel.set_family(kind)
@@ -207,10 +210,10 @@ class MainWindow(QMainWindow):
         c.request_failed.connect(self._on_request_failed)
         c.state_changed.connect(self.status.set_state)
         c.reset_done.connect(self._on_reset_done)
-        self.data_panel.confirm_change = lambda: self._confirm_reset("the data set")
+        self.data_panel.confirm_change = lambda: self.confirm_reset("the data set")
         self.data_panel.dataset_changed.connect(self._on_dataset_changed)
         self.model_panel.changed.connect(self._on_model_edited)
-        self.model_panel.family.currentIndexChanged.connect(self._show_family_views)
+        self.model_panel.family.currentIndexChanged.connect(self.show_family_views)
         self.training_panel.lr_changed.connect(c.set_lr)
         self.training_panel.lr_d_changed.connect(c.set_lr_d)
         self.training_panel.device.currentTextChanged.connect(self._on_device_picked)
@@ -267,7 +270,7 @@ class MainWindow(QMainWindow):
             raise ConfigError("no data set is loaded yet; pick one in the Data panel")
         return self.run_config(), self.dataset
 
-    def _confirm_reset(self, what: str) -> bool:
+    def confirm_reset(self, what: str) -> bool:
         """Before a change that needs a new model: True when there is none or the user agreed."""
         if not has_model(self.controller.state):
             return True
@@ -278,7 +281,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_model_edited(self) -> None:
-        if self.controller.config is not None and not self._confirm_reset("the model"):
+        if self.controller.config is not None and not self.confirm_reset("the model"):
             self.model_panel.set_spec(self.controller.config.model)
 
     @Slot(str)
@@ -424,16 +427,18 @@ class MainWindow(QMainWindow):
         self._build_views()
         self.data_panel.load(self._restored_source or DEFAULT_SOURCE)
         self.files.offer_autosave()
-        task = BackgroundTask(probe_devices, "aeviewer-devices", self)
-        task.succeeded.connect(self._on_devices)
-        task.failed.connect(lambda msg: self.statusBar().showMessage(f"No device list: {msg}"))
-        self._device_task = task
-        task.start()
+        worker = FunctionWorker(probe_devices, "aeviewer-devices")
+        worker.signals.returned.connect(self._on_devices)
+        worker.signals.errored.connect(self._on_devices_failed)
+        self._device_task = worker
+        worker.start()
+
+    @Slot(str)
+    def _on_devices_failed(self, message: str) -> None:
+        self.statusBar().showMessage(f"No device list: {message}")
 
     @Slot(object)
     def _on_devices(self, devices: list[str]) -> None:
-        # torch is imported now: what exists is there for good and need not be collected.
-        COLLECTOR.freeze_long_lived()
         self.training_panel.set_devices(devices)
         if not has_model(self.controller.state):
             self.status.set_device(devices[0] if devices else "cpu")
@@ -442,24 +447,33 @@ class MainWindow(QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
+    @property
+    def is_closing(self) -> bool:
+        """True once the window was closed (or :meth:`shutdown` called)."""
+        return self._closed
+
     def shutdown(self) -> None:
-        """Save the settings, stop training and join every background thread (idempotent)."""
+        """Save the settings and ask all background work to stop (idempotent).
+
+        Waits for nothing: the workers end at their next check and the pool lets them go
+        (the application waits for them once, when it quits: :func:`await_workers`).
+        """
         if self._closed:
             return
         self._closed = True
         self._save_settings()
-        joined = self.controller.shutdown()
+        self.controller.shutdown()
         self.data_panel.shutdown()
         self.following.shutdown()
+        self.comparison.shutdown()
         self.files.shutdown()
         for view in self.views:
             view.shutdown()
-        self.files.clear_autosave()
         if self._device_task is not None:
-            self._device_task.wait()
-        if joined:
-            # No thread of this window runs any more: collecting anywhere is safe again.
-            COLLECTOR.release()
+            self._device_task.quit()
+        self.files.clear_autosave()
+        # Collection comes back once the workers have ended (see GuiThreadCollector.release).
+        COLLECTOR.release()
 
     # -- settings ------------------------------------------------------------------------------
     def _save_settings(self) -> None:

@@ -10,6 +10,7 @@ or when it stopped without finishing and how to resume it.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.errors import RunError
 from aeviewer.gui import dialogs, file_dialogs
 from aeviewer.gui.state import RunState
-from aeviewer.gui.threads import BackgroundTask
+from aeviewer.gui.threads import FunctionWorker
 from aeviewer.training.events import EpochEnd, Event, Snapshot, Started
 
 if TYPE_CHECKING:
@@ -52,9 +53,11 @@ class RunFollowing(QObject):
         self._epochs: list[EpochEnd] = []
         self._pending_checkpoint: Path | None = None
         self._waiting_for_data = False
-        self._tasks: set[BackgroundTask] = set()
-        self._checkpoint_task: BackgroundTask | None = None
-        self._poll_task: BackgroundTask | None = None
+        #: Running workers by number; their ``finished`` removes them.
+        self._tasks: dict[int, FunctionWorker] = {}
+        self._task_count = 0
+        self._checkpoint_task: int | None = None
+        self._poll_task: int | None = None
         self._run_state = ""
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -79,9 +82,9 @@ class RunFollowing(QObject):
         if folder:
             self.follow(folder)
 
-    def follow(self, path: str | Path) -> BackgroundTask | None:
+    def follow(self, path: str | Path) -> FunctionWorker | None:
         """Start following the run directory ``path`` (its config is read in the background)."""
-        if not self.window._confirm_reset("following a run directory"):
+        if not self.window.confirm_reset("following a run directory"):
             return None
         self.window.controller.reset()
 
@@ -94,14 +97,20 @@ class RunFollowing(QObject):
                 raise RunError(f"{path}: not a run directory (no readable config.json)")
             return follower, config
 
-        task = BackgroundTask(work, "aeviewer-open-run", self)
-        task.succeeded.connect(lambda result: self._begin(*result))
-        task.failed.connect(
-            lambda message: dialogs.show_error(self.window, "Cannot open the run", message)
-        )
+        task = FunctionWorker(work, "aeviewer-open-run")
+        task.signals.returned.connect(self._on_opened)
+        task.signals.errored.connect(self._on_open_failed)
         self._track(task)
         task.start()
         return task
+
+    @Slot(object)
+    def _on_opened(self, result: tuple[Any, Any]) -> None:
+        self._begin(*result)
+
+    @Slot(str)
+    def _on_open_failed(self, message: str) -> None:
+        dialogs.show_error(self.window, "Cannot open the run", message)
 
     def stop(self) -> None:
         """Stop following (a reset, or training here)."""
@@ -115,10 +124,10 @@ class RunFollowing(QObject):
         self._waiting_for_data = False
 
     def shutdown(self) -> None:
-        """Stop and join the background work (the window is closing)."""
+        """Stop following and ask the background work to stop (the window is closing)."""
         self.stop()
-        for task in list(self._tasks):
-            task.wait()
+        for task in self._tasks.values():
+            task.quit()
 
     # -- following -----------------------------------------------------------------------------
     def _begin(self, follower: Any, config: Any) -> None:
@@ -127,7 +136,7 @@ class RunFollowing(QObject):
         self.follower, self._config, self.path = follower, config, follower.run_dir
         window.model_panel.set_spec(config.model)
         window.training_panel.set_spec(config.train)
-        window._show_family_views()
+        window.show_family_views()
         window.show_events([])
         window.setWindowTitle(f"aeviewer — following {follower.run_dir.name}")
         # Prepared as the run prepared them (normalisation, limit, split), not as the defaults.
@@ -166,12 +175,11 @@ class RunFollowing(QObject):
             events = follower.poll()
             return events, follower.new_checkpoint(), follower.status()
 
-        task = BackgroundTask(work, "aeviewer-follow-poll", self)
-        task.succeeded.connect(self._on_polled)
-        task.failed.connect(self._on_poll_failed)
-        task.finished.connect(self._on_poll_done)
-        self._poll_task = task
-        self._track(task)
+        task = FunctionWorker(work, "aeviewer-follow-poll")
+        task.signals.returned.connect(self._on_polled)
+        task.signals.errored.connect(self._on_poll_failed)
+        task.signals.finished.connect(self._on_poll_done)
+        self._poll_task = self._track(task)
         task.start()
 
     @Slot(object)
@@ -232,13 +240,15 @@ class RunFollowing(QObject):
             started, snapshot = model_snapshot(model, config, dataset, epoch=state.epoch)
             return model, state, started, snapshot
 
-        task = BackgroundTask(work, "aeviewer-checkpoint", self)
-        task.succeeded.connect(lambda result: self._on_checkpoint(follower, dataset, *result))
-        task.failed.connect(self._on_checkpoint_failed)
-        task.finished.connect(self._on_checkpoint_done)
-        self._checkpoint_task = task
-        self._track(task)
+        task = FunctionWorker(work, "aeviewer-checkpoint")
+        task.signals.returned.connect(partial(self._on_checkpoint_read, follower, dataset))
+        task.signals.errored.connect(self._on_checkpoint_failed)
+        task.signals.finished.connect(self._on_checkpoint_done)
+        self._checkpoint_task = self._track(task)
         task.start()
+
+    def _on_checkpoint_read(self, follower: Any, dataset: Dataset, result: tuple) -> None:
+        self._on_checkpoint(follower, dataset, *result)
 
     @Slot(str)
     def _on_checkpoint_failed(self, message: str) -> None:
@@ -291,6 +301,9 @@ class RunFollowing(QObject):
         if isinstance(event, Started) and self.following:
             self.stop()
 
-    def _track(self, task: BackgroundTask) -> None:
-        self._tasks.add(task)
-        task.finished.connect(lambda: (self._tasks.discard(task), task.deleteLater()))
+    def _track(self, task: FunctionWorker) -> int:
+        self._task_count += 1
+        number = self._task_count
+        self._tasks[number] = task
+        task.signals.finished.connect(partial(self._tasks.pop, number, None))
+        return number

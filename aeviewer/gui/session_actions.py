@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError, ConfigError
 from aeviewer.gui import dialogs, file_dialogs
 from aeviewer.gui.state import RunState
-from aeviewer.gui.threads import BackgroundTask
+from aeviewer.gui.threads import FunctionWorker
 from aeviewer.training.events import EpochEnd, Event, Finished, LrChanged, Snapshot, Started
 
 if TYPE_CHECKING:
@@ -110,7 +111,9 @@ class SessionActions(QObject):
         super().__init__(window)
         self.window = window
         self.history = RunHistory()
-        self._tasks: set[BackgroundTask] = set()
+        #: The running workers by number (their ``finished`` removes them).
+        self._tasks: dict[int, FunctionWorker] = {}
+        self._task_count = 0
         self._autosaving = False
         self._pending_session: tuple[Any, Any, str] | None = None
         self.busy = QProgressBar()
@@ -190,10 +193,16 @@ class SessionActions(QObject):
         self.actions["export_data"].setEnabled(has_data and has_latents)
         self.actions["export_projector"].setEnabled(has_data and has_latents)
 
+    @property
+    def has_tasks(self) -> bool:
+        """True while a file task runs."""
+        return bool(self._tasks)
+
     def shutdown(self) -> None:
-        """Join every background task (the window is closing)."""
-        for task in list(self._tasks):
-            task.wait()
+        """Ask every file task to stop (the window is closing); waits for none. A write that
+        is under way still ends with its file moved into place or not at all."""
+        for task in self._tasks.values():
+            task.quit()
 
     # -- sessions ------------------------------------------------------------------------------
     @Slot()
@@ -222,7 +231,7 @@ class SessionActions(QObject):
             training_state=window.controller.resume_state,
         )
 
-    def save_session_to(self, path: str | Path) -> BackgroundTask | None:
+    def save_session_to(self, path: str | Path) -> FunctionWorker | None:
         """Write the session to ``path`` in the background."""
         from aeviewer.io import save_session
 
@@ -244,9 +253,9 @@ class SessionActions(QObject):
         if path:
             self.open_session_from(path)
 
-    def open_session_from(self, path: str | Path) -> BackgroundTask | None:
+    def open_session_from(self, path: str | Path) -> FunctionWorker | None:
         """Open a ``.aev`` session: reload its data set, replay its events, restore its model."""
-        if not self.window._confirm_reset("opening a session"):
+        if not self.window.confirm_reset("opening a session"):
             return None
         self.window.controller.reset()
 
@@ -269,7 +278,7 @@ class SessionActions(QObject):
         window = self.window
         window.model_panel.set_spec(session.config.model)
         window.training_panel.set_spec(session.config.train)
-        window._show_family_views()
+        window.show_family_views()
         # The data are prepared as the session's run prepared them.
         window.pin_data_spec(session.config.data)
         source, labels = session.data.source, session.config.data.label_column
@@ -351,7 +360,7 @@ class SessionActions(QObject):
 
     def export_model_to(
         self, path: str | Path, format: str = "safetensors", part: str = "full"
-    ) -> BackgroundTask | None:
+    ) -> FunctionWorker | None:
         """Export the current model in the background."""
         from aeviewer.io import export_model
 
@@ -375,7 +384,7 @@ class SessionActions(QObject):
         if path:
             self.open_model_from(path)
 
-    def open_model_from(self, path: str | Path) -> BackgroundTask | None:
+    def open_model_from(self, path: str | Path) -> FunctionWorker | None:
         """Open a saved model, check it fits the data set and show one snapshot of it.
 
         When the loaded data are the model's own source, they are prepared as its run prepared
@@ -385,7 +394,7 @@ class SessionActions(QObject):
         if self.window.dataset is None:
             self._fail("Cannot open the model", "load a data set first")
             return None
-        if not self.window._confirm_reset("opening a model"):
+        if not self.window.confirm_reset("opening a model"):
             return None
         self.window.controller.reset()
         current, raw = self.window.dataset, self.window.loaded_dataset
@@ -428,7 +437,7 @@ class SessionActions(QObject):
         if own:
             window.pin_data_spec(loaded.config.data, prepared=dataset)
         window.model_panel.set_spec(loaded.config.model)
-        window._show_family_views()
+        window.show_family_views()
         window.show_events([started, snapshot])
         self.history.replace([started, snapshot])
         window.model_mirror.set_model(loaded.model, loaded.config, dataset, loaded.record.epoch)
@@ -450,7 +459,7 @@ class SessionActions(QObject):
         if path:
             self.export_data_to(path)
 
-    def export_data_to(self, path: str | Path) -> BackgroundTask | None:
+    def export_data_to(self, path: str | Path) -> FunctionWorker | None:
         """Write the latest snapshot's latents, projection, scores and labels as CSV or NPY."""
         from aeviewer.io import snapshot_table, write_table
 
@@ -480,7 +489,7 @@ class SessionActions(QObject):
         if folder:
             self.export_projector_to(folder)
 
-    def export_projector_to(self, folder: str | Path) -> BackgroundTask | None:
+    def export_projector_to(self, folder: str | Path) -> FunctionWorker | None:
         """Write the Embedding Projector files of the latest snapshot into ``folder``."""
         from aeviewer.io import write_snapshot_projector
 
@@ -496,7 +505,7 @@ class SessionActions(QObject):
         )
 
     # -- autosave ------------------------------------------------------------------------------
-    def autosave(self) -> BackgroundTask | None:
+    def autosave(self) -> FunctionWorker | None:
         """Write the autosave in the background (skipped while one is being written)."""
         from aeviewer.io import write_autosave
 
@@ -514,7 +523,6 @@ class SessionActions(QObject):
             "Autosave failed",
             quiet=True,
         )
-        task.finished.connect(lambda: setattr(self, "_autosaving", False))
         return task
 
     def clear_autosave(self) -> None:
@@ -524,7 +532,7 @@ class SessionActions(QObject):
 
         clear_autosave()
 
-    def offer_autosave(self) -> BackgroundTask:
+    def offer_autosave(self) -> FunctionWorker:
         """Look for an autosave a crashed aeviewer left in the background and offer to restore
         it: restored, it becomes this process's autosave; declined, it is removed."""
 
@@ -536,7 +544,7 @@ class SessionActions(QObject):
         return self._start(work, "find-autosave", self._on_autosave_found, "", quiet=True)
 
     def _on_autosave_found(self, path: Path | None) -> None:
-        if path is None or self.window._closed:
+        if path is None or self.window.is_closing:
             return
 
         def answer(restore: bool) -> None:
@@ -586,35 +594,48 @@ class SessionActions(QObject):
         *,
         quiet: bool = False,
         report_done: bool = True,
-    ) -> BackgroundTask:
-        task = BackgroundTask(work, f"aeviewer-{what}", self)
-        self._tasks.add(task)
+    ) -> FunctionWorker:
+        """Run ``work(progress, cancel)`` in the pool; ``on_success(result)`` in the GUI thread.
 
-        def succeeded(result: object) -> None:
-            on_success(result)
-            if report_done:
-                self.done.emit(what)
-
-        def failed(message: str) -> None:
-            if quiet:
-                self.window.statusBar().showMessage(f"{failure_title}: {message}", 10_000)
-                self.failed.emit(message)
-            else:
-                self._fail(failure_title, message)
-
-        def finished() -> None:
-            self._tasks.discard(task)
-            task.deleteLater()
-            self._busy(bool(self._tasks) or self._pending_session is not None)
-            self.update_actions()
-
-        task.succeeded.connect(succeeded)
-        task.failed.connect(failed)
-        task.finished.connect(finished)
+        The slots get what they need bound in (never the worker itself), so nothing the worker
+        holds points back at it.
+        """
+        task = FunctionWorker(work, f"aeviewer-{what}")
+        self._task_count += 1
+        number = self._task_count
+        self._tasks[number] = task
+        signals = task.signals
+        signals.returned.connect(partial(self._on_task_returned, on_success, what, report_done))
+        signals.errored.connect(partial(self._on_task_errored, failure_title, quiet))
+        signals.finished.connect(partial(self._on_task_finished, number, what))
         if not quiet:
             self._busy(True)
         task.start()
         return task
+
+    def _on_task_returned(
+        self, on_success: Callable[[Any], None], what: str, report_done: bool, result: object
+    ) -> None:
+        on_success(result)
+        if report_done:
+            self.done.emit(what)
+
+    def _on_task_errored(self, failure_title: str, quiet: bool, message: str) -> None:
+        if quiet:
+            self.window.statusBar().showMessage(f"{failure_title}: {message}", 10_000)
+            self.failed.emit(message)
+        else:
+            self._fail(failure_title, message)
+
+    def _on_task_finished(self, number: int, what: str) -> None:
+        self._tasks.pop(number, None)
+        if what == "autosave":
+            self._autosaving = False
+            if self.window.is_closing:
+                # Written after the window closed: a clean exit leaves no autosave.
+                self.clear_autosave()
+        self._busy(bool(self._tasks) or self._pending_session is not None)
+        self.update_actions()
 
     def _busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)

@@ -1,48 +1,55 @@
-"""Background work off the GUI thread: a registry of the app's QThreads and a cancellable task.
+"""The app's one model of background work: workers in a thread pool, signals in the GUI thread.
 
-Every QThread the app starts goes through :func:`start_thread`, so tests (and the main window on
-close) can ask :func:`running_threads` whether anything is still running.
+Training runs, file tasks (loads, downloads, sessions, exports, run-follow polls) and the latent
+view's projections all run as a :class:`Worker`, built after superqt's ``thread_worker``
+(``superqt.utils._qthreading``, what napari uses):
+
+- A worker is a ``QRunnable`` started in the app's ``QThreadPool``: Qt owns the threads, nobody
+  joins one, and an idle thread leaves by itself after the pool's expiry time.
+- Its signals live on a small :class:`WorkerSignals` object in the GUI thread, owned by the
+  pool's QObject (a Qt parent, so no Python reference count decides where it dies) and deleted
+  with ``deleteLater`` once its ``finished`` has arrived.
+- The pool holds each worker from :meth:`Worker.start` until its ``finished`` arrives; callers
+  keep no worker alive and connect bound methods or partials that do not capture the worker.
+- Stopping is cooperative: :meth:`Worker.quit` sets a flag that a generator worker checks
+  between items and a function worker's ``cancel()`` returns. Nothing on the GUI thread waits;
+  :func:`await_workers` is the one place that does, when the application quits.
+
+Why not superqt's classes themselves: ``WorkerBase.run`` replaces the process-wide
+``warnings.showwarning`` inside ``warnings.catch_warnings()`` in every worker thread, which is
+not thread-safe. When two workers overlap (a training run and a data load), the one that ends
+last puts back the other's lambda, which then keeps that finished worker (and its generator: the
+model, the data) alive for good and sends every later warning to it (``tests/gui/test_threads.py``
+shows it with superqt 0.9). Its global pool also has as many threads as cores (two on a small
+machine), so a training run and a download leave a run-follow poll or a projection waiting;
+``errored`` hands the exception with its traceback to the GUI thread, whose frames hold the
+worker's locals; and its signal object has no owner, so it is destroyed wherever the last
+reference to the worker goes, the pool thread included.
 """
 
 from __future__ import annotations
 
+import math
+import sys
 import threading
 import time
-import weakref
-from collections.abc import Callable
+import traceback
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from shiboken6 import isValid
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
 
 from aeviewer.errors import AeviewerError
 
 #: A function run in the background: it gets a progress callback and a cancel predicate.
 TaskFunction = Callable[[Callable[[int, int], None], Callable[[], bool]], Any]
 
-_THREADS: weakref.WeakSet[QThread] = weakref.WeakSet()
+#: The most ``progressed`` signals, and throttled ``yielded`` items, per second.
+MAX_RATE = 30.0
 
-
-def start_thread(worker: QObject, entry: Callable[[], None], name: str) -> QThread:
-    """Move ``worker`` to a new QThread, call ``entry`` there, and register the thread.
-
-    The thread quits by itself when ``worker`` emits a ``done`` signal (every worker here has
-    one); the caller keeps a reference to the returned thread and joins it with ``wait``.
-    """
-    thread = QThread()
-    thread.setObjectName(name)
-    worker.moveToThread(thread)
-    thread.started.connect(entry)
-    # Direct: quit from the worker's thread at once, so a GUI-thread wait() cannot deadlock.
-    worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-    _THREADS.add(thread)
-    thread.start()
-    return thread
-
-
-def running_threads() -> list[QThread]:
-    """The registered QThreads that are still running."""
-    return [t for t in list(_THREADS) if isValid(t) and t.isRunning()]
+#: Threads the pool may run at once. Threads start on demand, so this only has to be large
+#: enough that a long job (training, a download) never makes a short one (a poll) wait.
+MAX_THREADS = 16
 
 
 def error_message(exc: BaseException) -> str:
@@ -53,114 +60,243 @@ def error_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}"
 
 
-class _TaskRunner(QObject):
-    """Runs one function in its thread and reports how it went."""
+class WorkerSignals(QObject):
+    """The signals of one worker, emitted from its pool thread and received in the GUI thread.
 
-    progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
-    done = Signal()
-
-    def __init__(self, function: TaskFunction, cancel_flag: threading.Event) -> None:
-        super().__init__()
-        self._home = QThread.currentThread()
-        self._function = function
-        self._cancel_flag = cancel_flag
-        self._last_progress = 0.0
-
-    def _progress(self, done: int, total: int) -> None:
-        # Downloads report every chunk; the GUI only needs a few updates a second.
-        now = time.monotonic()
-        if now - self._last_progress >= 1 / 30 or (total > 0 and done >= total):
-            self._last_progress = now
-            self.progressed.emit(int(done), int(total))
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            result = self._function(self._progress, self._cancel_flag.is_set)
-        except Exception as exc:
-            if self._cancel_flag.is_set():
-                self.cancelled.emit()
-            else:
-                self.failed.emit(error_message(exc))
-        else:
-            if self._cancel_flag.is_set():
-                self.cancelled.emit()
-            else:
-                self.succeeded.emit(result)
-        finally:
-            # Back to the thread that made it, so that its task can own it (see BackgroundTask).
-            self.moveToThread(self._home)
-            self.done.emit()
-
-
-class BackgroundTask(QObject):
-    """A cancellable function call in its own QThread, reporting back in the GUI thread.
-
-    Exactly one of ``succeeded(result)``, ``failed(message)`` or ``cancelled()`` is emitted,
-    then ``finished()``. Cancellation is cooperative: the function polls its cancel predicate.
+    ``started()``; ``yielded(item)`` for a generator's items; ``progressed(done, total)`` for a
+    function's progress; then exactly one of ``returned(result)``, ``errored(message)`` or
+    ``aborted()`` (after :meth:`Worker.quit`); ``finished()`` always comes last.
     """
 
+    started = Signal()
+    yielded = Signal(object)
     progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(str)
-    cancelled = Signal()
+    returned = Signal(object)
+    errored = Signal(str)
+    aborted = Signal()
     finished = Signal()
 
-    def __init__(self, function: TaskFunction, name: str, parent: QObject | None = None) -> None:
+
+class WorkerPool(QObject):
+    """The app's thread pool and the workers it runs (one per application, see :func:`pool`).
+
+    ``idle()`` is emitted in the GUI thread when the last running worker's ``finished`` arrived.
+    """
+
+    idle = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._cancel_flag = threading.Event()
-        self._runner = _TaskRunner(function, self._cancel_flag)
-        self._runner.progressed.connect(self._on_progressed)
-        self._runner.succeeded.connect(self._on_succeeded)
-        self._runner.failed.connect(self._on_failed)
-        self._runner.cancelled.connect(self._on_cancelled)
-        self._runner.done.connect(self._on_done)
+        self.threads = QThreadPool(self)
+        self.threads.setMaxThreadCount(MAX_THREADS)
+        self._active: dict[WorkerSignals, Worker] = {}
+
+    def adopt(self, worker: Worker) -> None:
+        """Hold ``worker`` until its ``finished`` arrives, then delete its signals object.
+
+        The signals become the pool's children: from now on Qt, not a Python reference count,
+        decides when they go, and that is in the GUI thread.
+        """
+        worker.signals.setParent(self)
+        worker.signals.finished.connect(self._on_finished)
+        self._active[worker.signals] = worker
+
+    def start(self, worker: Worker) -> None:
+        """Run ``worker`` in a pool thread."""
+        self.threads.start(worker)
+
+    def workers(self) -> list[Worker]:
+        """The workers started and not yet reported finished in the GUI thread."""
+        return list(self._active.values())
+
+    @Slot()
+    def _on_finished(self) -> None:
+        signals = self.sender()
+        self._active.pop(signals, None)
+        if isinstance(signals, WorkerSignals):
+            signals.deleteLater()
+        if not self._active:
+            self.idle.emit()
+
+    def await_done(self, msecs: int = -1) -> bool:
+        """Ask every worker to quit and wait up to ``msecs`` (-1: for ever) for the threads;
+        True when all ended. Only for the end of the application: it blocks the calling thread."""
+        for worker in list(self._active.values()):
+            worker.quit()
+        return self.threads.waitForDone(msecs)
+
+
+_POOL: list[WorkerPool] = []
+
+
+def pool() -> WorkerPool:
+    """The application's worker pool, made on first use as a child of the application object."""
+    app = QCoreApplication.instance()
+    if not _POOL or _POOL[0].parent() is not app:
+        _POOL[:] = [WorkerPool(app)]
+    return _POOL[0]
+
+
+class Worker(QRunnable):
+    """Base class: runs :meth:`work` in a pool thread and reports through :attr:`signals`.
+
+    Subclasses implement :meth:`work`, checking :attr:`abort_requested` as often as they can.
+    An exception becomes ``errored(message)`` (the traceback is printed for errors that are
+    not the app's own); after :meth:`quit`, ``aborted()`` replaces the result.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        # The pool must not delete the C++ object: Python owns it, and frees it when the last
+        # reference goes (the pool's registry, in the GUI thread, or the pool thread's call).
+        self.setAutoDelete(False)
         self._name = name
-        self._thread: QThread | None = None
+        self._abort = threading.Event()
+        self._state = "new"
+        #: Owned by Python until :meth:`start`, then by the pool (see :meth:`WorkerPool.adopt`).
+        self.signals = WorkerSignals()
+
+    # -- the GUI thread's side -------------------------------------------------------------------
+    def objectName(self) -> str:
+        """The worker's name (``aeviewer-training``, ``aeviewer-load``, …)."""
+        return self._name
 
     def start(self) -> None:
-        """Start the call."""
-        self._thread = start_thread(self._runner, self._runner.run, self._name)
-        self._thread.setParent(self)
+        """Run the worker in the app's pool (once)."""
+        if self._state != "new":
+            raise RuntimeError(f"{self._name}: a worker runs once")
+        self._state = "queued"
+        workers = pool()
+        workers.adopt(self)
+        workers.start(self)
 
-    def cancel(self) -> None:
-        """Ask the function to give up at its next check."""
-        self._cancel_flag.set()
+    def quit(self) -> None:
+        """Ask the work to end at its next check (a queued worker then does nothing)."""
+        self._abort.set()
+
+    @property
+    def abort_requested(self) -> bool:
+        """True once :meth:`quit` was called."""
+        return self._abort.is_set()
 
     def is_running(self) -> bool:
-        """True until the function returned."""
-        return self._thread is not None and self._thread.isRunning()
+        """True from :meth:`start` until the worker's pool thread has let go of it."""
+        return self._state in ("queued", "running")
 
-    def wait(self, timeout_ms: int = 60_000) -> bool:
-        """Join the thread; True when it ended within ``timeout_ms``."""
-        return self._thread is None or self._thread.wait(timeout_ms)
+    # -- the pool thread's side ------------------------------------------------------------------
+    def run(self) -> None:
+        """Called by the pool: run :meth:`work` and emit the outcome, ``finished`` last."""
+        self._state = "running"
+        signals = self.signals
+        try:
+            if not self.abort_requested:
+                signals.started.emit()
+                result = self.work()
+            if self.abort_requested:
+                signals.aborted.emit()
+            else:
+                signals.returned.emit(result)
+        except Exception as exc:
+            if self.abort_requested:
+                signals.aborted.emit()
+            else:
+                if not isinstance(exc, AeviewerError):
+                    traceback.print_exc(file=sys.stderr)
+                signals.errored.emit(error_message(exc))
+        finally:
+            signals.finished.emit()
+            self._state = "done"
 
-    @Slot(int, int)
-    def _on_progressed(self, done: int, total: int) -> None:
-        self.progressed.emit(done, total)
+    def work(self) -> Any:
+        """The work itself, in the pool thread; returns the result."""
+        raise NotImplementedError
 
-    @Slot(object)
-    def _on_succeeded(self, result: object) -> None:
-        self.succeeded.emit(result)
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self.failed.emit(message)
+class FunctionWorker(Worker):
+    """Calls ``function(progress, cancel)``: ``progress(done, total)`` reports progress (at most
+    :data:`MAX_RATE` times a second, and always at the end), ``cancel()`` turns True after
+    :meth:`quit`."""
 
-    @Slot()
-    def _on_cancelled(self) -> None:
-        self.cancelled.emit()
+    def __init__(self, function: TaskFunction, name: str) -> None:
+        super().__init__(name)
+        self._function: TaskFunction | None = function
+        self._last_progress = -math.inf
 
-    @Slot()
-    def _on_done(self) -> None:
-        # Join here so that `finished` means the thread is gone, not just the function.
-        if self._thread is not None:
-            self._thread.wait()
-        # Owned by this task from now on: Qt deletes them with it. Left to Python, they could be
-        # deleted by the cycle collector in the middle of a Qt call that holds the lock their
-        # destructor needs (a deadlock seen in the test suite).
-        self._runner.setParent(self)
-        self.finished.emit()
+    def _progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last_progress >= 1 / MAX_RATE or (total > 0 and done >= total):
+            self._last_progress = now
+            self.signals.progressed.emit(int(done), int(total))
+
+    def work(self) -> Any:
+        function, self._function = self._function, None
+        return function(self._progress, self._abort.is_set)
+
+
+class GeneratorWorker(Worker):
+    """Runs the generator ``make()`` returns, emitting ``yielded(item)`` for each item.
+
+    Items for which ``droppable(item)`` is True (progress reports) are emitted at most
+    :data:`MAX_RATE` times a second; every other item is always emitted. :meth:`quit` is
+    checked between items: the generator is then closed where it stands. The generator's
+    return value is ``returned``.
+    """
+
+    def __init__(
+        self,
+        make: Callable[[], Iterator[Any]],
+        name: str,
+        droppable: Callable[[Any], bool] | None = None,
+        max_rate: float = MAX_RATE,
+    ) -> None:
+        super().__init__(name)
+        self._make: Callable[[], Iterator[Any]] | None = make
+        self._droppable = droppable
+        self._interval = 1.0 / max_rate
+
+    def work(self) -> Any:
+        make, self._make = self._make, None
+        generator = make()
+        emit = self.signals.yielded.emit
+        droppable = self._droppable
+        last = -math.inf
+        try:
+            while not self.abort_requested:
+                try:
+                    item = next(generator)
+                except StopIteration as end:
+                    return end.value
+                if droppable is not None and droppable(item):
+                    now = time.monotonic()
+                    if now - last < self._interval:
+                        continue
+                    last = now
+                emit(item)
+            return None
+        finally:
+            # Ends the generator here, in its own thread, whatever happened (its finally blocks
+            # run and its frame with the model and data goes).
+            close = getattr(generator, "close", None)
+            if close is not None:
+                close()
+
+
+def running_threads() -> list[Worker]:
+    """The workers of this process that have not ended yet (their pool threads are busy).
+
+    Read in the worker's own state, not the pool's registry, so that a caller that does not
+    run the event loop (the test suite's check for left-over threads) sees a worker end.
+    """
+    if not _POOL:
+        return []
+    return [w for w in _POOL[0].workers() if w.is_running()]
+
+
+def await_workers(msecs: int = -1) -> bool:
+    """Ask every worker to quit and wait up to ``msecs`` for them; True when all ended.
+
+    The one place that waits for a worker: when the application quits, after its event loop.
+    """
+    if not _POOL:
+        return True
+    return _POOL[0].await_done(msecs)

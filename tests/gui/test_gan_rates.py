@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import TIMEOUT_MS, small_train
+from gui_helpers import TIMEOUT_MS, small_train
 
 from aeviewer.config import ModelSpec
 from aeviewer.gui.state import RunState

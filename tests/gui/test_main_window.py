@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from gui_helpers import SMALL_MODEL, TIMEOUT_MS, open_window, small_train
 from PySide6.QtCore import QSettings, Qt
@@ -133,8 +134,11 @@ def test_changing_the_model_while_one_exists_asks_to_reset(qtbot, window, monkey
     assert not window.view("Loss").curves
 
 
-def test_a_new_data_set_while_training_asks_to_reset(qtbot, window, monkeypatch):
-    monkeypatch.setattr(dialogs, "ask_reset", lambda parent, what: False)
+def test_a_new_data_set_while_training_asks_to_reset_once_it_loaded(qtbot, window, monkeypatch):
+    asked: list[str] = []
+    monkeypatch.setattr(dialogs, "ask_reset", lambda parent, what: asked.append(what) and False)
+    errors: list[str] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _, title, msg: errors.append(msg))
     window.training_panel.set_spec(small_train(500))
     with qtbot.waitSignal(
         window.controller.event,
@@ -142,8 +146,18 @@ def test_a_new_data_set_while_training_asks_to_reset(qtbot, window, monkeypatch)
         check_params_cb=lambda e: isinstance(e, EpochEnd),
     ):
         window.controller.start()
-    assert not window.data_panel.load("builtin:moons")
-    assert window.data_panel.sources.currentData() == "builtin:shapes?n=800"
+    panel = window.data_panel
+    # A file that does not load asks nothing and does not join the list of sources.
+    with qtbot.waitSignal(panel.load_failed, timeout=TIMEOUT_MS):
+        panel.load(str(Path(__file__).with_name("no-such-file.csv")))
+    assert asked == [] and len(errors) == 1
+    assert panel.sources.findData(str(Path(__file__).with_name("no-such-file.csv"))) < 0
+    # One that loads asks; declined, the old data stay.
+    with qtbot.waitSignal(panel.change_declined, timeout=TIMEOUT_MS):
+        panel.load("builtin:moons")
+    assert asked == ["the data set"]
+    assert panel.sources.currentData() == "builtin:shapes?n=800"
+    assert panel.dataset.source.startswith("builtin:shapes")
     assert window.state is RunState.RUNNING
     window.controller.reset()
 

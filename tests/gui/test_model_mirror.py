@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import TIMEOUT_MS
+from gui_helpers import TIMEOUT_MS
 
 from aeviewer.gui.model_weights import ModelWeights, with_weights
 from aeviewer.gui.state import RunState

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from conftest import SMALL_MODEL, SMALL_SOURCE, TIMEOUT_MS, small_train
+from gui_helpers import SMALL_MODEL, SMALL_SOURCE, TIMEOUT_MS, small_train
 
 from aeviewer.config import DataSpec, RunConfig
 from aeviewer.gui.views.loss_history import CurveKey
@@ -63,7 +63,7 @@ def test_a_folder_without_a_run_gives_an_error(qtbot, window, tmp_path, monkeypa
     errors: list[str] = []
     monkeypatch.setattr(dialogs, "show_error", lambda _, title, msg: errors.append(msg))
     task = window.following.follow(tmp_path)
-    with qtbot.waitSignal(task.finished, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(task.signals.finished, timeout=TIMEOUT_MS):
         pass
     assert len(errors) == 1 and "not a run directory" in errors[0]
     assert not window.following.following

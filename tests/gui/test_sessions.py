@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import TIMEOUT_MS, open_window
+from gui_helpers import TIMEOUT_MS, open_window
 
 from aeviewer.gui import dialogs, file_dialogs
 from aeviewer.gui.state import RunState
@@ -17,7 +17,7 @@ def train_to_the_end(qtbot, window) -> None:
     assert window.controller.start()
     qtbot.waitUntil(lambda: window.state is RunState.FINISHED, timeout=TIMEOUT_MS)
     # The autosave written when the run ended.
-    qtbot.waitUntil(lambda: not window.files._tasks, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.files.has_tasks, timeout=TIMEOUT_MS)
 
 
 def wait_done(qtbot, window, what: str, start) -> None:
@@ -26,7 +26,7 @@ def wait_done(qtbot, window, what: str, start) -> None:
         window.files.done, timeout=TIMEOUT_MS, check_params_cb=lambda name: name == what
     ):
         assert start() is not None
-    qtbot.waitUntil(lambda: not window.files._tasks, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.files.has_tasks, timeout=TIMEOUT_MS)
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ def test_an_opened_model_shows_a_snapshot(qtbot, window, tmp_path, errors):
         window.data_panel.load("builtin:moons?n=300")
     with qtbot.waitSignal(window.files.failed, timeout=TIMEOUT_MS):
         window.files.open_model_from(path)
-    qtbot.waitUntil(lambda: not window.files._tasks, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not window.files.has_tasks, timeout=TIMEOUT_MS)
     assert len(errors) == 1
     assert "model.safetensors" in errors[0]
     assert "do not fit" in errors[0]
@@ -154,7 +154,7 @@ def test_a_run_autosaves_and_the_next_start_offers_it(qtbot, window, monkeypatch
     monkeypatch.setattr(file_dialogs, "offer_autosave", offer)
     other = open_window(qtbot)
     qtbot.waitUntil(lambda: len(other.view("Latent space").frames) > 0, timeout=TIMEOUT_MS)
-    qtbot.waitUntil(lambda: not other.files._tasks, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not other.files.has_tasks, timeout=TIMEOUT_MS)
     assert answers == [str(path)]
     assert other.model_mirror.has_model
     # The restored autosave became the new instance's own, so its clean exit removes it.

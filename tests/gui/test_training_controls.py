@@ -41,7 +41,7 @@ def test_start_runs_to_completion_and_draws_the_loss(qtbot, window):
         click(qtbot, window, "start")
         assert window.state is RunState.RUNNING
         assert enabled(window) == {"pause", "stop", "reset"}
-    qtbot.waitUntil(lambda: not window.controller._run or not window.controller._run.is_running())
+    qtbot.waitUntil(lambda: not running_threads(), timeout=TIMEOUT_MS)
     assert isinstance(events[0], Started)
     assert events[-1] == Finished("completed", 2, events[-1].step, events[-1].message)
     assert [e.epoch for e in events if isinstance(e, EpochEnd)] == [1, 2]
@@ -188,11 +188,12 @@ def test_diverged_run_says_what_to_try(qtbot, window, monkeypatch):
     window.controller.reset()
 
 
-def test_closing_mid_training_stops_and_joins(qtbot, window, qtlog):
+def test_closing_mid_training_stops_the_worker_without_waiting_for_it(qtbot, window, qtlog):
     window.training_panel.set_spec(small_train(500))
     with qtbot.waitSignal(window.controller.event, timeout=TIMEOUT_MS, check_params_cb=is_epoch):
         click(qtbot, window, "start")
     assert running_threads()
     window.close()
-    assert not running_threads()
+    # The worker ends by itself at its next batch; the window did not wait for it.
+    qtbot.waitUntil(lambda: not running_threads(), timeout=TIMEOUT_MS)
     assert not [r for r in qtlog.records if "QThread" in r.message]

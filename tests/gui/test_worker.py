@@ -1,4 +1,4 @@
-"""The worker thread: throttled progress, every other event delivered, errors, cancellation."""
+"""Background workers: throttled progress, every other event delivered, errors, cancellation."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 
 from aeviewer.errors import DatasetError
 from aeviewer.gui.state import RunState, enabled_controls
-from aeviewer.gui.threads import BackgroundTask, running_threads
-from aeviewer.gui.worker import MAX_PROGRESS_RATE, TrainingRun
+from aeviewer.gui.threads import FunctionWorker, running_threads
+from aeviewer.gui.worker import MAX_PROGRESS_RATE, training_worker
 from aeviewer.training.control import TrainingControl
 from aeviewer.training.events import EpochEnd, Finished, Progress
 
@@ -36,13 +36,16 @@ def burst(n_epochs: int, n_batches: int):
 
 
 def test_progress_is_throttled_and_epochs_always_arrive(qtbot):
-    run = TrainingRun(burst(5, 20_000))
+    worker = training_worker(burst(5, 20_000), TrainingControl())
     progress: list[Progress] = []
     events: list[object] = []
-    run.progress.connect(progress.append)
-    run.event.connect(events.append)
-    with qtbot.waitSignal(run.finished, timeout=TIMEOUT_MS):
-        run.start()
+
+    def take(item: object) -> None:
+        (progress if isinstance(item, Progress) else events).append(item)
+
+    worker.signals.yielded.connect(take)
+    with qtbot.waitSignal(worker.signals.finished, timeout=TIMEOUT_MS):
+        worker.start()
     assert [e.epoch for e in events if isinstance(e, EpochEnd)] == [1, 2, 3, 4, 5]
     assert isinstance(events[-1], Finished)
     assert 1 <= len(progress) < 100_000 / 50
@@ -52,46 +55,66 @@ def test_progress_is_throttled_and_epochs_always_arrive(qtbot):
     assert not running_threads()
 
 
-def test_an_exception_becomes_errored_and_the_thread_ends(qtbot):
+def test_an_exception_becomes_errored_and_the_worker_ends(qtbot):
     def source(control):
         yield Progress(1, 1, 1, 1, 0.5, 10.0)
         raise ValueError("bad batch")
 
-    run = TrainingRun(source)
+    worker = training_worker(source, TrainingControl())
     with (
-        qtbot.waitSignal(run.errored, timeout=TIMEOUT_MS) as errored,
-        qtbot.waitSignal(run.finished, timeout=TIMEOUT_MS),
+        qtbot.waitSignal(worker.signals.errored, timeout=TIMEOUT_MS) as errored,
+        qtbot.waitSignal(worker.signals.finished, timeout=TIMEOUT_MS),
     ):
-        run.start()
+        worker.start()
     assert errored.args == ["ValueError: bad batch"]
-    assert not run.is_running()
+    assert not worker.is_running()
 
 
-def test_stop_and_join_releases_a_pause(qtbot):
-    run = TrainingRun(burst(1000, 100))
-    run.control.allow_epochs(1)
+def test_a_stop_releases_a_pause_and_the_worker_ends(qtbot):
+    control = TrainingControl()
+    control.allow_epochs(1)
+    worker = training_worker(burst(1000, 100), control)
     with qtbot.waitSignal(
-        run.event, timeout=TIMEOUT_MS, check_params_cb=lambda e: isinstance(e, EpochEnd)
+        worker.signals.yielded,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda e: isinstance(e, EpochEnd),
     ):
-        run.start()
-    assert run.stop_and_join(TIMEOUT_MS)
-    assert not run.is_running()
+        worker.start()
+    with qtbot.waitSignal(worker.signals.finished, timeout=TIMEOUT_MS):
+        control.stop()
+    assert not worker.is_running()
 
 
-def test_background_task_success_failure_and_cancel(qtbot):
-    task = BackgroundTask(lambda progress, cancel: (progress(1, 2), 42)[1], "ok")
-    with qtbot.waitSignal(task.succeeded, timeout=TIMEOUT_MS) as ok:
-        task.start()
-    task.wait()
+def test_quit_closes_the_generator_where_it_stands(qtbot):
+    closed = threading.Event()
+
+    def endless(control):
+        try:
+            while True:
+                yield Progress(1, 1, 1, 1, 0.5, 10.0)
+        finally:
+            closed.set()
+
+    worker = training_worker(endless, TrainingControl())
+    with qtbot.waitSignal(worker.signals.yielded, timeout=TIMEOUT_MS):
+        worker.start()
+    with qtbot.waitSignal(worker.signals.aborted, timeout=TIMEOUT_MS):
+        worker.quit()
+    assert closed.is_set()
+
+
+def test_function_worker_success_failure_and_cancel(qtbot):
+    worker = FunctionWorker(lambda progress, cancel: (progress(1, 2), 42)[1], "ok")
+    with qtbot.waitSignal(worker.signals.returned, timeout=TIMEOUT_MS) as ok:
+        worker.start()
     assert ok.args == [42]
 
     def fail(progress, cancel):
         raise DatasetError("data.csv: row 3, column 2: not a number")
 
-    task = BackgroundTask(fail, "fail")
-    with qtbot.waitSignal(task.failed, timeout=TIMEOUT_MS) as failed:
-        task.start()
-    task.wait()
+    worker = FunctionWorker(fail, "fail")
+    with qtbot.waitSignal(worker.signals.errored, timeout=TIMEOUT_MS) as failed:
+        worker.start()
     assert failed.args == ["data.csv: row 3, column 2: not a number"]
 
     started = threading.Event()
@@ -102,13 +125,12 @@ def test_background_task_success_failure_and_cancel(qtbot):
             threading.Event().wait(0.005)
         raise DatasetError("cancelled")
 
-    task = BackgroundTask(slow, "slow")
-    with qtbot.waitSignal(task.cancelled, timeout=TIMEOUT_MS):
-        task.start()
+    worker = FunctionWorker(slow, "slow")
+    with qtbot.waitSignal(worker.signals.aborted, timeout=TIMEOUT_MS):
+        worker.start()
         assert started.wait(10)
-        task.cancel()
-    task.wait()
-    assert not task.is_running()
+        worker.quit()
+    qtbot.waitUntil(lambda: not worker.is_running())
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
@@ -26,7 +27,7 @@ from aeviewer.config import LABELS_AUTO
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError
 from aeviewer.gui import dialogs
-from aeviewer.gui.threads import BackgroundTask
+from aeviewer.gui.threads import FunctionWorker
 from aeviewer.gui.widgets.sample_preview import SamplePreview
 
 #: Downloadable data sets offered in the list: source name -> label.
@@ -134,12 +135,16 @@ def describe(dataset: Dataset) -> str:
 class DataPanel(QWidget):
     """Loads data sets off the GUI thread and shows what was loaded.
 
-    ``dataset_changed(Dataset)`` fires after a successful load. Before a load starts,
-    :attr:`confirm_change` is asked (the main window asks to reset a trained model there).
+    A source is loaded (and so checked) first; only when it loaded is :attr:`confirm_change`
+    asked (the main window asks to reset a trained model there), and only then does it join
+    the list of sources. ``dataset_changed(Dataset)`` fires when the new data are taken,
+    ``load_failed(message)`` when they could not be loaded, ``change_declined(source)`` when
+    they loaded but the user kept the old data.
     """
 
     dataset_changed = Signal(object)
     load_failed = Signal(str)
+    change_declined = Signal(str)
     loading_changed = Signal(bool)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -152,8 +157,9 @@ class DataPanel(QWidget):
         self._label_values: list[str | None] = []
         self._labels_source: str | None = None
         self.confirm_change: Callable[[], bool] = lambda: True
-        self._task: BackgroundTask | None = None
-        self._tasks: set[BackgroundTask] = set()
+        #: The running load (superseded ones are asked to quit and then ignored).
+        self._task: FunctionWorker | None = None
+        self._load_number = 0
 
         self.sources = QComboBox()
         self.sources.setToolTip("Built-in data sets are generated in code; downloads are cached.")
@@ -211,33 +217,24 @@ class DataPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
 
     # -- requests ------------------------------------------------------------------------------
-    def load(self, source: str, label_column: str | None = LABELS_AUTO) -> bool:
+    def load(self, source: str, label_column: str | None = LABELS_AUTO) -> None:
         """Load ``source`` in the background, its labels as ``label_column`` says
-        (``DataSpec.label_column``); False when the user declined the change."""
-        if self.dataset is not None and not self.confirm_change():
-            self._select(self.source)
-            self._show_labels()
-            return False
+        (``DataSpec.label_column``); the data are taken once loaded and confirmed."""
         if self._task is not None:
-            self._task.cancel()
-        task = BackgroundTask(load_dataset(source, label_column), "aeviewer-load", self)
-        task.progressed.connect(self._on_progress)
-        task.succeeded.connect(
-            lambda result, t=task, s=source, c=label_column: self._on_loaded(t, s, c, result)
-        )
-        task.failed.connect(
-            lambda msg, t=task, s=source, c=label_column: self._on_failed(t, s, c, msg)
-        )
-        task.cancelled.connect(lambda t=task: self._on_cancelled(t))
-        task.finished.connect(lambda t=task: self._tasks.discard(t))
+            self._task.quit()
+        self._load_number += 1
+        number = self._load_number
+        task = FunctionWorker(load_dataset(source, label_column), "aeviewer-load")
+        signals = task.signals
+        signals.progressed.connect(partial(self._on_progress, number))
+        signals.returned.connect(partial(self._on_loaded, number, source, label_column))
+        signals.errored.connect(partial(self._on_failed, number, source, label_column))
+        signals.aborted.connect(partial(self._on_cancelled, number))
         self._task = task
-        self._tasks.add(task)
-        self._select(source)
         self.info.setText(f"Loading {source} …")
         self.progress.setRange(0, 0)
         self._show_loading(True)
         task.start()
-        return True
 
     def holds(self, source: str, label_column: str | None = LABELS_AUTO) -> bool:
         """True when the loaded data are ``source`` with labels as ``label_column`` says."""
@@ -253,7 +250,7 @@ class DataPanel(QWidget):
     def cancel(self) -> None:
         """Cancel the running load or download."""
         if self._task is not None:
-            self._task.cancel()
+            self._task.quit()
 
     @Slot()
     def open_file(self) -> None:
@@ -269,19 +266,22 @@ class DataPanel(QWidget):
         if path:
             self.load(path)
 
-    def shutdown(self, timeout_ms: int = 30_000) -> None:
-        """Cancel every load and join the threads (when the window closes)."""
-        for task in list(self._tasks):
-            task.cancel()
-            task.wait(timeout_ms)
+    def shutdown(self) -> None:
+        """Cancel the running load (when the window closes); waits for nothing."""
+        self.cancel()
 
     # -- results -------------------------------------------------------------------------------
     def _on_loaded(
-        self, task: BackgroundTask, source: str, label_column: str | None, result: Loaded
+        self, number: int, source: str, label_column: str | None, result: Loaded
     ) -> None:
-        if task is not self._task:
+        if number != self._load_number:
             return
         self._finish()
+        if self.dataset is not None and not self.confirm_change():
+            self._restore()
+            self.change_declined.emit(source)
+            return
+        self._select(source)
         dataset = result.dataset
         self.dataset = dataset
         self.source = source
@@ -293,10 +293,8 @@ class DataPanel(QWidget):
         self.preview.set_dataset(dataset)
         self.dataset_changed.emit(dataset)
 
-    def _on_failed(
-        self, task: BackgroundTask, source: str, label_column: str | None, message: str
-    ) -> None:
-        if task is not self._task:
+    def _on_failed(self, number: int, source: str, label_column: str | None, message: str) -> None:
+        if number != self._load_number:
             return
         self._finish()
         self._restore()
@@ -307,14 +305,15 @@ class DataPanel(QWidget):
         self.load_failed.emit(message)
         dialogs.show_error(self, "Cannot load the data set", message)
 
-    def _on_cancelled(self, task: BackgroundTask) -> None:
-        if task is not self._task:
+    def _on_cancelled(self, number: int) -> None:
+        if number != self._load_number:
             return
         self._finish()
         self._restore()
 
-    @Slot(int, int)
-    def _on_progress(self, done: int, total: int) -> None:
+    def _on_progress(self, number: int, done: int, total: int) -> None:
+        if number != self._load_number:
+            return
         if total > 0:
             # QProgressBar holds ints; large byte counts are shown as per mille.
             self.progress.setRange(0, 1000)
@@ -341,8 +340,10 @@ class DataPanel(QWidget):
             return
         index = self.sources.findData(source)
         if index < 0:
-            label = Path(source).name or source
-            self.sources.addItem(f"{label} (file)", source)
+            path = Path(source).expanduser()
+            label = path.name or source
+            kind = "folder" if path.is_dir() else "file"
+            self.sources.addItem(f"{label} ({kind})", source)
             index = self.sources.count() - 1
             self.sources.setItemData(index, source, _tip_role())
         self.sources.setCurrentIndex(index)

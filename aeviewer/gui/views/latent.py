@@ -10,14 +10,13 @@ slider replays how the latent space formed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 from aeviewer.analysis import projections
 from aeviewer.analysis.thresholds import Threshold
 from aeviewer.data.dataset import Dataset
+from aeviewer.gui.threads import FunctionWorker
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.decoded_grid import decode_grid
 from aeviewer.gui.widgets.replay_history import ReplayHistory
@@ -111,13 +111,11 @@ class LatentView(View):
         self._selection = np.zeros(0, np.int64)
         self._ends: list[int | None] = [None, None]
         self._cache: dict[tuple[int, str], np.ndarray] = {}
-        self._runner = projections.BackgroundRunner("aeviewer-latent")
-        self._pending: tuple[Future[np.ndarray], tuple[int, str]] | None = None
-        self._grid_runner = projections.BackgroundRunner("aeviewer-decode")
-        self._grid_pending: Future[tuple[np.ndarray, QRectF]] | None = None
-        self._poll = QTimer(self)
-        self._poll.setInterval(50)
-        self._poll.timeout.connect(self._poll_background)
+        #: The running projection and the (epoch, method) it computes; a new one supersedes it.
+        self._pending: tuple[FunctionWorker, tuple[int, str]] | None = None
+        #: The running decoded-grid computation, and its number (older ones are ignored).
+        self._grid_pending: FunctionWorker | None = None
+        self._grid_number = 0
         self._build()
 
     # -- construction ----------------------------------------------------------------------------
@@ -232,10 +230,8 @@ class LatentView(View):
 
     def reset(self) -> None:
         """Forget every snapshot and selection."""
-        self._runner.cancel()
-        self._grid_runner.cancel()
-        self._pending = None
-        self._grid_pending = None
+        self._cancel_projection()
+        self._cancel_grid()
         self._frames.clear()
         self._cache.clear()
         self._latest = None
@@ -286,10 +282,9 @@ class LatentView(View):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Cancel background work and join the worker threads."""
-        self._poll.stop()
-        self._runner.shutdown()
-        self._grid_runner.shutdown()
+        """Cancel background work (waits for nothing: a superseded job is ignored)."""
+        self._cancel_projection()
+        self._cancel_grid()
 
     # -- public actions (the controls call these; tests too) -----------------------------------
     def set_decoder(self, decoder: Decoder | None) -> None:
@@ -447,8 +442,7 @@ class LatentView(View):
             self._stale = True
             return
         if not projected:
-            self._runner.cancel()
-            self._pending = None
+            self._cancel_projection()
             if dim > 2 and method != "pca":
                 self.status.setText("replaying an older epoch: PCA projection")
             else:
@@ -460,10 +454,7 @@ class LatentView(View):
             self._draw(self._cache[key])
             return
         if self._pending is None or self._pending[1] != key:
-            latents = np.array(self._latest.latents, np.float32)
-            job = partial(_project_job, latents, method)
-            self._pending = (self._runner.submit(job), key)
-            self._poll.start()
+            self._start_projection(np.array(self._latest.latents, np.float32), method, key)
         label = projections.METHOD_LABELS[method]
         self.status.setText(f"computing {label} of {len(frame.positions)} points… (PCA meanwhile)")
         self._draw(frame.positions)
@@ -654,8 +645,7 @@ class LatentView(View):
     # -- background work -------------------------------------------------------------------------
     def _update_decoded_grid(self) -> None:
         if not (self.grid_check.isChecked() and self.grid_check.isEnabled()):
-            self._grid_runner.cancel()
-            self._grid_pending = None
+            self._cancel_grid()
             self.grid_image.clear()
             return
         if self._in_hidden_tab():
@@ -667,42 +657,54 @@ class LatentView(View):
         lo, hi = np.percentile(p, 1, axis=0), np.percentile(p, 99, axis=0)
         decoder, ds = self._decoder, self._dataset
         job = partial(decode_grid, decoder, lo, hi, ds.sample_shape)
-        self._grid_pending = self._grid_runner.submit(job)
-        self._poll.start()
+        self._cancel_grid()
+        worker = FunctionWorker(lambda progress, cancel: job(cancel), "aeviewer-decode")
+        self._grid_number += 1
+        worker.signals.returned.connect(partial(self._on_grid, self._grid_number))
+        worker.signals.errored.connect(partial(self._on_grid_failed, self._grid_number))
+        self._grid_pending = worker
+        worker.start()
 
-    def _poll_background(self) -> None:
-        if self._pending is not None and self._pending[0].done():
-            future, key = self._pending
-            self._pending = None
-            self._finish_projection(future, key)
-        if self._grid_pending is not None and self._grid_pending.done():
-            future = self._grid_pending
+    def _cancel_grid(self) -> None:
+        worker, self._grid_pending = self._grid_pending, None
+        if worker is not None:
+            worker.quit()
+
+    def _on_grid(self, number: int, result: tuple[np.ndarray, QRectF]) -> None:
+        if self._grid_pending is None or number != self._grid_number:
+            return
+        self._grid_pending = None
+        mosaic, rect = result
+        self.grid_image.setImage(mosaic, levels=self._dataset.value_range)
+        self.grid_image.setRect(rect)
+
+    def _on_grid_failed(self, number: int, message: str) -> None:
+        if self._grid_pending is not None and number == self._grid_number:
             self._grid_pending = None
-            if not future.cancelled() and future.exception() is None:
-                mosaic, rect = future.result()
-                self.grid_image.setImage(mosaic, levels=self._dataset.value_range)
-                self.grid_image.setRect(rect)
-            elif not future.cancelled():
-                self.status.setText(f"decoding the grid failed: {future.exception()}")
-        if self._pending is None and self._grid_pending is None:
-            self._poll.stop()
-            # Idle workers leave: no thread outlives the work, even if the window forgets to
-            # call shutdown(). The next job starts a fresh one.
-            self._runner.shutdown(wait=False)
-            self._grid_runner.shutdown(wait=False)
+            self.status.setText(f"decoding the grid failed: {message}")
 
-    def _finish_projection(self, future: Future[np.ndarray], key: tuple[int, str]) -> None:
-        if future.cancelled():
+    def _start_projection(self, latents: np.ndarray, method: str, key: tuple[int, str]) -> None:
+        self._cancel_projection()
+        worker = FunctionWorker(
+            lambda progress, cancel: _project_job(latents, method, cancel), "aeviewer-latent"
+        )
+        worker.signals.returned.connect(partial(self._on_projected, key))
+        worker.signals.errored.connect(partial(self._on_projection_failed, key))
+        self._pending = (worker, key)
+        worker.start()
+
+    def _cancel_projection(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending[0].quit()
+
+    def _on_projected(self, key: tuple[int, str], positions: np.ndarray) -> None:
+        if self._pending is None or self._pending[1] != key:
             return
-        error = future.exception()
-        label = projections.METHOD_LABELS[key[1]]
-        if isinstance(error, projections.ProjectionCancelled):
-            return
-        if error is not None:
-            self.status.setText(f"{label} failed: {error}")
-            return
-        self._cache[key] = future.result()
+        self._pending = None
+        self._cache[key] = positions
         frame = self._current_frame()
+        label = projections.METHOD_LABELS[key[1]]
         if (
             frame is not None
             and self._showing_latest()
@@ -711,6 +713,12 @@ class LatentView(View):
             self.status.setText(f"{label} of {self._latent_dim()}-D latents")
             self._draw(self._cache[key])
         self.projection_finished.emit(key[1])
+
+    def _on_projection_failed(self, key: tuple[int, str], message: str) -> None:
+        if self._pending is None or self._pending[1] != key:
+            return
+        self._pending = None
+        self.status.setText(f"{projections.METHOD_LABELS[key[1]]} failed: {message}")
 
     def _on_slider(self, value: int) -> None:
         self._frame_index = value

@@ -91,8 +91,8 @@ def test_a_new_snapshot_supersedes_a_running_projection(
     view.handle_event(make_snapshot(image_dataset, epoch=1, latent_dim=6))
     view.set_projection("tsne")
     first = view._pending[0]
-    view.handle_event(make_snapshot(image_dataset, epoch=2, latent_dim=6))
-    qtbot.waitUntil(lambda: first.done(), timeout=60_000)
+    with qtbot.waitSignal(first.signals.aborted, timeout=60_000):
+        view.handle_event(make_snapshot(image_dataset, epoch=2, latent_dim=6))
     with qtbot.waitSignal(view.projection_finished, timeout=60_000):
         pass
     assert list(view._cache) == [(2, "tsne")]
