@@ -1,4 +1,5 @@
-"""The ``aeviewer`` command: the GUI with no arguments, headless subcommands otherwise.
+"""The ``aeviewer`` command: the GUI with no arguments or with paths to open
+(``aeviewer PATH...``), headless subcommands otherwise.
 
 Each subcommand lives in its own module under :mod:`aeviewer.commands` with two functions,
 ``add_arguments(parser)`` and ``run(args) -> int``, and is imported only when it runs, so
@@ -62,9 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the GUI (no arguments) or one headless subcommand; return the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0] == "gui" or args_list[0].startswith("--gui"):
-        from aeviewer.gui.app import main as gui_main
-
-        return gui_main(args_list[1:] if args_list and args_list[0] == "gui" else args_list)
+        return _gui(args_list[1:] if args_list and args_list[0] == "gui" else args_list)
+    if args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
+        # aeviewer PATH...: the GUI opens data sets, sessions, models, runs and sweeps.
+        return _gui(args_list)
     parser = build_parser()
     args = parser.parse_args(args_list)
     if args.command is None:
@@ -85,6 +87,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("aeviewer: error: interrupted\n")
         return 130
+
+
+def _gui(args: list[str]) -> int:
+    """Run the GUI; a path it cannot open ends here in one line, before any window."""
+    from aeviewer.gui.app import main as gui_main
+
+    try:
+        return gui_main(args)
+    except AeviewerError as exc:
+        sys.stderr.write(f"aeviewer: error: {_one_line(str(exc))}\n")
+        return 2
 
 
 def _one_line(message: str) -> str:

@@ -66,21 +66,22 @@ class RunSource:
         self.name = summary.name
         self.follower = RunFollower(self.path)
         self._baseline: dict[str, Any] | None = None
-        self._done = False
+        self._status = ""
 
     def poll(self) -> RunUpdate:
-        """New epochs, the status, and the figures so far."""
-        if self._done:
-            return RunUpdate(self.key, status="finished")
+        """New epochs, the status, and the figures when something changed (a finished run
+        costs a look at its metrics file's size; resumed, it is followed again)."""
         try:
             epochs = [e for e in self.follower.poll() if isinstance(e, EpochEnd)]
             status = self.follower.status().state
             if self._baseline is None:
                 self._baseline = read_baseline(self.path)
-            summary = summarise_run(self.path)
+            summary = None
+            if epochs or status != self._status:
+                summary = summarise_run(self.path)
         except AeviewerError as exc:
             return RunUpdate(self.key, status="error", error=str(exc))
-        self._done = status == "finished"
+        self._status = status
         return RunUpdate(self.key, epochs, status, summary, self._baseline)
 
 
