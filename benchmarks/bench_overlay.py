@@ -50,9 +50,7 @@ def _entries():
         summary = RunSummary(
             Path(f"run{r}"), f"run{r}", "finished", "bench", figures, {"model.latent": latent}
         )
-        entries.append(
-            RunEntry(f"run{r}", f"run{r}", COLOURS[r], epochs=epochs, summary=summary)
-        )
+        entries.append(RunEntry(f"run{r}", f"run{r}", COLOURS[r], epochs=epochs, summary=summary))
     return entries
 
 
