@@ -147,9 +147,12 @@ class Worker(QRunnable):
 
     def __init__(self, name: str) -> None:
         super().__init__()
-        # The pool must not delete the C++ object: Python owns it, and frees it when the last
-        # reference goes (the pool's registry, in the GUI thread, or the pool thread's call).
-        self.setAutoDelete(False)
+        # The pool deletes the C++ runnable after run() (PySide's pool otherwise keeps the Python
+        # object for good). Nothing here touches the C++ side after that: the worker's state,
+        # its abort flag and its signals are Python attributes, and the signals are owned by
+        # the pool's QObject, so wherever the last reference to the worker goes (the pool
+        # thread included) no Qt object is destroyed with it.
+        self.setAutoDelete(True)
         self._name = name
         self._abort = threading.Event()
         self._state = "new"
