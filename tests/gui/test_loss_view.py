@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from dataclasses import replace
 
 import numpy as np
@@ -74,6 +73,10 @@ def test_a_term_on_another_scale_starts_hidden(qtbot):
     view.handle_event(replace(event, train={**event.train, "nll": 150.0}))
     assert not view.curves[CurveKey("train", "nll")].isVisible()
     assert view.curves[CurveKey("train", "recon")].isVisible()
+    assert not view.hidden_hint.isHidden()
+    assert "train nll" in view.hidden_hint.text() and "legend" in view.hidden_hint.text()
+    view.curves[CurveKey("train", "nll")].setVisible(True)
+    assert view.hidden_hint.isHidden()
 
 
 def test_steps_axis(view):
@@ -96,17 +99,64 @@ def test_smoothing_slider_applies_an_ema(view):
 def test_log_scale_is_a_true_log_axis(view):
     view.log_scale.setChecked(True)
     assert view.plot.getAxis("left").logMode
+    # The VAE's loss is in nats per sample, on the right axis, which turns logarithmic too.
     curve = view.curves[CurveKey("train", "loss")]
     assert curve.opts["logMode"][1]
-    # The PCA reference sits at log10 of its value in log mode.
-    assert view.pca_line.value() == pytest.approx(math.log10(0.05))
+    assert view.plot.getAxis("right").logMode
+    # The PCA reference is a curve like the others, drawn at log10 of its value.
+    assert view.pca_line.opts["logMode"][1]
     view.log_scale.setChecked(False)
-    assert view.pca_line.value() == pytest.approx(0.05)
+    assert not curve.opts["logMode"][1]
+
+
+def legend_texts(view) -> list[str]:
+    return [label.text for _, label in view.legend.items]
 
 
 def test_pca_line_shows_the_baseline_at_the_same_size(view):
     assert view.pca_line.isVisible()
-    assert "PCA with 3 components: validation MSE 0.05" in view.pca_line.label.toPlainText()
+    _, y = view.pca_line.getData()
+    assert list(y) == [0.05, 0.05]
+    assert "PCA with 3 components: validation MSE 0.05" in legend_texts(view)
+    # It spans the planned run, so it is part of the plot's range and its entry in the legend.
+    x, _ = view.pca_line.getData()
+    assert x[-1] == 20
+
+
+def test_terms_in_other_units_get_the_right_axis_and_no_duplicates(qtbot):
+    view = LossView()
+    qtbot.addWidget(view)
+    config = RunConfig(model=ModelSpec(kind="ae", latent=2), train=TrainSpec(epochs=3))
+    view.handle_event(Started(config, "cpu", 1000, 200, N_BATCHES, 1234, pca_val_loss=0.04))
+    for n in (1, 2):
+        loss = 0.2 / n
+        view.handle_event(
+            EpochEnd(
+                n,
+                n * N_BATCHES,
+                {"recon": loss, "loss": loss, "nll": 800.0 / n},
+                {"recon": loss, "loss": loss, "mse": loss, "nll": 790.0 / n},
+                {"model": 1e-3},
+                0.5,
+                2000.0,
+            )
+        )
+    view.flush()
+    # recon and mse are the loss itself here: listed once.
+    assert {key.label for key in view.curves} == {"train loss", "val loss", "train nll", "val nll"}
+    assert view.curves[CurveKey("train", "nll")].getViewBox() is view.right
+    assert view.curves[CurveKey("train", "loss")].getViewBox() is view.viewbox
+    assert view.plot.getAxis("right").isVisible()
+    assert "train nll (right axis)" in legend_texts(view)
+
+
+def test_a_gan_gets_no_pca_line(qtbot):
+    view = LossView()
+    qtbot.addWidget(view)
+    config = RunConfig(model=ModelSpec(kind="gan", latent=2), train=TrainSpec(epochs=3))
+    view.handle_event(Started(config, "cpu", 1000, 200, N_BATCHES, 1234, pca_val_loss=0.04))
+    assert not view.pca_line.isVisible()
+    assert not [t for t in legend_texts(view) if t.startswith("PCA")]
 
 
 def test_batches_and_lr_changes(qtbot, view):

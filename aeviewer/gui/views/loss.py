@@ -27,13 +27,25 @@ from PySide6.QtWidgets import (
 from aeviewer.errors import AeviewerError
 from aeviewer.gui import dialogs
 from aeviewer.gui.views.base import View
-from aeviewer.gui.views.loss_history import CurveKey, Ema, LossHistory, ema
+from aeviewer.gui.views.loss_history import (
+    CurveKey,
+    Ema,
+    LossHistory,
+    axis_labels,
+    duplicate_of,
+    ema,
+    has_pca_reference,
+    term_axis,
+)
 from aeviewer.gui.widgets.steady_viewbox import SteadyViewBox
 from aeviewer.io.atomic import atomic_write_text
 from aeviewer.training.events import EpochEnd, Finished, LrChanged, Progress, Started
 
 #: The plot's title before a run starts.
 IDLE_TITLE = "Press Start (Space) to train; PCA's loss at the same size appears as a dashed line"
+
+#: The pen of PCA's reference line.
+PCA_PEN = {"color": "#555555", "width": 1.5}
 
 #: The shortest time between two redraws of the curves while data stream in. A redraw costs the
 #: GUI thread about 8 ms while training on 2 CPUs; at one a second instead of two its share of a
@@ -112,6 +124,8 @@ class LossView(View):
         self._planned_epochs: int | None = None
         self._epochs_drawn = 0
         self._pca_loss: float | None = None
+        self._pca_label = ""
+        self._kind: str | None = None
         self._batch_ema = Ema(0.0)
         self._batch_smoothed: list[float] = []
 
@@ -129,6 +143,10 @@ class LossView(View):
         self.x_axis.setToolTip("Plot against epochs, optimiser steps or training seconds")
         self.export_csv_button = QPushButton("Export CSV…")
         self.export_image_button = QPushButton("Export image…")
+        #: Says which curves are hidden and how to show them.
+        self.hidden_hint = QLabel("")
+        self.hidden_hint.setStyleSheet("color: #777777;")
+        self.hidden_hint.setWordWrap(True)
 
         controls = QHBoxLayout()
         controls.addWidget(self.log_scale)
@@ -168,21 +186,26 @@ class LossView(View):
         self._redraw_timer.timeout.connect(self.flush)
         self._last_redraw = -math.inf
         self.curves: dict[CurveKey, pg.PlotDataItem] = {}
-        self.pca_line = pg.InfiniteLine(
-            angle=0,
-            movable=False,
-            pen=pg.mkPen("#555555", width=1.5, style=Qt.PenStyle.DashLine),
-            label="PCA",
-            labelOpts={"position": 0.05, "color": "#555555", "anchors": [(0, 1), (0, 1)]},
-        )
+        # A second y axis, on the right, for terms in other units (see term_axis).
+        self.right = SteadyViewBox()
+        self.plot.scene().addItem(self.right)
+        self.plot.getAxis("right").linkToView(self.right)
+        self.right.setXLink(self.viewbox)
+        self.plot.getAxis("right").setPen("#9a9a9a")
+        self.viewbox.sigResized.connect(self._place_right_view)
+        # PCA's validation MSE as a dashed curve across the run: part of the range (it stays in
+        # view), in the legend rather than in a floating label that could leave the plot.
+        self.pca_line = pg.PlotDataItem([], [], pen=pg.mkPen(style=Qt.PenStyle.DashLine, **PCA_PEN))
         self.pca_line.setVisible(False)
-        self.plot.addItem(self.pca_line, ignoreBounds=True)
+        self.plot.addItem(self.pca_line)
         self.lr_lines: list[tuple[LrChanged, pg.InfiniteLine]] = []
         self.plot.setTitle(IDLE_TITLE, color="#777777", size="10pt")
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
+        layout.addWidget(self.hidden_hint)
         layout.addWidget(self.plot_widget, 1)
+        self.hidden_hint.setVisible(False)
 
         self.log_scale.toggled.connect(self._on_log_toggled)
         self.smoothing.valueChanged.connect(self._on_smoothing)
@@ -223,16 +246,22 @@ class LossView(View):
         self.history.clear()
         self._planned_epochs = None
         self._epochs_drawn = 0
-        self.viewbox.refit()
+        self._refit()
         self._pca_loss = None
-        self.pca_line.setVisible(False)
+        self._show_pca(False)
+        self.pca_line.setData([], [])
         for line in (line for _, line in self.lr_lines):
             self.plot.removeItem(line)
         self.lr_lines.clear()
-        for key, curve in self.curves.items():
-            self.plot.removeItem(curve)
-            self.legend.removeItem(key.label)
+        for curve in self.curves.values():
+            self.legend.removeItem(curve)
+            if curve.getViewBox() is self.right:
+                self.right.removeItem(curve)
+            else:
+                self.plot.removeItem(curve)
         self.curves.clear()
+        self.plot.hideAxis("right")
+        self._update_hidden_hint()
         self._batch_ema = Ema(self.alpha)
         self._batch_smoothed.clear()
         self._redraw_timer.stop()
@@ -250,16 +279,22 @@ class LossView(View):
         self.history.multi_stage = len(event.stages) > 1
         self._n_batches = max(1, event.n_batches)
         self._planned_epochs = event.total_epochs
-        self.viewbox.refit(self._planned_x_end())
-        self._pca_loss = event.pca_val_loss
-        if event.pca_val_loss is not None and math.isfinite(event.pca_val_loss):
-            self.pca_line.label.setFormat(
-                f"PCA with {event.config.model.latent} components: "
-                f"validation MSE {event.pca_val_loss:.4g}"
-            )
-            self.pca_line.setVisible(True)
-            self._place_pca_line()
+        self._refit(self._planned_x_end())
         model = event.config.model
+        self._kind = model.kind
+        self._place_batch_curve(term_axis("loss", model.kind))
+        left, right = axis_labels(model.kind)
+        self.plot.setLabel("left", left)
+        self.plot.setLabel("right", right)
+        pca = event.pca_val_loss
+        if has_pca_reference(model.kind) and pca is not None and math.isfinite(pca):
+            self._pca_loss = pca
+            self._pca_label = f"PCA with {model.latent} components: validation MSE {pca:.4g}"
+            self._show_pca(True)
+            self._place_pca_line()
+        else:
+            self._pca_loss = None
+            self._show_pca(False)
         self.plot.setTitle(
             f"{model.kind} · latent {model.latent} · {event.n_parameters:,} parameters · "
             f"{event.n_train:,} train / {event.n_val:,} validation samples · {event.device}",
@@ -286,11 +321,12 @@ class LossView(View):
             movable=False,
             pen=pg.mkPen("#9467bd", width=1, style=Qt.PenStyle.DotLine),
             label=f"lr {event.lr:.3g}",
+            # Near the bottom: the legend sits in the top right corner.
             labelOpts={
-                "position": 0.92,
+                "position": 0.04,
                 "color": "#9467bd",
                 "rotateAxis": (1, 0),
-                "anchors": [(0, 0), (0, 0)],
+                "anchors": [(0, 1), (0, 1)],
             },
         )
         line.setPos(self.history.step_to_x(event.step, self.axis))
@@ -300,7 +336,7 @@ class LossView(View):
     def on_finished(self, event: Finished) -> None:
         """Draw whatever is still pending, fitted to what the run reached."""
         self._planned_epochs = None
-        self.viewbox.refit()
+        self._refit()
         self.flush()
 
     # -- drawing -------------------------------------------------------------------------------
@@ -313,8 +349,9 @@ class LossView(View):
         self._update_batch_curve()
         # Fit the range and move the view now: left to the paint, they change the scene while
         # it is painted, and it is painted twice.
-        self.viewbox.updateAutoRange()
-        self.viewbox.updateMatrix()
+        for box in (self.viewbox, self.right):
+            box.updateAutoRange()
+            box.updateMatrix()
 
     def _request_redraw(self) -> None:
         if self._redraw_timer.isActive():
@@ -336,16 +373,25 @@ class LossView(View):
             curve = self.curves.get(key)
             x, y = self.curve_data(key)
             if curve is None:
+                if duplicate_of(self.history, key, self.axis) is not None:
+                    # The same numbers as a curve drawn already (a reconstruction term that is
+                    # the whole loss): listed once.
+                    continue
                 curve = self._make_curve(key)
-                # A term on another scale (the per-sample NLL is D times the mean loss) would
-                # flatten every other curve: it starts hidden, a click on the legend shows it.
+                # A term far larger than the total on its axis would flatten every other
+                # curve: it starts hidden, a click on the legend shows it.
                 curve.setVisible(not self._off_scale(key, y))
             curve.setData(x, y)
+        self._place_pca_line()
+        self._update_hidden_hint()
 
     def _off_scale(self, key: CurveKey, values: np.ndarray) -> bool:
         if key.term == "loss" or values.size == 0:
             return False
-        _, total = self.history.series(CurveKey(key.split, "loss", key.stage), self.axis)
+        total_key = CurveKey(key.split, "loss", key.stage)
+        if term_axis("loss", self._kind) != term_axis(key.term, self._kind):
+            return False
+        _, total = self.history.series(total_key, self.axis)
         if total.size == 0:
             return False
         reference = float(np.median(np.abs(total)))
@@ -356,12 +402,56 @@ class LossView(View):
         colour = PALETTE[pairs.index((key.term, key.stage)) % len(PALETTE)]
         style = Qt.PenStyle.SolidLine if key.split == "train" else Qt.PenStyle.DashLine
         width = 2.0 if key.term == "loss" else 1.4
-        curve = self.plot.plot(
-            [], [], pen=pg.mkPen(colour, width=width, style=style), name=key.label
-        )
+        pen = pg.mkPen(colour, width=width, style=style)
+        if term_axis(key.term, self._kind) == "right":
+            curve = pg.PlotDataItem([], [], pen=pen)
+            curve.setLogMode(False, self.log_scale.isChecked())
+            self.right.addItem(curve)
+            self.legend.addItem(curve, f"{key.label} (right axis)")
+            self.plot.showAxis("right")
+            self._place_right_view()
+        else:
+            curve = self.plot.plot([], [], pen=pen, name=key.label)
         curve.setSkipFiniteCheck(False)
+        curve.visibleChanged.connect(self._update_hidden_hint)
         self.curves[key] = curve
         return curve
+
+    def _place_batch_curve(self, axis: str) -> None:
+        """The per-batch loss goes on the axis of the total loss."""
+        box = self.right if axis == "right" else self.viewbox
+        if self.batch_curve.getViewBox() is box:
+            return
+        self.batch_curve.getViewBox().removeItem(self.batch_curve)
+        box.addItem(self.batch_curve)
+        self.batch_curve.setLogMode(False, self.log_scale.isChecked())
+        if box is self.right:
+            self.plot.showAxis("right")
+            self._place_right_view()
+
+    def _update_hidden_hint(self) -> None:
+        hidden = [key.label for key, curve in self.curves.items() if not curve.isVisible()]
+        if hidden:
+            names = ", ".join(hidden)
+            self.hidden_hint.setText(
+                f"Hidden: {names} (on another scale). Click an entry in the legend to show "
+                "or hide its curve."
+            )
+        self.hidden_hint.setVisible(bool(hidden))
+
+    def _show_pca(self, shown: bool) -> None:
+        self.legend.removeItem(self.pca_line)
+        self.pca_line.setVisible(shown)
+        if shown:
+            self.legend.addItem(self.pca_line, self._pca_label)
+
+    def _refit(self, x_end: float | None = None) -> None:
+        self.viewbox.refit(x_end)
+        self.right.refit()
+
+    def _place_right_view(self) -> None:
+        self.right.setGeometry(self.viewbox.sceneBoundingRect())
+        self.right.linkedViewChanged(self.viewbox, self.right.XAxis)
 
     def _update_batch_curve(self) -> None:
         x, _ = self.history.batch_series(self.axis)
@@ -374,7 +464,7 @@ class LossView(View):
         self._update_batch_curve()
         for event, line in self.lr_lines:
             line.setPos(self.history.step_to_x(event.step, self.axis))
-        self.viewbox.refit(self._planned_x_end())
+        self._refit(self._planned_x_end())
         self.plot.enableAutoRange()
 
     def _planned_x_end(self) -> float | None:
@@ -390,19 +480,28 @@ class LossView(View):
         self.plot.setLabel("bottom", labels.get(self.axis, self.axis))
 
     def _place_pca_line(self) -> None:
+        """Span PCA's line over the run (the planned one while training) at its loss."""
         if self._pca_loss is None:
             return
-        value = self._pca_loss
-        if self.log_scale.isChecked():
-            # In log mode pyqtgraph plots log10 of the data, and lines live in that space.
-            value = math.log10(value) if value > 0 else -12.0
-        self.pca_line.setPos(value)
+        end = self._planned_x_end() or 0.0
+        for curve in self.curves.values():
+            x = curve.xData
+            if x is not None and len(x):
+                end = max(end, float(np.nanmax(x)))
+        start = 0.0 if self.axis == "step" else min(1.0, end)
+        end = max(end, start + 1.0)
+        self.pca_line.setData([start, end], [self._pca_loss, self._pca_loss])
 
     @Slot(bool)
     def _on_log_toggled(self, on: bool) -> None:
         self.plot.setLogMode(x=False, y=on)
+        for curve in (*self.curves.values(), self.batch_curve):
+            if curve.getViewBox() is self.right:
+                curve.setLogMode(False, on)
+        self.plot.getAxis("right").setLogMode(False, on)
+        self.right.enableAutoRange()
         self._place_pca_line()
-        self.viewbox.refit(self._planned_x_end())
+        self._refit(self._planned_x_end())
         self.plot.enableAutoRange()
 
     @Slot(int)

@@ -184,3 +184,57 @@ def _ordered(mappings) -> list[str]:
 
 def _fmt(value: float | None) -> str:
     return "" if value is None else repr(float(value))
+
+
+#: Terms that are sums over a sample's features, in nats (negative log-likelihoods).
+PER_SAMPLE_TERMS = frozenset({"nll", "neg_elbo"})
+#: A VAE's loss and its parts are per-sample sums (nats) as well.
+VAE_PER_SAMPLE_TERMS = frozenset({"loss", "recon", "kl", "neg_elbo", "nll"})
+#: A GAN's mean discriminator outputs, probabilities rather than losses.
+GAN_OUTPUT_TERMS = frozenset({"d_real", "d_fake"})
+
+
+def term_axis(term: str, kind: str | None) -> str:
+    """``"left"`` or ``"right"``: the y axis whose unit ``term`` is in, for models of ``kind``.
+
+    The left axis holds the per-feature terms that PCA's mean squared error compares with;
+    the right one per-sample sums in nats (a likelihood, a VAE's ELBO terms, hundreds of times
+    larger) or, for a GAN, the discriminator's mean outputs.
+    """
+    if kind == "gan":
+        return "right" if term in GAN_OUTPUT_TERMS else "left"
+    if kind == "vae":
+        return "right" if term in VAE_PER_SAMPLE_TERMS else "left"
+    return "right" if term in PER_SAMPLE_TERMS else "left"
+
+
+def axis_labels(kind: str | None) -> tuple[str, str]:
+    """The left and right axis titles for models of ``kind``."""
+    if kind == "gan":
+        return "loss (binary cross-entropy)", "mean discriminator output"
+    if kind == "vae":
+        return "MSE per feature", "nats per sample (−ELBO, reconstruction, KL)"
+    return "loss per feature", "nats per sample (negative log-likelihood)"
+
+
+def has_pca_reference(kind: str | None) -> bool:
+    """True when PCA's validation MSE means something next to the model's curves (not a GAN)."""
+    return kind != "gan"
+
+
+def duplicate_of(history: LossHistory, key: CurveKey, x_axis: str = "epoch") -> CurveKey | None:
+    """A curve of the same split and stage, listed before ``key`` (the total loss first), whose
+    values equal ``key``'s at every epoch (a reconstruction term that is the whole loss), or
+    None."""
+    _, values = history.series(key, x_axis)
+    if values.size == 0:
+        return None
+    same = [k for k in history.curve_keys() if k.split == key.split and k.stage == key.stage]
+    same.sort(key=lambda k: k.term != "loss")
+    for other in same:
+        if other == key:
+            return None
+        _, theirs = history.series(other, x_axis)
+        if theirs.shape == values.shape and np.allclose(theirs, values, rtol=1e-9, atol=0.0):
+            return other
+    return None
