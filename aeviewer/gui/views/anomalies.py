@@ -34,7 +34,7 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
-from aeviewer.training.events import Snapshot
+from aeviewer.training.events import Snapshot, Started
 
 Decoder = Callable[[np.ndarray], np.ndarray]
 #: How many of the most anomalous samples the gallery shows.
@@ -63,6 +63,8 @@ class AnomaliesView(View):
         self.average_precision: dict[str, float] = {}
         self._log_x = False
         self._selection: np.ndarray | None = None
+        #: The class a one-class run was trained on (its normal class), if any.
+        self._normal_class: int | None = None
         self._build()
 
     # -- construction ----------------------------------------------------------------------------
@@ -153,8 +155,18 @@ class AnomaliesView(View):
         self.reset()
         self._fill_truth_combo()
 
+    def on_started(self, event: Started) -> None:
+        """A one-class run (trained on its normal class only) makes that class the truth."""
+        normal = event.config.data.normal_class
+        if normal != self._normal_class:
+            self._normal_class = normal
+            self._fill_truth_combo()
+
     def reset(self) -> None:
-        """Forget the scores."""
+        """Forget the scores (and the run's normal class)."""
+        if self._normal_class is not None:
+            self._normal_class = None
+            self._fill_truth_combo()
         self._snapshot = None
         self.auc = {}
         self.average_precision = {}
@@ -167,6 +179,7 @@ class AnomaliesView(View):
         self.operating_point.setData([], [])
         self.gallery_panel.clear()
         self.heat_panel.clear()
+        self.histogram.enableAutoRange()
         self.count_label.setText("No scores yet.")
 
     def on_snapshot(self, event: Snapshot) -> None:
@@ -244,16 +257,24 @@ class AnomaliesView(View):
 
     # -- drawing ---------------------------------------------------------------------------------
     def _fill_truth_combo(self) -> None:
+        """Offer the data's anomaly labels and each class as the normal one; the default is the
+        run's normal class when it had one, else the labels as given, else none (never a class
+        the model was not trained to single out)."""
         self.truth_combo.blockSignals(True)
         self.truth_combo.clear()
         ds = self._dataset
         if ds is not None and ds.anomalies is not None:
-            self.truth_combo.addItem("anomaly flags", "anomalies")
+            self.truth_combo.addItem("anomaly labels as given", "anomalies")
         if ds is not None and ds.labels is not None:
             for c in range(ds.n_classes):
                 self.truth_combo.addItem(f"normal class: {ds.class_name(c)}", c)
-        self.truth_combo.addItem("unknown", None)
-        self.truth_combo.setCurrentIndex(0)
+        self.truth_combo.addItem("none (no ROC)", None)
+        default = self.truth_combo.findData(self._normal_class)
+        if self._normal_class is None or default < 0:
+            default = self.truth_combo.findData("anomalies")
+        if default < 0:
+            default = self.truth_combo.findData(None)
+        self.truth_combo.setCurrentIndex(default)
         self.truth_combo.blockSignals(False)
 
     def _redraw(self) -> None:

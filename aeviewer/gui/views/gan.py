@@ -136,6 +136,8 @@ class GanView(View):
         self.losses = {"d_loss": [], "g_loss": []}
         for curve in (*self.loss_curves.values(), *self.d_curves.values()):
             curve.setData([], [])
+        self.loss_plot.enableAutoRange()
+        self.d_plot.enableAutoRange(x=True, y=False)
         self.left.clear()
         self._layout_kind = ""
         self.samples_panel = None

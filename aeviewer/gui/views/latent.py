@@ -250,6 +250,7 @@ class LatentView(View):
         self.slider.blockSignals(False)
         self.slider_label.setText("no snapshot yet")
         self.status.setText("")
+        self.plot.enableAutoRange()
         self._update_controls()
 
     def on_snapshot(self, event: Snapshot) -> None:

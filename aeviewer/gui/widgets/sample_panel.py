@@ -57,9 +57,15 @@ class SamplePanel(QWidget):
         self.preview_stack.setCurrentIndex(0 if dataset is None or dataset.is_image else 1)
 
     def clear(self) -> None:
-        """Empty the gallery and the interpolation strip."""
+        """Empty the hover preview, the gallery and the interpolation strip, titles too."""
+        self.preview_panel.clear()
+        self.preview_panel.set_title("Hover a point")
+        self.preview_original.setData([], [])
+        self.preview_recon.setData([], [])
+        self.preview_plot.setTitle("Hover a point")
         self.show_gallery(np.zeros(0, np.int64))
         self.interpolation_panel.clear()
+        self.interpolation_panel.set_title("Interpolation A → B")
 
     def show_preview(
         self, original: np.ndarray | None, recon: np.ndarray | None, label: str

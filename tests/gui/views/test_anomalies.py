@@ -177,3 +177,26 @@ def test_selected_samples_get_error_heat_maps(view: AnomaliesView, image_dataset
     assert view.heat_panel.n_tiles == 3
     view.set_selection(None)
     assert view.heat_panel.n_tiles == N_GALLERY  # back to the most anomalous
+
+
+def test_the_default_truth_is_the_runs_normal_class_or_the_labels_as_given(
+    qtbot: QtBot, image_dataset: Dataset
+) -> None:
+    from dataclasses import replace
+
+    from aeviewer.config import DataSpec, RunConfig
+    from aeviewer.training.events import Started
+
+    view = AnomaliesView()
+    qtbot.addWidget(view)
+    view.set_dataset(image_dataset)
+    assert view.truth_combo.currentData() == "anomalies"
+    one_class = RunConfig(data=DataSpec(source="x", normal_class=2))
+    view.handle_event(Started(one_class, "cpu", 10, 2, 1, 100))
+    assert view.truth_combo.currentData() == 2
+    view.reset()
+    assert view.truth_combo.currentData() == "anomalies"
+    # Labels but no anomaly labels, a model trained on every class: no class is the truth.
+    view.set_dataset(replace(image_dataset, anomalies=None))
+    assert view.truth_combo.currentData() is None
+    assert view.truth_combo.currentText() == "none (no ROC)"

@@ -172,6 +172,24 @@ def test_interpolation_between_two_samples(view: LatentView, image_dataset: Data
     assert view.interpolation_panel.n_tiles == 10
 
 
+def test_a_new_data_set_clears_hover_selection_and_interpolation(
+    view: LatentView, image_dataset: Dataset
+) -> None:
+    view.handle_event(make_snapshot(image_dataset))
+    view.set_decoder(fake_decoder(image_dataset.sample_shape))
+    view.hover(3)
+    view.pick(*view.positions[3])
+    view.interpolate(0, 1)
+    view.plot.getViewBox().setRange(xRange=(100, 101), yRange=(100, 101))
+    view.set_dataset(image_dataset)
+    assert view.preview_panel.n_tiles == 0
+    assert view.preview_panel.label.text == "Hover a point"
+    assert view.gallery_panel.n_tiles == 0
+    assert view.interpolation_panel.n_tiles == 0
+    assert view.interpolation_panel.label.text == "Interpolation A → B"
+    assert all(view.plot.getViewBox().autoRangeEnabled())
+
+
 def test_epoch_slider_replays_earlier_snapshots(view: LatentView, image_dataset: Dataset) -> None:
     snaps = [make_snapshot(image_dataset, epoch=e) for e in range(1, 5)]
     for snap in snaps:
