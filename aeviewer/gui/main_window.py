@@ -5,10 +5,18 @@ from __future__ import annotations
 import contextlib
 import json
 from dataclasses import replace
+from functools import partial
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QMainWindow,
+    QScrollArea,
+    QTabWidget,
+    QWidget,
+)
 
 from aeviewer.config import DataSpec, RunConfig
 from aeviewer.data import DEFAULT_SOURCE, prepare
@@ -25,6 +33,7 @@ from aeviewer.gui.panels.training_panel import TrainingPanel
 from aeviewer.gui.run_comparison import RunComparison
 from aeviewer.gui.run_following import RunFollowing
 from aeviewer.gui.session_actions import SessionActions
+from aeviewer.gui.space_key import SpaceKeyFilter
 from aeviewer.gui.state import RunState, has_model
 from aeviewer.gui.threads import FunctionWorker
 from aeviewer.gui.view_wiring import hand_decoder, link_views, show_views_for
@@ -104,6 +113,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status)
         self._build_menus()
         self._connect()
+        #: Space starts and pauses unless a text field has the focus (see SpaceKeyFilter).
+        self._space_filter = SpaceKeyFilter(self)
+        QApplication.instance().installEventFilter(self._space_filter)
         #: Sessions, model and data export, opening models, autosave.
         self.files = SessionActions(self)
         self.files.install(self.file_menu, self.quit_action)
@@ -176,9 +188,9 @@ class MainWindow(QMainWindow):
             self.views.append(view)
             self.tabs.addTab(view, view.title)
             if index < 9:
+                # Its Ctrl+N follows the tabs shown (see show_views_for).
                 action = QAction(view.title, self)
-                action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
-                action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
+                action.triggered.connect(partial(self.tabs.setCurrentIndex, index))
                 self.view_menu.insertAction(self._tabs_separator, action)
                 self.tab_actions.append(action)
         link_views(self.views)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTabWidget
 
 from aeviewer.gui.views.base import View
@@ -34,12 +34,19 @@ def link_views(views: Sequence[View]) -> None:
 def show_views_for(
     kind: str | None, tabs: QTabWidget, views: Sequence[View], actions: Sequence[QAction]
 ) -> None:
-    """Hide the tabs (and disable their Ctrl+N) that mean nothing for models of ``kind``."""
+    """Show only the tabs that mean something for models of ``kind``; their View menu entries
+    follow, and Ctrl+N goes to the N-th tab shown (as the tab bar counts them)."""
+    shown = 0
     for index, view in enumerate(views):
         applies = view_applies(view.title, kind)
         tabs.setTabVisible(index, applies)
         if index < len(actions):
-            actions[index].setEnabled(applies)
+            action = actions[index]
+            action.setVisible(applies)
+            action.setEnabled(applies)
+            shown += applies
+            number = f"Ctrl+{shown}" if applies and shown <= 9 else ""
+            action.setShortcut(QKeySequence(number))
     current = tabs.currentIndex()
     if 0 <= current < len(views) and not view_applies(views[current].title, kind):
         tabs.setCurrentIndex(0)

@@ -191,6 +191,17 @@ def test_space_starts_and_pauses_but_types_in_text_fields(qtbot, window):
     button.setFocus()
     qtbot.keyClick(button, Qt.Key.Key_Space)
     assert window.state is RunState.PAUSED  # the shortcut, not a click on the focused button
+    # A focused combo box or check box does not take it either.
+    combo = window.model_panel.family
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Space)
+    assert window.state is RunState.RUNNING
+    assert not combo.view().isVisible()
+    check = window.view("Loss").log_scale
+    check.setFocus()
+    qtbot.keyClick(check, Qt.Key.Key_Space)
+    assert window.state is RunState.PAUSED
+    assert not check.isChecked()
     window.controller.reset()
 
 
