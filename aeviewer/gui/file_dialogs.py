@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,21 +30,53 @@ def onnx_available() -> bool:
     return all(importlib.util.find_spec(name) is not None for name in ("onnx", "onnxruntime"))
 
 
-def ask_save_path(parent: QWidget | None, title: str, name_filter: str) -> str | None:
-    """A path to write, or None when the user cancelled."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, "", name_filter)
+def last_folder(key: str) -> str:
+    """The folder the dialog ``key`` was last used in ("" before its first use)."""
+    folder = QSettings().value(f"dialogs/{key}", "")
+    return folder if isinstance(folder, str) and Path(folder).is_dir() else ""
+
+
+def remember_folder(key: str, folder: str | Path) -> None:
+    """Open the dialog ``key`` in ``folder`` next time."""
+    QSettings().setValue(f"dialogs/{key}", str(folder))
+
+
+def ask_save_path(
+    parent: QWidget | None, title: str, name_filter: str, name: str = "", key: str | None = None
+) -> str | None:
+    """A path to write, or None when the user cancelled.
+
+    Each dialog (``key``, by default its title) starts in the folder it was last used in,
+    with ``name`` filled in.
+    """
+    key = key or title
+    start = str(Path(last_folder(key), name)) if last_folder(key) else name
+    path, _ = QFileDialog.getSaveFileName(parent, title, start, name_filter)
+    if path:
+        remember_folder(key, Path(path).parent)
     return path or None
 
 
-def ask_open_path(parent: QWidget | None, title: str, name_filter: str) -> str | None:
-    """A file to open, or None when the user cancelled."""
-    path, _ = QFileDialog.getOpenFileName(parent, title, "", name_filter)
+def ask_open_path(
+    parent: QWidget | None, title: str, name_filter: str, key: str | None = None
+) -> str | None:
+    """A file to open, or None when the user cancelled (starting where this dialog was last
+    used)."""
+    key = key or title
+    path, _ = QFileDialog.getOpenFileName(parent, title, last_folder(key), name_filter)
+    if path:
+        remember_folder(key, Path(path).parent)
     return path or None
 
 
-def ask_folder(parent: QWidget | None, title: str) -> str | None:
-    """A folder, or None when the user cancelled."""
-    return QFileDialog.getExistingDirectory(parent, title) or None
+def ask_folder(parent: QWidget | None, title: str, key: str | None = None) -> str | None:
+    """A folder, or None when the user cancelled (starting in the one chosen last time, or
+    beside it)."""
+    key = key or title
+    folder = QFileDialog.getExistingDirectory(parent, title, last_folder(key))
+    if folder:
+        remember_folder(key, Path(folder).parent)
+    return folder or None
 
 
 class ExportOptions(QDialog):

@@ -173,3 +173,11 @@ def test_a_table_that_fails_on_a_text_column_offers_it_as_labels(qtbot, panel, e
     assert panel.source == str(FLOWERS) and panel.label_column == "species"
     assert panel.dataset.class_names == ("setosa", "versicolor", "virginica")
     assert panel.labels_title.text() == "Labels:"
+
+
+def test_sources_are_labelled_by_kind(tmp_path) -> None:
+    from aeviewer.gui.panels.data_panel import source_label
+
+    assert source_label("builtin:shapes?n=800") == "shapes (built-in, n=800)"
+    assert source_label(str(tmp_path)) == f"{tmp_path.name} (folder)"
+    assert source_label(str(tmp_path / "d.csv")) == "d.csv (file)"

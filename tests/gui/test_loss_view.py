@@ -245,3 +245,35 @@ def test_while_training_the_range_spans_the_planned_run_and_holds_steady(qtbot):
     view.handle_event(Finished("completed", 2, 2 * N_BATCHES))
     # Once the run is over, the range fits what it reached.
     assert view.viewbox.viewRange()[0][1] < 3
+
+
+def test_exporting_no_curves_says_so(qtbot, monkeypatch):
+    from aeviewer.gui import dialogs
+
+    warnings: list[str] = []
+    monkeypatch.setattr(dialogs, "show_warning", lambda _, title, msg: warnings.append(msg))
+    view = LossView()
+    qtbot.addWidget(view)
+    view.export_csv_button.click()
+    view.export_image_button.click()
+    assert len(warnings) == 2 and "no loss curves yet" in warnings[0]
+
+
+def test_export_dialogs_remember_their_own_folder(qtbot, view, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    starts: list[str] = []
+    answers = iter([str(tmp_path / "a" / "loss.csv"), str(tmp_path / "b" / "loss.png"), ""])
+
+    def ask(parent, title, start, name_filter):
+        starts.append(start)
+        return next(answers, ""), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    view.export_csv_button.click()
+    view.export_image_button.click()
+    view.export_csv_button.click()
+    assert starts[:2] == ["loss.csv", "loss.png"]
+    assert starts[2] == str(tmp_path / "a" / "loss.csv")  # the CSV dialog's folder, not the image's

@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from aeviewer.config import LABELS_AUTO
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError
-from aeviewer.gui import dialogs
+from aeviewer.gui import dialogs, file_dialogs
 from aeviewer.gui.threads import FunctionWorker
 from aeviewer.gui.widgets.sample_preview import SamplePreview
 
@@ -112,6 +111,20 @@ def _column_text(columns: TableColumns, j: int) -> str:
     if columns.names is not None:
         return f"column {j + 1}: {columns.names[j]}"
     return f"column {j + 1}"
+
+
+def source_label(source: str) -> str:
+    """How the list of sources names ``source``: ``shapes (built-in, n=800)``, ``digits.csv
+    (file)``, ``images (folder)``."""
+    if source.startswith("builtin:"):
+        name, _, options = source.removeprefix("builtin:").partition("?")
+        return (
+            f"{name} (built-in, {options.replace('&', ', ')})" if options else f"{name} (built-in)"
+        )
+    if source in DOWNLOAD_LABELS:
+        return DOWNLOAD_LABELS[source]
+    path = Path(source).expanduser()
+    return f"{path.name or source} ({'folder' if path.is_dir() else 'file'})"
 
 
 def describe(dataset: Dataset) -> str:
@@ -255,14 +268,14 @@ class DataPanel(QWidget):
     @Slot()
     def open_file(self) -> None:
         """Ask for a data file and load it."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open a data file", "", FILE_FILTER)
+        path = file_dialogs.ask_open_path(self, "Open a data file", FILE_FILTER)
         if path:
             self.load(path)
 
     @Slot()
     def open_folder(self) -> None:
         """Ask for a folder of images and load it."""
-        path = QFileDialog.getExistingDirectory(self, "Open a folder of images")
+        path = file_dialogs.ask_folder(self, "Open a folder of images")
         if path:
             self.load(path)
 
@@ -340,10 +353,7 @@ class DataPanel(QWidget):
             return
         index = self.sources.findData(source)
         if index < 0:
-            path = Path(source).expanduser()
-            label = path.name or source
-            kind = "folder" if path.is_dir() else "file"
-            self.sources.addItem(f"{label} ({kind})", source)
+            self.sources.addItem(source_label(source), source)
             index = self.sources.count() - 1
             self.sources.setItemData(index, source, _tip_role())
         self.sources.setCurrentIndex(index)

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from aeviewer.errors import AeviewerError
-from aeviewer.gui import dialogs
+from aeviewer.gui import dialogs, file_dialogs
 from aeviewer.gui.views.base import View
 from aeviewer.gui.views.loss_history import (
     CurveKey,
@@ -523,17 +522,32 @@ class LossView(View):
 
     @Slot()
     def _ask_export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export loss curves", "loss.csv", "CSV (*.csv)")
+        if self._nothing_to_export():
+            return
+        path = file_dialogs.ask_save_path(
+            self, "Export loss curves", "CSV (*.csv)", name="loss.csv"
+        )
         if path:
             self._export(self.export_csv, path)
 
     @Slot()
     def _ask_export_image(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export loss plot", "loss.png", "PNG image (*.png);;SVG drawing (*.svg)"
+        if self._nothing_to_export():
+            return
+        path = file_dialogs.ask_save_path(
+            self, "Export loss plot", "PNG image (*.png);;SVG drawing (*.svg)", name="loss.png"
         )
         if path:
             self._export(self.export_image, path)
+
+    def _nothing_to_export(self) -> bool:
+        """Say so, and True, when there are no curves yet."""
+        if self.history.epochs:
+            return False
+        dialogs.show_warning(
+            self, "Nothing to export", "There are no loss curves yet: train a model first."
+        )
+        return True
 
     def _export(self, export, path: str) -> None:
         try:

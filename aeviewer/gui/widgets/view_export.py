@@ -11,8 +11,9 @@ import pyqtgraph.exporters
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QFileDialog, QGraphicsScene, QMenu, QMessageBox, QToolButton, QWidget
+from PySide6.QtWidgets import QGraphicsScene, QMenu, QMessageBox, QToolButton, QWidget
 
+from aeviewer.gui import file_dialogs
 from aeviewer.io.atomic import atomic_open, atomic_write_bytes
 
 PLOT_SUFFIXES = (".png", ".svg")
@@ -115,8 +116,12 @@ class ExportButton(QToolButton):
 
     def _ask(self, default_name: str, action: Callable[[Path], object]) -> None:
         suffix = Path(default_name).suffix
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export", default_name, f"{suffix[1:].upper()} (*{suffix})"
+        name = file_dialogs.ask_save_path(
+            self,
+            "Export",
+            f"{suffix[1:].upper()} (*{suffix})",
+            name=default_name,
+            key=f"export {Path(default_name).stem}",
         )
         if not name:
             return
