@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from aeviewer.config import RunConfig
 from aeviewer.errors import AeviewerError, RunError
 from aeviewer.io.follow import RunFollower
 from aeviewer.io.records import epoch_end_to_dict
@@ -137,7 +136,9 @@ class RunSet:
     def __init__(self) -> None:
         self.entries: dict[str, RunEntry] = {}
         self._next_colour = 0
-        self._live_started: Started | None = None
+        #: What the live run's summary needs of its Started event (not the event itself, so
+        #: that nothing of a run outlives a reset here).
+        self._live_start: dict[str, Any] | None = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -185,7 +186,13 @@ class RunSet:
             if event.first_epoch == 0 or LIVE not in self.entries:
                 entry = RunEntry(LIVE, name, "#000000", status="running")
                 self.entries = {LIVE: entry, **{k: v for k, v in self.entries.items() if k != LIVE}}
-            self._live_started = event
+            config = event.config
+            self._live_start = {
+                "pca": event.pca_val_loss,
+                "kind": config.model.kind,
+                "source": config.data.source,
+                "settings": flatten(config.to_dict()),
+            }
             self.entries[LIVE].status = "running"
             self._live_summary()
             return True
@@ -206,20 +213,17 @@ class RunSet:
     def clear_live(self) -> None:
         """The window's run was reset: drop its entry."""
         self.entries.pop(LIVE, None)
-        self._live_started = None
+        self._live_start = None
 
     def _live_summary(self) -> None:
-        started, entry = self._live_started, self.entries[LIVE]
-        if started is None:
+        start, entry = self._live_start, self.entries[LIVE]
+        if start is None:
             return
-        config: RunConfig = started.config
         metrics = [epoch_end_to_dict(e) for e in entry.epochs]
-        baseline = {"pca_val_mse": started.pca_val_loss}
-        figures = figures_of(metrics, baseline, None, config.model.kind)
+        figures = figures_of(metrics, {"pca_val_mse": start["pca"]}, None, start["kind"])
         entry.summary = RunSummary(
-            Path("."), entry.name, entry.status, config.data.source, figures,
-            flatten(config.to_dict()),
-        )  # fmt: skip
+            Path("."), entry.name, entry.status, start["source"], figures, start["settings"]
+        )
 
     # -- reading -------------------------------------------------------------------------------
     def visible(self) -> list[RunEntry]:
