@@ -272,6 +272,8 @@ class TrainingController(QObject):
         if not self._winding_down and self._queued is not None:
             queued, self._queued = self._queued, None
             queued.start()
+            # Still RUNNING, but no longer waiting: the status bar says so.
+            self.state_changed.emit(self.state)
 
     def _connect(self, worker: GeneratorWorker) -> None:
         signals = worker.signals
@@ -322,11 +324,11 @@ class TrainingController(QObject):
         self._connect(worker)
         self._worker, self._control = worker, control
         self.config = config
-        self._set_state(RunState.RUNNING)
         if self._winding_down:
             self._queued = worker
         else:
             worker.start()
+        self._set_state(RunState.RUNNING)
         return True
 
     @Slot(object)

@@ -39,7 +39,7 @@ from aeviewer.gui.threads import FunctionWorker
 from aeviewer.gui.view_wiring import hand_decoder, link_views, show_views_for
 from aeviewer.gui.views import view_classes
 from aeviewer.gui.views.base import View
-from aeviewer.gui.widgets.training_status import TrainingStatus
+from aeviewer.gui.widgets.training_status import TrainingStatus, state_text
 from aeviewer.training.events import EpochEnd, Event, Finished, Progress, Started
 
 
@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self._closed = False
         self._device_task: FunctionWorker | None = None
         self._continues_from_weights = False
+        #: How the last run ended (Finished.reason, or "failed"), for the status bar.
+        self._ended: str | None = None
         self._prepared: Dataset | None = None
         self._loaded: Dataset | None = None
         #: The data preparation of an opened run, session or model, applied to its source.
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
         self.files.install(self.file_menu, self.quit_action)
         #: Open run directory…: follows a run written elsewhere.
         self.following = RunFollowing(self)
+        self.following.status_changed.connect(self.show_state)
         self.file_menu.insertAction(self.files.actions["export_model"], self.following.action)
         #: Runs compared side by side: the Runs panel and table, overlays in Loss and PCA.
         self.comparison = RunComparison(self)
@@ -220,7 +223,7 @@ class MainWindow(QMainWindow):
         c.weights.connect(self._on_weights)
         c.errored.connect(self._on_errored)
         c.request_failed.connect(self._on_request_failed)
-        c.state_changed.connect(self.status.set_state)
+        c.state_changed.connect(self.show_state)
         c.reset_done.connect(self._on_reset_done)
         self.data_panel.confirm_change = lambda: self.confirm_reset("the data set")
         self.data_panel.dataset_changed.connect(self._on_dataset_changed)
@@ -362,6 +365,23 @@ class MainWindow(QMainWindow):
             return text + ", from the weights with a fresh optimiser (no training state was saved)."
         return text + ", from the whole training state."
 
+    @Slot()
+    def show_state(self, *_: object) -> None:
+        """Put where the session stands into the status bar (the state, how the last run
+        ended, a model that Start continues, a followed run)."""
+        c = self.controller
+        following = getattr(self, "following", None)
+        self.status.set_state(
+            c.state,
+            state_text(
+                c.state,
+                reason=self._ended,
+                continues=c.continues,
+                following=following.run_state if following is not None else "",
+                waiting=c.waiting_for_previous_run,
+            ),
+        )
+
     def restore_model(self, state, *, from_weights: bool = False) -> None:
         """Make Start continue ``state`` (a TrainingState) instead of building a new model.
 
@@ -370,9 +390,12 @@ class MainWindow(QMainWindow):
         """
         self._continues_from_weights = from_weights
         self.controller.restore(state)
+        self.show_state()
 
     def _on_finished(self, event: Finished) -> None:
         self._continues_from_weights = False
+        self._ended = event.reason
+        self.show_state()
         if event.reason == "diverged" and self.model_mirror.has_model:
             # The optimiser state is spoiled; the kept weights can still be trained further.
             from aeviewer.training.state import weights_only_state
@@ -393,6 +416,8 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_errored(self, message: str) -> None:
+        self._ended = "failed"
+        self.show_state()
         dialogs.show_error(self, "Training failed", message)
 
     @Slot(str)
@@ -402,12 +427,15 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_reset_done(self) -> None:
         self._continues_from_weights = False
+        self._ended = None
         self.model_mirror.clear()
         self.hand_model_to_views()
         for view in self.views:
             view.reset_view()
         self.status.clear()
         self.status.set_device(self.training_panel.device.currentText())
+        self.following.stop()
+        self.show_state()
 
     @Slot(object)
     def _on_dataset_changed(self, loaded: Dataset) -> None:

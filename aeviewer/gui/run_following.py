@@ -72,6 +72,11 @@ class RunFollowing(QObject):
         window.data_panel.load_failed.connect(self._on_dataset_failed)
 
     @property
+    def run_state(self) -> str:
+        """The followed run's state (``running``, ``finished``, ``stalled``), "" when none."""
+        return self._run_state if self.following else ""
+
+    @property
     def following(self) -> bool:
         """True while a run directory is followed."""
         return self.follower is not None

@@ -100,6 +100,7 @@ def test_pause_resume_step_stop_reset(qtbot, window):
     qtbot.waitUntil(lambda: window.state is RunState.FINISHED, timeout=TIMEOUT_MS)
     assert enabled(window) == {"start", "step", "reset"}
     assert window.view("Loss").curves
+    assert window.status.state.text() == "stopped"
 
     click(qtbot, window, "reset")
     assert window.state is RunState.IDLE
@@ -114,6 +115,7 @@ def test_step_from_idle_trains_one_epoch_then_pauses(qtbot, window):
     click(qtbot, window, "step")
     qtbot.waitUntil(lambda: window.state is RunState.PAUSED, timeout=TIMEOUT_MS)
     assert [e.epoch for e in epochs] == [1]
+    assert window.status.state.text() == "paused"
     window.controller.reset()
 
 

@@ -56,3 +56,15 @@ def test_while_a_run_streams_the_changing_labels_keep_one_size_that_fits(qtbot):
     status.set_state(RunState.RUNNING)
     # The longer "preparing …" text gets the room it needs again.
     assert status.position.maximumWidth() > 10_000
+
+
+def test_the_state_word_follows_the_session():
+    from aeviewer.gui.state import RunState
+    from aeviewer.gui.widgets.training_status import state_text
+
+    assert state_text(RunState.FINISHED, reason="stopped") == "stopped"
+    assert state_text(RunState.FINISHED, reason="completed") == "completed"
+    assert state_text(RunState.IDLE, continues=True) == "model loaded: Start continues it"
+    assert state_text(RunState.IDLE, following="running") == "following a run (running)"
+    assert state_text(RunState.RUNNING, waiting=True).startswith("waiting")
+    assert state_text(RunState.PAUSED) == "paused"

@@ -2,10 +2,36 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from aeviewer.gui.state import RunState
 from aeviewer.training.events import EpochEnd, Progress, Started
+
+
+def state_text(
+    state: RunState,
+    *,
+    reason: str | None = None,
+    continues: bool = False,
+    following: str = "",
+    waiting: bool = False,
+) -> str:
+    """The status bar's word for where the session stands.
+
+    ``reason`` is how the last run ended (``completed``, ``stopped``, ``diverged``,
+    ``failed``); ``continues`` says that Start would continue a model (one opened, or a run
+    that ended); ``following`` is the state of a followed run directory (``running``,
+    ``finished``, ``stalled``); ``waiting`` that a Start waits for a run that is still ending.
+    """
+    if following and state is RunState.IDLE:
+        return f"following a run ({following})"
+    if state is RunState.RUNNING and waiting:
+        return "waiting for the previous run to end"
+    if state is RunState.FINISHED:
+        return reason or "finished"
+    if state is RunState.IDLE and continues:
+        return "model loaded: Start continues it"
+    return state.value
 
 
 def format_eta(seconds: float | None) -> str:
@@ -60,10 +86,15 @@ class TrainingStatus(QWidget):
         self.speed = QLabel()
         self.eta = QLabel()
         self.device = QLabel()
+        #: Busy while a run is being prepared (data split, model, PCA baseline).
+        self.preparing = QProgressBar()
+        self.preparing.setRange(0, 0)
+        self.preparing.setMaximumWidth(80)
+        self.preparing.setVisible(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
         layout.setSpacing(18)
-        for label in (self.state, self.position, self.speed, self.eta, self.device):
+        for label in (self.state, self.preparing, self.position, self.speed, self.eta, self.device):
             layout.addWidget(label)
         self._started: Started | None = None
         self.clear()
@@ -73,6 +104,7 @@ class TrainingStatus(QWidget):
     def clear(self) -> None:
         """Back to the idle read-out."""
         self._started = None
+        self.preparing.setVisible(False)
         for label in (self.position, self.speed, self.eta):
             free_size(label)
         self.position.setText("epoch – · batch –")
@@ -83,16 +115,25 @@ class TrainingStatus(QWidget):
         """Show where the model trains (or will)."""
         self.device.setText(f"device {device}")
 
-    def set_state(self, state: RunState) -> None:
-        """Show the run state (and that a run is being set up until it has started)."""
-        self.state.setText(state.value)
-        if state is RunState.RUNNING and self._started is None:
+    def set_state(self, state: RunState, text: str | None = None) -> None:
+        """Show the run state (``text``, or the state's name), and what a run that has not
+        started yet waits for."""
+        self.state.setText(text or state.value)
+        preparing = state is RunState.RUNNING and self._started is None
+        self.preparing.setVisible(preparing)
+        if preparing:
             free_size(self.position)
-            self.position.setText("preparing the model and the PCA baseline …")
+            if text and text.startswith("waiting"):
+                self.position.setText("the previous run stops at its next batch …")
+            else:
+                self.position.setText(
+                    "preparing: splitting the data, building the model, fitting PCA …"
+                )
 
     def on_started(self, event: Started) -> None:
         """A run began: its device and size."""
         self._started = event
+        self.preparing.setVisible(False)
         self.set_device(event.device)
         epochs, batches = event.total_epochs, event.n_batches
         hold_size(self.position, f"epoch {epochs}/{epochs} · batch {batches}/{batches}")
