@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QScrollArea,
     QTabWidget,
+    QToolBar,
     QWidget,
 )
 
@@ -129,6 +130,9 @@ class MainWindow(QMainWindow):
         self.comparison = RunComparison(self)
         self.file_menu.insertAction(self.files.actions["export_model"], self.comparison.action)
         self.addToolBar(self.files.make_toolbar(self.following.action))
+        # The training controls in reach whatever the window's height (the Training panel's
+        # buttons can scroll out of sight on a small screen).
+        self.addToolBar(self._training_toolbar())
         self.resize(1400, 900)
         self._restore_settings()
         self.show_family_views()
@@ -151,6 +155,14 @@ class MainWindow(QMainWindow):
         dock.setWidget(scroll)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         return dock
+
+    def _training_toolbar(self) -> QToolBar:
+        bar = QToolBar("Training")
+        bar.setObjectName("training_toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for name in ("start", "pause", "step", "stop", "reset"):
+            bar.addAction(self.controller.actions[name])
+        return bar
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

@@ -33,6 +33,7 @@ from aeviewer.analysis.thresholds import (
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
+from aeviewer.gui.widgets.legend import LEGEND_BOX
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
 from aeviewer.training.events import Snapshot, Started
 
@@ -92,7 +93,7 @@ class AnomaliesView(View):
         self.histogram = ci.addPlot(row=0, col=0, colspan=2, title="Reconstruction error")
         self.histogram.setLabel("bottom", "score")
         self.histogram.setLabel("left", "samples")
-        self.histogram.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.histogram.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
         self.hist_curves = {
             "all": self.histogram.plot(
                 stepMode="center", fillLevel=0, brush=(*_NORMAL_COLOR, 120), pen=_NORMAL_COLOR
@@ -113,11 +114,11 @@ class AnomaliesView(View):
         self.roc.setLabel("bottom", "false positive rate")
         self.roc.setLabel("left", "true positive rate")
         self.roc.plot([0, 1], [0, 1], pen=pg.mkPen((110, 110, 110), style=Qt.PenStyle.DashLine))
-        self.roc_legend = self.roc.addLegend(offset=(-10, -10), labelTextSize="8pt")
+        self.roc_legend = self.roc.addLegend(offset=(-10, -10), labelTextSize="8pt", **LEGEND_BOX)
         self.pr = ci.addPlot(row=1, col=1, title="Precision-recall")
         self.pr.setLabel("bottom", "recall")
         self.pr.setLabel("left", "precision")
-        self.pr_legend = self.pr.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.pr_legend = self.pr.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
         self.roc_curves: dict[str, pg.PlotDataItem] = {}
         self.pr_curves: dict[str, pg.PlotDataItem] = {}
         for name, color in (("model", _MODEL_COLOR), ("PCA", _PCA_COLOR)):

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.image_grid import MosaicPanel, as_images
+from aeviewer.gui.widgets.legend import LEGEND_BOX
 from aeviewer.gui.widgets.replay_history import ReplayHistory
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
 from aeviewer.io.atomic import atomic_open
@@ -72,14 +73,14 @@ class GanView(View):
         self.left = ci.addLayout(row=0, col=0, rowspan=2)
         self.loss_plot = ci.addPlot(row=0, col=1, title="Losses")
         self.loss_plot.setLabel("bottom", "epoch")
-        self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
         self.loss_curves = {
             "d_loss": self.loss_plot.plot(pen=pg.mkPen(_REAL_COLOR, width=2), name="D loss"),
             "g_loss": self.loss_plot.plot(pen=pg.mkPen(_FAKE_COLOR, width=2), name="G loss"),
         }
         self.d_plot = ci.addPlot(row=1, col=1, title="Mean discriminator output")
         self.d_plot.setLabel("bottom", "epoch")
-        self.d_plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.d_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
         self.d_curves = {
             "real": self.d_plot.plot(pen=pg.mkPen(_REAL_COLOR, width=2), name="D(x)"),
             "fake": self.d_plot.plot(pen=pg.mkPen(_FAKE_COLOR, width=2), name="D(G(z))"),
@@ -107,7 +108,7 @@ class GanView(View):
             self.samples_panel = MosaicPanel(self.left, "Samples of the fixed noise", 0, 0)
             return
         self.plane = self.left.addPlot(row=0, col=0, title="Real and generated points")
-        self.plane.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.plane.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
         self.d_map = pg.ImageItem(axisOrder="row-major")
         self.d_map.setLookupTable(pg.colormap.get("CET-D1").getLookupTable(nPts=256))
         self.d_map.setOpacity(0.8)

@@ -36,6 +36,7 @@ from aeviewer.gui.views.loss_history import (
     has_pca_reference,
     term_axis,
 )
+from aeviewer.gui.widgets.legend import LIGHT_LEGEND_BOX
 from aeviewer.gui.widgets.steady_viewbox import SteadyViewBox
 from aeviewer.io.atomic import atomic_write_text
 from aeviewer.training.events import EpochEnd, Finished, LrChanged, Progress, Started
@@ -170,7 +171,7 @@ class LossView(View):
         self.plot.setLabel("left", "loss")
         self.plot.setClipToView(True)
         self.plot.setDownsampling(auto=True, mode="peak")
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="k")
+        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="k", **LIGHT_LEGEND_BOX)
         self.batch_curve = self.plot.plot(
             [],
             [],
@@ -191,6 +192,9 @@ class LossView(View):
         self.plot.getAxis("right").linkToView(self.right)
         self.right.setXLink(self.viewbox)
         self.plot.getAxis("right").setPen("#9a9a9a")
+        # Plain numbers: an SI prefix ("x0.001") on a loss axis reads as part of its unit.
+        for side in ("left", "right"):
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.viewbox.sigResized.connect(self._place_right_view)
         # PCA's validation MSE as a dashed curve across the run: part of the range (it stays in
         # view), in the legend rather than in a floating label that could leave the plot.

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from aeviewer.analysis.metrics import principal_angles
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.views.base import View
+from aeviewer.gui.widgets.legend import LEGEND_BOX
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
 from aeviewer.training.events import EpochEnd, Snapshot, Started
 
@@ -86,7 +87,7 @@ class PcaView(View):
         self.error_plot = ci.addPlot(row=1, col=0, title="Reconstruction MSE by components")
         self.error_plot.setLabel("bottom", "components k")
         self.error_plot.setLogMode(y=True)
-        self.error_plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.error_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
         self.pca_curve = self.error_plot.plot(pen=pg.mkPen(_PCA_COLOR, width=2), name="PCA")
         # A PlotDataItem (not a bare scatter) so that the log axis applies to the point too.
         self.model_point = self.error_plot.plot(
@@ -95,7 +96,7 @@ class PcaView(View):
         self.angle_plot = ci.addPlot(row=1, col=1, title="Principal angles: decoder vs PCA")
         self.angle_plot.setLabel("bottom", "epoch")
         self.angle_plot.setLabel("left", "angle (degrees)")
-        self.angle_plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.angle_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
         self.angle_curves = {
             "largest": self.angle_plot.plot(pen=pg.mkPen((214, 39, 40), width=2), name="largest"),
             "mean": self.angle_plot.plot(pen=pg.mkPen(_MODEL_COLOR, width=2), name="mean"),

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
+from aeviewer.gui.widgets.legend import LEGEND_BOX
 from aeviewer.gui.widgets.scatter_layers import class_colors
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
 from aeviewer.training.events import Snapshot, Started
@@ -129,7 +130,7 @@ class ReconstructionsView(View):
                 plot = layout.addPlot(row=i, col=0)
                 plot.showGrid(x=True, y=True, alpha=0.2)
                 if i == 0:
-                    plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+                    plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
                 curves = {
                     name: plot.plot(pen=pen, name=name, symbol="o", symbolSize=4, symbolPen=None)
                     for name, pen in _PENS.items()
@@ -169,7 +170,7 @@ class ReconstructionsView(View):
         layout.layout.setRowStretchFactor(1, 1)
         layout.layout.setRowStretchFactor(3, 1)
         self.mse_plot.setLabel("bottom", "sample")
-        self.mse_plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.mse_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
         self.mse_bars = {
             "autoencoder": pg.BarGraphItem(
                 x=[], height=[], width=0.4, brush=_PENS["autoencoder"].color()

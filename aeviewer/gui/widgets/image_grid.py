@@ -142,7 +142,8 @@ class MosaicPanel:
 
     def _set_captions(self, captions: list[str]) -> None:
         while len(self.captions) < len(captions):
-            item = pg.TextItem(color=(255, 220, 90), anchor=(0, 0))
+            # On a dark box of its own: the caption stays legible over any tile.
+            item = pg.TextItem(color=(255, 220, 90), anchor=(0, 0), fill=(0, 0, 0, 190))
             item.setFont(self._font)
             self.view.addItem(item)
             self.captions.append(item)

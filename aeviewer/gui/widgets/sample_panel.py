@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLay
 
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
+from aeviewer.gui.widgets.legend import LEGEND_BOX
 
 #: The gallery shows at most this many selected samples.
 MAX_GALLERY = 64
@@ -28,7 +29,7 @@ class SamplePanel(QWidget):
         self.preview_panel = MosaicPanel(preview_images.ci, "Hover a point", 0, 0)
         preview_vector = pg.GraphicsLayoutWidget()
         self.preview_plot = preview_vector.addPlot(title="Hover a point")
-        self.preview_plot.addLegend(labelTextSize="8pt")
+        self.preview_plot.addLegend(labelTextSize="8pt", **LEGEND_BOX)
         self.preview_original = self.preview_plot.plot(pen=pg.mkPen("w"), name="sample")
         self.preview_recon = self.preview_plot.plot(
             pen=pg.mkPen((255, 127, 14), style=Qt.PenStyle.DashLine), name="reconstruction"

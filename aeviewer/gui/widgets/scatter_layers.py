@@ -17,6 +17,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QColor
 
+from aeviewer.gui.widgets.legend import LEGEND_BOX
+
 _TAB10 = (
     (31, 119, 180),
     (255, 127, 14),
@@ -181,7 +183,7 @@ class ScatterLayers:
         plot.addItem(self.image, ignoreBounds=True)
         self.bounds = pg.PlotCurveItem(pen=pg.mkPen(None))
         plot.addItem(self.bounds)
-        self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
         self._samples: list[pg.ScatterPlotItem] = []
         self._legend_key: tuple[tuple[str, str], ...] = ()
         self._positions = np.zeros((0, 2), np.float32)
