@@ -17,6 +17,7 @@ from torch import nn
 
 from aeviewer.models.pca import PCA
 from aeviewer.training.events import Snapshot
+from aeviewer.training.family_evaluation import mode_report, mode_statistics
 from aeviewer.training.snapshots import Snapshotter, _numpy, batched
 
 #: Points per side of the grid the discriminator is drawn on (2-D data).
@@ -54,9 +55,20 @@ class VaeSnapshotter(_GeneratingSnapshotter):
 
 
 class GanSnapshotter(_GeneratingSnapshotter):
-    """Samples of fixed noise, D's mean outputs and, for 2-D data, D on a grid."""
+    """Samples of fixed noise, D's mean outputs and, for 2-D data, D on a grid.
+
+    On labelled 2-D data (clusters such as the built-in ring) the samples are also scored
+    against the modes (:func:`~aeviewer.training.family_evaluation.mode_report`):
+    ``extras["mode_quality"]`` is ``[covered, modes, fraction of samples near a mode]``.
+    """
 
     _noise: torch.Tensor | None = None
+
+    def __init__(self, dataset, *args, **kwargs) -> None:
+        super().__init__(dataset, *args, **kwargs)
+        self._modes = None
+        if tuple(dataset.sample_shape) == (2,) and dataset.labels is not None:
+            self._modes = mode_statistics(dataset.x, dataset.labels)
 
     def take(self, model: nn.Module, epoch: int, step: int, stage: str) -> Snapshot:
         """The GAN snapshot of ``model`` now (the model is left in eval mode)."""
@@ -70,6 +82,15 @@ class GanSnapshotter(_GeneratingSnapshotter):
             d_real = torch.sigmoid(batched(model.discriminate, self.x_eval)).mean()
             d_fake = torch.sigmoid(model.discriminate(fake)).mean()
             grid, extent = self._grid(model) if self.sample_shape == (2,) else (None, None)
+        samples = self._images(fake)
+        extras = {}
+        if self._modes is not None:
+            report = mode_report(samples, *self._modes)
+            extras["mode_quality"] = _readonly(
+                np.array(
+                    [report["modes_covered"], report["n_modes"], report["near_mode_fraction"]]
+                )
+            )
         return Snapshot(
             epoch=epoch,
             step=step,
@@ -77,7 +98,8 @@ class GanSnapshotter(_GeneratingSnapshotter):
             eval_indices=self.eval_indices,
             recon_indices=self.recon_indices,
             originals=self.originals_np,
-            gan_samples=self._images(fake),
+            extras=extras,
+            gan_samples=samples,
             gan_d_real=float(d_real),
             gan_d_fake=float(d_fake),
             gan_grid=grid,
@@ -140,3 +162,8 @@ SNAPSHOTTERS: dict[str, type[Snapshotter]] = {
 def snapshotter_class(kind: str) -> type[Snapshotter]:
     """The snapshotter class for models of ``kind``."""
     return SNAPSHOTTERS.get(kind, Snapshotter)
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array

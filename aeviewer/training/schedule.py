@@ -53,7 +53,8 @@ def resolve_train_spec(spec: TrainSpec, n_train: int, has_val: bool, kind: str =
         epochs = min(MAX_EPOCHS, max(MIN_EPOCHS, math.ceil(STEP_BUDGET / per_epoch)))
     patience = spec.patience
     if patience is None:
-        auto = spec.epochs is None and has_val
+        # A GAN's losses do not fall as it improves: nothing for early stopping to watch.
+        auto = spec.epochs is None and has_val and kind != "gan"
         patience = max(MIN_PATIENCE, round(AUTO_PATIENCE_FRACTION * epochs)) if auto else 0
     elif patience > 0 and not has_val:
         raise ConfigError(

@@ -199,3 +199,21 @@ def test_stop_keeps_a_loadable_gan(tmp_path):
     assert isinstance(model, GAN) and saved.model.kind == "gan" and record.loss == "adversarial"
     fake = model.generate(3, torch.Generator().manual_seed(0))
     assert fake.shape == (3, 99) and fake.min() >= 0 and fake.max() <= 1
+
+
+def test_snapshots_on_the_ring_score_mode_coverage():
+    from aeviewer.config import DataSpec, ModelSpec, RunConfig, TrainSpec
+    from aeviewer.data import load_source, prepare
+    from aeviewer.training.events import Snapshot
+    from aeviewer.training.loop import train
+
+    source = "builtin:ring?n=1000"
+    config = RunConfig(
+        data=DataSpec(source=source),
+        model=ModelSpec(kind="gan", latent=2, hidden=(32, 32)),
+        train=TrainSpec(epochs=1, device="cpu", n_eval=500),
+    )
+    data = prepare(load_source(source), config.data)
+    (snapshot,) = [e for e in train(config, data) if isinstance(e, Snapshot)]
+    covered, modes, good = snapshot.extras["mode_quality"]
+    assert modes == 8 and 0 <= covered <= 8 and 0.0 <= good <= 1.0
