@@ -23,6 +23,7 @@ from aeviewer.models.conv import (
     halved_size,
     upsampling_convs,
 )
+from aeviewer.models.heads import resolve_output
 from aeviewer.models.info import DataInfo
 from aeviewer.models.layers import apply_output, mlp
 
@@ -133,8 +134,6 @@ def build_gan(spec: ModelSpec, info: DataInfo) -> GAN:
     The MLP generator runs through ``[latent, *reversed(hidden), D]`` with ``spec.activation``;
     the MLP discriminator through ``[D, *hidden, 1]`` with leaky ReLUs.
     """
-    from aeviewer.models.registry import resolve_output  # the registry imports this module
-
     output = resolve_output(spec, info)
     if info.is_image:
         shape = (info.sample_shape[0], info.sample_shape[1], info.sample_shape[2])

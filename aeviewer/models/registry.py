@@ -21,10 +21,10 @@ from aeviewer.limits import MEMORY_BUDGET_ENV, format_bytes, memory_budget
 from aeviewer.models.autoencoder import Autoencoder
 from aeviewer.models.conv import ConvDecoder, ConvEncoder, halved_size
 from aeviewer.models.gan import build_gan
+from aeviewer.models.heads import resolve_output, resolved_loss
 from aeviewer.models.info import DataInfo
 from aeviewer.models.kinds import MODEL_DESCRIPTIONS
 from aeviewer.models.layers import mlp
-from aeviewer.models.losses import resolve_loss
 from aeviewer.models.stacked import build_stacked
 from aeviewer.models.vae import build_vae
 
@@ -39,26 +39,6 @@ class ModelFamily:
     kind: str
     description: str
     build: Callable[[ModelSpec, DataInfo], nn.Module]
-
-
-def resolve_output(spec: ModelSpec, info: DataInfo) -> str:
-    """The output layer: ``auto`` is sigmoid for data in [0, 1], identity otherwise."""
-    if spec.kind == "linear":
-        if spec.output == "sigmoid":
-            raise ConfigError("a linear autoencoder has an identity output; choose output auto")
-        return "identity"
-    if spec.output == "auto":
-        return "sigmoid" if info.in_unit_interval else "identity"
-    return spec.output
-
-
-def _resolved_loss(spec: ModelSpec, info: DataInfo, output: str) -> str:
-    loss = resolve_loss(spec.loss, info.in_unit_interval)
-    if loss == "bce" and output != "sigmoid":
-        raise ConfigError(
-            f"binary cross-entropy needs a sigmoid output; the {spec.kind} model has none"
-        )
-    return loss
 
 
 def _autoencoder(
@@ -77,7 +57,7 @@ def _autoencoder(
         decoder,
         info=info,
         kind=spec.kind,
-        loss=_resolved_loss(spec, info, output),
+        loss=resolved_loss(spec, info, output),
         output=output,
         code_activation=_code_activation(sparsity),
         noise=noise,

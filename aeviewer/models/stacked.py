@@ -19,9 +19,9 @@ from torch import nn
 from aeviewer.config import ModelSpec
 from aeviewer.errors import ConfigError
 from aeviewer.models.autoencoder import Autoencoder
+from aeviewer.models.heads import resolve_output, resolved_loss
 from aeviewer.models.info import DataInfo
 from aeviewer.models.layers import activation
-from aeviewer.models.losses import resolve_loss
 
 
 class StackedAutoencoder(Autoencoder):
@@ -67,8 +67,6 @@ def build_stacked(spec: ModelSpec, info: DataInfo) -> StackedAutoencoder:
     ConfigError
         For a sparsity penalty (not defined layer by layer) or a loss that does not fit.
     """
-    from aeviewer.models.registry import resolve_output  # the registry imports this module
-
     if not spec.hidden:
         raise ConfigError("a stacked autoencoder needs at least one hidden layer (--hidden)")
     if spec.sparsity is not None:
@@ -76,9 +74,7 @@ def build_stacked(spec: ModelSpec, info: DataInfo) -> StackedAutoencoder:
             "a stacked autoencoder takes no sparsity penalty; use the sparse model instead"
         )
     output = resolve_output(spec, info)
-    loss = resolve_loss(spec.loss, info.in_unit_interval)
-    if loss == "bce" and output != "sigmoid":
-        raise ConfigError("binary cross-entropy needs a sigmoid output; choose output auto")
+    loss = resolved_loss(spec, info, output)
     sizes = [info.n_features, *spec.hidden, spec.latent]
     n = len(sizes) - 1
     encoder = nn.Sequential()

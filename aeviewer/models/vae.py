@@ -24,9 +24,10 @@ from torch.nn import functional as F
 
 from aeviewer.config import ModelSpec
 from aeviewer.errors import ConfigError
+from aeviewer.models.heads import resolve_output, resolved_loss
 from aeviewer.models.info import DataInfo
 from aeviewer.models.layers import activation, apply_output, mlp
-from aeviewer.models.losses import resolve_loss, squared_error
+from aeviewer.models.losses import squared_error
 
 #: Variance of the Gaussian decoder: 1/2 makes its negative log-likelihood the summed squared error.
 GAUSSIAN_VARIANCE = 0.5
@@ -153,17 +154,13 @@ def build_vae(spec: ModelSpec, info: DataInfo) -> VAE:
     ConfigError
         For the L1 loss (no likelihood is defined for it here) or BCE without a sigmoid output.
     """
-    from aeviewer.models.registry import resolve_output  # the registry imports this module
-
     output = resolve_output(spec, info)
-    loss = resolve_loss(spec.loss, info.in_unit_interval)
+    loss = resolved_loss(spec, info, output)
     if loss == "l1":
         raise ConfigError(
             "a variational autoencoder has a Gaussian (mse) or Bernoulli (bce) decoder; "
             "choose loss mse or bce"
         )
-    if loss == "bce" and output != "sigmoid":
-        raise ConfigError("a Bernoulli decoder (bce) needs a sigmoid output; choose output auto")
     body_sizes = [info.n_features, *spec.hidden]
     body = mlp(body_sizes, spec.activation)
     if spec.hidden:
