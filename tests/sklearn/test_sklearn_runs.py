@@ -56,7 +56,13 @@ def test_same_losses_as_the_cli(tmp_path, capsys, kind, options, params):
         assert ours["epoch"] == theirs["epoch"] and ours["stage"] == theirs["stage"]
     saved = RunConfig.load(tmp_path / "cli" / "config.json")
     assert estimator.config_.model == saved.model
-    assert estimator.config_.train == saved.train
+    # config.json holds the run's settings as trained: the automatic ones decided.
+    resolved = estimator.config_.train
+    assert (resolved.epochs, resolved.lr, resolved.seed) == (
+        saved.train.epochs,
+        saved.train.lr,
+        saved.train.seed,
+    )
 
 
 def test_run_dir_opens_as_the_gui_and_cli_open_runs(tmp_path, capsys):
