@@ -52,7 +52,7 @@ def test_progress_is_throttled_and_epochs_always_arrive(qtbot):
     steps = [p.step for p in progress]
     assert steps == sorted(steps)
     assert MAX_PROGRESS_RATE <= 30
-    assert not running_threads()
+    qtbot.waitUntil(lambda: not running_threads(), timeout=TIMEOUT_MS)
 
 
 def test_an_exception_becomes_errored_and_the_worker_ends(qtbot):
@@ -67,7 +67,8 @@ def test_an_exception_becomes_errored_and_the_worker_ends(qtbot):
     ):
         worker.start()
     assert errored.args == ["ValueError: bad batch"]
-    assert not worker.is_running()
+    # The pool thread lets go of the worker just after its last signal.
+    qtbot.waitUntil(lambda: not worker.is_running(), timeout=TIMEOUT_MS)
 
 
 def test_a_stop_releases_a_pause_and_the_worker_ends(qtbot):
@@ -82,7 +83,7 @@ def test_a_stop_releases_a_pause_and_the_worker_ends(qtbot):
         worker.start()
     with qtbot.waitSignal(worker.signals.finished, timeout=TIMEOUT_MS):
         control.stop()
-    assert not worker.is_running()
+    qtbot.waitUntil(lambda: not worker.is_running(), timeout=TIMEOUT_MS)
 
 
 def test_quit_closes_the_generator_where_it_stands(qtbot):
