@@ -87,9 +87,7 @@ class GanSnapshotter(_GeneratingSnapshotter):
         if self._modes is not None:
             report = mode_report(samples, *self._modes)
             extras["mode_quality"] = _readonly(
-                np.array(
-                    [report["modes_covered"], report["n_modes"], report["near_mode_fraction"]]
-                )
+                np.array([report["modes_covered"], report["n_modes"], report["near_mode_fraction"]])
             )
         return Snapshot(
             epoch=epoch,
