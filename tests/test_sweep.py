@@ -97,7 +97,10 @@ def test_a_killed_sweep_resumes_where_it_stopped(tmp_path):
     out = tmp_path / "sweep"
     args = _sweep("--epochs", "2,150", "--jobs", "2", "--out", str(out), "--quiet")
     short, long = out / "epochs-2", out / "epochs-150"
-    process = subprocess.Popen(args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    # Its own process group, so that the kill takes the sweep's training processes too.
+    process = subprocess.Popen(
+        args, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 90
     try:
         while time.monotonic() < deadline:
@@ -111,7 +114,7 @@ def test_a_killed_sweep_resumes_where_it_stopped(tmp_path):
         else:
             pytest.fail("the sweep did not get far enough")
     finally:
-        os.kill(process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
     before = _metrics(long)
     assert not (long / "model.json").exists()
