@@ -219,6 +219,11 @@ def prune_checkpoints(run_dir: str | Path, keep: int) -> None:
                     (folder / name).unlink()
 
 
+def _val_loss(state: TrainingState) -> float:
+    value = state.val_loss
+    return math.inf if value is None else value
+
+
 class CheckpointWriter:
     """Writes checkpoints of one run directory in a background thread.
 
@@ -238,7 +243,10 @@ class CheckpointWriter:
         self.keep = keep
         self._before_write = before_write
         self._cond = threading.Condition()
-        self._pending: TrainingState | None = None
+        # At most two queued states: the newest, and before it a state whose validation loss
+        # beats every other, so that a slow disk never drops the best checkpoint.
+        self._pending: list[TrainingState] = []
+        self._best_written = math.inf
         self._busy = False
         self._closed = False
         self._error: BaseException | None = None
@@ -247,12 +255,17 @@ class CheckpointWriter:
         self.written: list[Path] = []
 
     def submit(self, state: TrainingState) -> None:
-        """Queue ``state`` for writing (replacing a queued one not yet started)."""
+        """Queue ``state`` for writing, replacing a queued one not yet started unless that one
+        holds the best validation loss so far."""
         with self._cond:
             self._raise_error()
             if self._closed:
                 raise RuntimeError("the checkpoint writer is closed")
-            self._pending = state
+            best = min(self._pending, key=_val_loss, default=None)
+            keep_best = best is not None and _val_loss(best) < min(
+                self._best_written, _val_loss(state)
+            )
+            self._pending = [best, state] if keep_best else [state]
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._work, name="aeviewer-checkpoints", daemon=True
@@ -263,7 +276,7 @@ class CheckpointWriter:
     def flush(self) -> None:
         """Wait until every queued checkpoint is on disk; re-raise a write's failure."""
         with self._cond:
-            while self._pending is not None or self._busy:
+            while self._pending or self._busy:
                 self._cond.wait()
             self._raise_error()
 
@@ -286,11 +299,11 @@ class CheckpointWriter:
     def _work(self) -> None:
         while True:
             with self._cond:
-                while self._pending is None and not self._closed:
+                while not self._pending and not self._closed:
                     self._cond.wait()
-                if self._pending is None:
+                if not self._pending:
                     return
-                state, self._pending = self._pending, None
+                state = self._pending.pop(0)
                 self._busy = True
             try:
                 if self._before_write is not None:
@@ -298,6 +311,8 @@ class CheckpointWriter:
                 path = write_checkpoint(self.run_dir, state)
                 prune_checkpoints(self.run_dir, self.keep)
                 self.written.append(path)
+                with self._cond:
+                    self._best_written = min(self._best_written, _val_loss(state))
             except Exception as exc:
                 with self._cond:
                     self._error = exc
