@@ -128,3 +128,23 @@ def principal_angles(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         raise ValueError(f"A and B must have equal row counts, got {qa.shape[0]} and {qb.shape[0]}")
     cosines = np.linalg.svd(qa.T @ qb, compute_uv=False)
     return np.arccos(np.clip(cosines, -1.0, 1.0))
+
+
+#: PCA's error at or below this share of the data's variance per feature is float32 round-off:
+#: PCA reconstructs exactly (its latent spans all the data's directions).
+EXACT_SHARE = 1e-6
+
+
+def mse_ratio(
+    model_mse: float | None, pca_mse: float | None, variance_per_feature: float | None = None
+) -> float | None:
+    """The model's reconstruction MSE over PCA's of the same size.
+
+    None where either is missing, or where PCA is exact (its error is nil, or round-off next to
+    ``variance_per_feature``): a ratio to round-off would only measure float noise.
+    """
+    if model_mse is None or pca_mse is None or not pca_mse > 0:
+        return None
+    if variance_per_feature is not None and pca_mse <= EXACT_SHARE * variance_per_feature:
+        return None
+    return model_mse / pca_mse

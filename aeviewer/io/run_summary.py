@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aeviewer.analysis.metrics import mse_ratio
 from aeviewer.config import RunConfig
 from aeviewer.errors import AeviewerError, RunError
 from aeviewer.limits import read_json_limited
@@ -126,18 +127,35 @@ def figures_of(
     pca = _number(evaluation.get("pca_mse"))
     if pca is None and baseline is not None and kind != "gan":
         pca = _number(baseline.get("pca_val_mse"))
+    if "mse_ratio" in evaluation:
+        ratio = _number(evaluation["mse_ratio"])
+    else:
+        ratio = mse_ratio(model, pca, _variance_per_feature(baseline))
     rates = [r for m in metrics if (r := _number(m.get("samples_per_s"))) is not None]
     seconds = [s for m in metrics if (s := _number(m.get("seconds"))) is not None]
     return {
         "model_mse": model,
         "pca_mse": pca,
-        "mse_ratio": model / pca if model is not None and pca else None,
+        "mse_ratio": ratio,
         "model_auc": _number(evaluation.get("model_auc")),
         "pca_auc": _number(evaluation.get("pca_auc")),
         "epochs": int(last.get("epoch", 0)) if last else 0,
         "samples_per_s": statistics.median(rates) if rates else None,
         "train_seconds": math.fsum(seconds) if seconds else None,
     }
+
+
+def _variance_per_feature(baseline: Mapping[str, Any] | None) -> float | None:
+    """A lower bound of the data's variance per feature: the baseline's kept variance over its
+    features (the whole variance when PCA keeps every direction)."""
+    if not baseline:
+        return None
+    variance = baseline.get("explained_variance")
+    n_features = _number(baseline.get("n_features"))
+    if not isinstance(variance, list) or not n_features:
+        return None
+    values = [v for v in (_number(x) for x in variance) if v is not None]
+    return math.fsum(values) / n_features if values else None
 
 
 def read_evaluation(run_dir: str | Path) -> dict[str, Any] | None:

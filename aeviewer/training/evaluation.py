@@ -21,7 +21,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from aeviewer.analysis.metrics import roc_auc
+from aeviewer.analysis.metrics import mse_ratio, roc_auc
 from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import RunError
@@ -65,7 +65,7 @@ def evaluate_model(
         "n_val": int(val_idx.size),
         "model_mse": model_mse,
         "pca_mse": pca_mse,
-        "mse_ratio": model_mse / pca_mse if pca_mse > 0 else None,
+        "mse_ratio": mse_ratio(model_mse, pca_mse, pca.total_variance / pca.n_features),
     }
     if config.model.kind == "vae":
         result.update(vae_terms(model, x_val, config.train.seed))

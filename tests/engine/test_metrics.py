@@ -74,3 +74,12 @@ def test_principal_angles():
     np.testing.assert_allclose(principal_angles(e[:, :2], e[:, 2:]), [np.pi / 2] * 2)
     with pytest.raises(ValueError, match="row counts"):
         principal_angles(np.ones((3, 1)), np.ones((4, 1)))
+
+
+def test_mse_ratio_is_undefined_where_pca_is_exact():
+    from aeviewer.analysis.metrics import mse_ratio
+
+    assert mse_ratio(0.02, 0.04, variance_per_feature=0.1) == 0.5
+    # PCA that keeps every direction leaves float32 round-off, not an error to compare with.
+    assert mse_ratio(7.9e-5, 3.2e-15, variance_per_feature=1.0) is None
+    assert mse_ratio(0.1, 0.0) is None and mse_ratio(None, 0.1) is None
