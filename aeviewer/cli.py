@@ -38,7 +38,12 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand's arguments."""
-    parser = _Parser(prog="aeviewer", description="See autoencoders learn.")
+    parser = _Parser(
+        prog="aeviewer",
+        description="See autoencoders learn.",
+        epilog="With no command, or with paths to open, the GUI starts; "
+        "--lang ja|en picks its language (default: the system's).",
+    )
     parser.add_argument("--version", action="version", version=f"aeviewer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (module_name, help_text) in COMMANDS.items():
@@ -62,7 +67,7 @@ def _command_module(module_name: str):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the GUI (no arguments) or one headless subcommand; return the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0] == "gui" or args_list[0].startswith("--gui"):
+    if not args_list or args_list[0] == "gui" or args_list[0].startswith(("--gui", "--lang")):
         return _gui(args_list[1:] if args_list and args_list[0] == "gui" else args_list)
     if args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
         # aeviewer PATH...: the GUI opens data sets, sessions, models, runs and sweeps.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+translate = QCoreApplication.translate
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:
@@ -16,12 +19,15 @@ def show_warning(parent: QWidget | None, title: str, message: str) -> None:
 
 
 def ask_reset(parent: QWidget | None, what: str) -> bool:
-    """Ask whether to throw the current model away because ``what`` changed."""
+    """Ask whether to throw the current model away because ``what`` (translated) changed."""
     answer = QMessageBox.question(
         parent,
-        "Reset the model?",
-        f"Changing {what} needs a new model. Reset now and lose the current one?\n\n"
-        "Choose No to keep training the current model with its old settings.",
+        translate("Dialogs", "Reset the model?"),
+        translate(
+            "Dialogs",
+            "Changing {0} needs a new model. Reset now and lose the current one?\n\n"
+            "Choose No to keep training the current model with its old settings.",
+        ).format(what),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )

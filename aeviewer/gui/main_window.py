@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 from functools import partial
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,6 +26,7 @@ from aeviewer.errors import AeviewerError, ConfigError
 from aeviewer.gui import dialogs
 from aeviewer.gui.controller import TrainingController
 from aeviewer.gui.garbage import COLLECTOR
+from aeviewer.gui.language_menu import LanguageMenu
 from aeviewer.gui.model_mirror import ModelMirror
 from aeviewer.gui.model_weights import ModelWeights
 from aeviewer.gui.panels.data_panel import DataPanel
@@ -37,11 +38,13 @@ from aeviewer.gui.session_actions import SessionActions
 from aeviewer.gui.space_key import SpaceKeyFilter
 from aeviewer.gui.state import RunState, has_model
 from aeviewer.gui.threads import FunctionWorker
-from aeviewer.gui.view_wiring import hand_decoder, link_views, show_views_for
+from aeviewer.gui.view_wiring import hand_decoder, link_views, show_views_for, view_title
 from aeviewer.gui.views import view_classes
 from aeviewer.gui.views.base import View
-from aeviewer.gui.widgets.training_status import TrainingStatus, state_text
+from aeviewer.gui.widgets.training_status import TrainingStatus, reason_text, state_text
 from aeviewer.training.events import EpochEnd, Event, Finished, Progress, Started
+
+translate = QCoreApplication.translate
 
 
 def describe_spec(spec: DataSpec) -> str:
@@ -53,7 +56,7 @@ def describe_spec(spec: DataSpec) -> str:
         for name, value in vars(spec).items()
         if name != "source" and value != getattr(default, name)
     ]
-    return ", ".join(changed) or "the defaults"
+    return ", ".join(changed) or translate("MainWindow", "the defaults")
 
 
 def probe_devices(progress, cancel) -> list[str]:
@@ -102,9 +105,11 @@ class MainWindow(QMainWindow):
         self.model_panel = ModelPanel()
         self.training_panel = TrainingPanel(self.controller.actions)
         self.docks = {
-            "data": self._dock("Data", self.data_panel),
-            "model": self._dock("Model", self.model_panel),
-            "training": self._dock("Training", self.training_panel),
+            "data": self._dock("data", translate("MainWindow", "Data"), self.data_panel),
+            "model": self._dock("model", translate("MainWindow", "Model"), self.model_panel),
+            "training": self._dock(
+                "training", translate("MainWindow", "Training"), self.training_panel
+            ),
         }
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -138,9 +143,10 @@ class MainWindow(QMainWindow):
         self.show_family_views()
 
     # -- construction --------------------------------------------------------------------------
-    def _dock(self, title: str, panel: QWidget) -> QDockWidget:
+    def _dock(self, key: str, title: str, panel: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
-        dock.setObjectName(f"{title.lower()}_dock")
+        # The object name (the saved layout's key) stays English whatever the language.
+        dock.setObjectName(f"{key}_dock")
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
@@ -157,7 +163,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _training_toolbar(self) -> QToolBar:
-        bar = QToolBar("Training")
+        bar = QToolBar(translate("MainWindow", "Training"))
         bar.setObjectName("training_toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for name in ("start", "pause", "step", "stop", "reset"):
@@ -166,32 +172,35 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(translate("MainWindow", "&File"))
         self.file_menu = file_menu
-        self.open_action = QAction("&Open data file…", self)
+        self.open_action = QAction(translate("MainWindow", "&Open data file…"), self)
         self.open_action.setShortcut(QKeySequence.StandardKey.Open)
         self.open_action.triggered.connect(self.data_panel.open_file)
         file_menu.addAction(self.open_action)
-        open_folder = QAction("Open image &folder…", self)
+        open_folder = QAction(translate("MainWindow", "Open image &folder…"), self)
         open_folder.triggered.connect(self.data_panel.open_folder)
         file_menu.addAction(open_folder)
         file_menu.addSeparator()
-        self.quit_action = QAction("&Quit", self)
+        self.quit_action = QAction(translate("MainWindow", "&Quit"), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         file_menu.addAction(self.quit_action)
 
-        train_menu = bar.addMenu("&Training")
+        train_menu = bar.addMenu(translate("MainWindow", "&Training"))
         actions = self.controller.actions
         for name in ("start", "pause", "step", "stop", "reset"):
             train_menu.addAction(actions[name])
         # Not in a menu (its text would duplicate Start and Pause), but active window-wide.
         self.addAction(actions["start_pause"])
 
-        self.view_menu = bar.addMenu("&View")
+        self.view_menu = bar.addMenu(translate("MainWindow", "&View"))
         self._tabs_separator = self.view_menu.addSeparator()
         for dock in self.docks.values():
             self.view_menu.addAction(dock.toggleViewAction())
+        self.view_menu.addSeparator()
+        self.language_menu = LanguageMenu(self)
+        self.view_menu.addMenu(self.language_menu)
 
     def _build_views(self) -> None:
         """Create the centre tabs, their Ctrl+N actions, and restore their settings."""
@@ -201,10 +210,12 @@ class MainWindow(QMainWindow):
         for index, cls in enumerate(view_classes()):
             view = cls()
             self.views.append(view)
-            self.tabs.addTab(view, view.title)
+            # view.title stays English: it keys settings and sessions.
+            title = view_title(view)
+            self.tabs.addTab(view, title)
             if index < 9:
                 # Its Ctrl+N follows the tabs shown (see show_views_for).
-                action = QAction(view.title, self)
+                action = QAction(title, self)
                 action.triggered.connect(partial(self.tabs.setCurrentIndex, index))
                 self.view_menu.insertAction(self._tabs_separator, action)
                 self.tab_actions.append(action)
@@ -237,7 +248,9 @@ class MainWindow(QMainWindow):
         c.request_failed.connect(self._on_request_failed)
         c.state_changed.connect(self.show_state)
         c.reset_done.connect(self._on_reset_done)
-        self.data_panel.confirm_change = lambda: self.confirm_reset("the data set")
+        self.data_panel.confirm_change = lambda: self.confirm_reset(
+            translate("MainWindow", "the data set")
+        )
         self.data_panel.dataset_changed.connect(self._on_dataset_changed)
         self.model_panel.changed.connect(self._on_model_edited)
         self.model_panel.family.currentIndexChanged.connect(self.show_family_views)
@@ -283,7 +296,9 @@ class MainWindow(QMainWindow):
             self._show_prepared(loaded, prepared)
             if spec is not None and spec != DataSpec(source=spec.source):
                 self.statusBar().showMessage(
-                    f"Data prepared as the opened run prepared them: {describe_spec(spec)}",
+                    translate(
+                        "MainWindow", "Data prepared as the opened run prepared them: {0}"
+                    ).format(describe_spec(spec)),
                     10_000,
                 )
 
@@ -294,7 +309,9 @@ class MainWindow(QMainWindow):
 
     def _run_request(self) -> tuple[RunConfig, Dataset]:
         if self.dataset is None:
-            raise ConfigError("no data set is loaded yet; pick one in the Data panel")
+            raise ConfigError(
+                translate("MainWindow", "no data set is loaded yet; pick one in the Data panel")
+            )
         return self.run_config(), self.dataset
 
     def confirm_reset(self, what: str) -> bool:
@@ -308,7 +325,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_model_edited(self) -> None:
-        if self.controller.config is not None and not self.confirm_reset("the model"):
+        if self.controller.config is not None and not self.confirm_reset(
+            translate("MainWindow", "the model")
+        ):
             self.model_panel.set_spec(self.controller.config.model)
 
     @Slot(str)
@@ -372,10 +391,18 @@ class MainWindow(QMainWindow):
                 on_progress(event)
 
     def _continuing_message(self, event: Started) -> str:
-        text = f"Continuing after epoch {event.first_epoch} to epoch {event.total_epochs}"
         if self._continues_from_weights:
-            return text + ", from the weights with a fresh optimiser (no training state was saved)."
-        return text + ", from the whole training state."
+            text = translate(
+                "MainWindow",
+                "Continuing after epoch {0} to epoch {1}, from the weights with a fresh "
+                "optimiser (no training state was saved).",
+            )
+        else:
+            text = translate(
+                "MainWindow",
+                "Continuing after epoch {0} to epoch {1}, from the whole training state.",
+            )
+        return text.format(event.first_epoch, event.total_epochs)
 
     @Slot()
     def show_state(self, *_: object) -> None:
@@ -420,21 +447,31 @@ class MainWindow(QMainWindow):
                 from_weights=True,
             )
         if event.reason == "diverged":
-            dialogs.show_warning(self, "Training diverged", event.message or "The loss became NaN.")
+            dialogs.show_warning(
+                self,
+                translate("MainWindow", "Training diverged"),
+                event.message or translate("MainWindow", "The loss became NaN."),
+            )
         else:
+            if event.reason == "completed":
+                text = translate("MainWindow", "Training completed after epoch {0}.")
+            elif event.reason == "stopped":
+                text = translate("MainWindow", "Training stopped after epoch {0}.")
+            else:
+                text = translate("MainWindow", "Training ended ({1}) after epoch {0}.")
             self.statusBar().showMessage(
-                f"Training {event.reason} after epoch {event.epoch}.", 10_000
+                text.format(event.epoch, reason_text(event.reason)), 10_000
             )
 
     @Slot(str)
     def _on_errored(self, message: str) -> None:
         self._ended = "failed"
         self.show_state()
-        dialogs.show_error(self, "Training failed", message)
+        dialogs.show_error(self, translate("MainWindow", "Training failed"), message)
 
     @Slot(str)
     def _on_request_failed(self, message: str) -> None:
-        dialogs.show_warning(self, "Cannot start training", message)
+        dialogs.show_warning(self, translate("MainWindow", "Cannot start training"), message)
 
     @Slot()
     def _on_reset_done(self) -> None:
@@ -487,7 +524,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def _on_devices_failed(self, message: str) -> None:
-        self.statusBar().showMessage(f"No device list: {message}")
+        self.statusBar().showMessage(translate("MainWindow", "No device list: {0}").format(message))
 
     @Slot(object)
     def _on_devices(self, devices: list[str]) -> None:

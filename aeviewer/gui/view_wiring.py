@@ -5,10 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTabWidget
 
 from aeviewer.gui.views.base import View
+
+#: The views' titles (English, the keys of settings and sessions), marked for translation.
+TITLES = (
+    QT_TRANSLATE_NOOP("Views", "Loss"),
+    QT_TRANSLATE_NOOP("Views", "Latent space"),
+    QT_TRANSLATE_NOOP("Views", "Reconstructions"),
+    QT_TRANSLATE_NOOP("Views", "Anomalies"),
+    QT_TRANSLATE_NOOP("Views", "GAN"),
+    QT_TRANSLATE_NOOP("Views", "PCA baseline"),
+)
+
+
+def view_title(view: View) -> str:
+    """The title of ``view`` as its tab shows it, in the user's language."""
+    return QCoreApplication.translate("Views", view.title)
+
 
 #: Views that only a GAN fills.
 GAN_ONLY = frozenset({"GAN"})

@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from aeviewer.gui.state import RunState
 from aeviewer.training.events import EpochEnd, Progress, Started
+
+translate = QCoreApplication.translate
+
+#: The words for states, how runs end and followed runs' states, translated when shown.
+WORDS: dict[str, str] = {
+    "idle": QT_TRANSLATE_NOOP("TrainingStatus", "idle"),
+    "running": QT_TRANSLATE_NOOP("TrainingStatus", "running"),
+    "paused": QT_TRANSLATE_NOOP("TrainingStatus", "paused"),
+    "stopping": QT_TRANSLATE_NOOP("TrainingStatus", "stopping"),
+    "finished": QT_TRANSLATE_NOOP("TrainingStatus", "finished"),
+    "completed": QT_TRANSLATE_NOOP("TrainingStatus", "completed"),
+    "stopped": QT_TRANSLATE_NOOP("TrainingStatus", "stopped"),
+    "diverged": QT_TRANSLATE_NOOP("TrainingStatus", "diverged"),
+    "failed": QT_TRANSLATE_NOOP("TrainingStatus", "failed"),
+    "stalled": QT_TRANSLATE_NOOP("TrainingStatus", "stalled"),
+}
+
+
+def reason_text(word: str) -> str:
+    """``word`` (a state, how a run ended) in the user's language; unknown words as they are."""
+    return translate("TrainingStatus", WORDS[word]) if word in WORDS else word
 
 
 def state_text(
@@ -24,14 +46,14 @@ def state_text(
     ``finished``, ``stalled``); ``waiting`` that a Start waits for a run that is still ending.
     """
     if following and state is RunState.IDLE:
-        return f"following a run ({following})"
+        return translate("TrainingStatus", "following a run ({0})").format(reason_text(following))
     if state is RunState.RUNNING and waiting:
-        return "waiting for the previous run to end"
+        return translate("TrainingStatus", "waiting for the previous run to end")
     if state is RunState.FINISHED:
-        return reason or "finished"
+        return reason_text(reason or "finished")
     if state is RunState.IDLE and continues:
-        return "model loaded: Start continues it"
-    return state.value
+        return translate("TrainingStatus", "model loaded: Start continues it")
+    return reason_text(state.value)
 
 
 def format_eta(seconds: float | None) -> str:
@@ -107,27 +129,32 @@ class TrainingStatus(QWidget):
         self.preparing.setVisible(False)
         for label in (self.position, self.speed, self.eta):
             free_size(label)
-        self.position.setText("epoch – · batch –")
-        self.speed.setText("– samples/s")
-        self.eta.setText("ETA –")
+        self.position.setText(_position("–", "–", "–", "–"))
+        self.speed.setText(_speed("–"))
+        self.eta.setText(_eta("–"))
 
     def set_device(self, device: str) -> None:
         """Show where the model trains (or will)."""
-        self.device.setText(f"device {device}")
+        self.device.setText(translate("TrainingStatus", "device {0}").format(device))
 
     def set_state(self, state: RunState, text: str | None = None) -> None:
         """Show the run state (``text``, or the state's name), and what a run that has not
         started yet waits for."""
-        self.state.setText(text or state.value)
+        self.state.setText(text or reason_text(state.value))
         preparing = state is RunState.RUNNING and self._started is None
         self.preparing.setVisible(preparing)
         if preparing:
             free_size(self.position)
-            if text and text.startswith("waiting"):
-                self.position.setText("the previous run stops at its next batch …")
+            if text and text == state_text(state, waiting=True):
+                self.position.setText(
+                    translate("TrainingStatus", "the previous run stops at its next batch …")
+                )
             else:
                 self.position.setText(
-                    "preparing: splitting the data, building the model, fitting PCA …"
+                    translate(
+                        "TrainingStatus",
+                        "preparing: splitting the data, building the model, fitting PCA …",
+                    )
                 )
 
     def on_started(self, event: Started) -> None:
@@ -136,28 +163,40 @@ class TrainingStatus(QWidget):
         self.preparing.setVisible(False)
         self.set_device(event.device)
         epochs, batches = event.total_epochs, event.n_batches
-        hold_size(self.position, f"epoch {epochs}/{epochs} · batch {batches}/{batches}")
-        hold_size(self.speed, "888,888,888 samples/s")
-        hold_size(self.eta, "ETA 888:88:88")
-        self.position.setText(f"epoch {event.first_epoch}/{epochs} · batch 0/{batches}")
+        hold_size(self.position, _position(epochs, epochs, batches, batches))
+        hold_size(self.speed, _speed("888,888,888"))
+        hold_size(self.eta, _eta("888:88:88"))
+        self.position.setText(_position(event.first_epoch, epochs, 0, batches))
 
     def on_progress(self, event: Progress) -> None:
         """A batch ended."""
         epochs = self._started.total_epochs if self._started else "?"
-        self.position.setText(
-            f"epoch {event.epoch}/{epochs} · batch {event.batch}/{event.n_batches}"
-        )
-        self.speed.setText(f"{event.samples_per_s:,.0f} samples/s")
+        self.position.setText(_position(event.epoch, epochs, event.batch, event.n_batches))
+        self.speed.setText(_speed(f"{event.samples_per_s:,.0f}"))
         if self._started is not None:
-            self.eta.setText(f"ETA {format_eta(eta_seconds(self._started, event))}")
+            self.eta.setText(_eta(format_eta(eta_seconds(self._started, event))))
 
     def on_epoch(self, event: EpochEnd) -> None:
         """An epoch ended."""
-        self.speed.setText(f"{event.samples_per_s:,.0f} samples/s")
+        self.speed.setText(_speed(f"{event.samples_per_s:,.0f}"))
         if self._started is not None:
             epochs = self._started.total_epochs
             n = self._started.n_batches
-            self.position.setText(f"epoch {event.epoch}/{epochs} · batch {n}/{n}")
+            self.position.setText(_position(event.epoch, epochs, n, n))
             if event.samples_per_s > 0:
                 left = (epochs - event.epoch) * n * self._started.config.train.batch_size
-                self.eta.setText(f"ETA {format_eta(left / event.samples_per_s)}")
+                self.eta.setText(_eta(format_eta(left / event.samples_per_s)))
+
+
+def _position(epoch: object, epochs: object, batch: object, batches: object) -> str:
+    return translate("TrainingStatus", "epoch {0}/{1} · batch {2}/{3}").format(
+        epoch, epochs, batch, batches
+    )
+
+
+def _speed(rate: str) -> str:
+    return translate("TrainingStatus", "{0} samples/s").format(rate)
+
+
+def _eta(eta: str) -> str:
+    return translate("TrainingStatus", "ETA {0}").format(eta)
