@@ -277,3 +277,41 @@ def test_export_dialogs_remember_their_own_folder(qtbot, view, tmp_path, monkeyp
     view.export_csv_button.click()
     assert starts[:2] == ["loss.csv", "loss.png"]
     assert starts[2] == str(tmp_path / "a" / "loss.csv")  # the CSV dialog's folder, not the image's
+
+
+def test_the_learning_rate_is_drawn_per_epoch_under_the_loss(qtbot):
+    view = LossView()
+    qtbot.addWidget(view)
+    view.handle_event(started())
+    rates = [5e-4, 1e-3, 7e-4, 2e-4]
+    for n, lr in enumerate(rates, start=1):
+        view.handle_event(replace(epoch(n, 1.0 / n), lr={"model": lr}))
+    view.flush()
+    x, y = view.lr_curves["model"].getData()
+    assert list(x) == [1, 2, 3, 4]
+    assert list(y) == rates
+    # From zero to the peak rate, with ticks at both.
+    low, high = view.lr_plot.getViewBox().viewRange()[1]
+    assert low < 0 < 1e-3 < high < 2e-3
+    view.x_axis.setCurrentIndex(view.x_axis.findData("step"))
+    assert list(view.lr_curve_data("model")[0]) == [10, 20, 30, 40]
+    # The two plots share their x axis, and each y axis has the same width in both.
+    assert view.lr_plot.getViewBox().linkedView(0) is view.viewbox
+    assert view.lr_plot.getAxis("left").width() == view.plot.getAxis("left").width()
+    view.show_lr.setChecked(False)
+    assert view.lr_plot_widget.isHidden()
+    assert view.settings_state()["lr"] is False
+    view.reset()
+    assert not view.lr_curves
+
+
+def test_a_gan_has_one_learning_rate_curve_per_player(qtbot):
+    view = LossView()
+    qtbot.addWidget(view)
+    config = RunConfig(model=ModelSpec(kind="gan", latent=2), train=TrainSpec(epochs=3))
+    view.handle_event(Started(config, "cpu", 1000, 200, N_BATCHES, 1234))
+    view.handle_event(replace(epoch(1, 1.0), lr={"generator": 2e-4, "discriminator": 1e-4}))
+    view.flush()
+    assert set(view.lr_curves) == {"generator", "discriminator"}
+    names = {label.text for _, label in view.lr_legend.items}
+    assert names == {"lr generator", "lr discriminator"}

@@ -36,6 +36,8 @@ def test_the_views_follow_a_run_directory(qtbot, window, tmp_path):
     loss = window.view("Loss")
     key = CurveKey("train", "loss")
     qtbot.waitUntil(lambda: len(loss.curve_data(key)[0]) == 2, timeout=TIMEOUT_MS)
+    # metrics.jsonl carries each epoch's learning rate: the lr curve comes back too.
+    assert list(loss.lr_curve_data("model")[1]) == [1e-3, 1e-3]
     assert len(window.view("Latent space").frames) == 1
     assert window.model_mirror.has_model
 

@@ -45,6 +45,7 @@ def test_a_saved_session_opens_as_it_was(qtbot, window, tmp_path):
     anomalies.set_threshold("percentile", 90.0)
     key = CurveKey("train", "loss")
     loss_x, loss_y = window.view("Loss").curve_data(key)
+    lr_curve = window.view("Loss").lr_curve_data("model")
     positions = latent.positions.copy()
     path = tmp_path / "work.aev"
     wait_done(qtbot, window, "save", lambda: window.files.save_session_to(path))
@@ -58,6 +59,8 @@ def test_a_saved_session_opens_as_it_was(qtbot, window, tmp_path):
     np.testing.assert_allclose(x, loss_x)
     np.testing.assert_allclose(y, loss_y)
     assert len(x) == 2
+    np.testing.assert_allclose(other.view("Loss").lr_curve_data("model"), lr_curve)
+    assert len(lr_curve[0]) == 2
     np.testing.assert_allclose(other.view("Latent space").positions, positions, atol=1e-6)
     assert list(other.view("Latent space").selected_indices()) == list(selection)
     threshold = other.view("Anomalies").threshold()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -54,6 +55,25 @@ def test_start_runs_to_completion_and_draws_the_loss(qtbot, window):
     assert y[1] < y[0]
     assert "epoch 2/2" in window.status.position.text()
     assert window.status.device.text() == "device cpu"
+
+
+def test_the_loss_view_draws_the_scheduled_learning_rate(qtbot, window):
+    # 6 epochs of 5 steps, warmed up over the first 3 steps, then a cosine decay.
+    spec = replace(small_train(6), schedule="cosine", warmup_steps=3)
+    window.training_panel.set_spec(spec)
+    with qtbot.waitSignal(
+        window.controller.event,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda e: isinstance(e, Finished),
+    ):
+        click(qtbot, window, "start")
+    qtbot.waitUntil(lambda: not running_threads(), timeout=TIMEOUT_MS)
+    loss = window.view("Loss")
+    loss.flush()
+    x, rates = loss.lr_curves["model"].getData()
+    assert list(x) == [1, 2, 3, 4, 5, 6]
+    assert 0 < rates[0] <= spec.lr
+    assert all(later < earlier for earlier, later in itertools.pairwise(rates))
 
 
 def test_pause_resume_step_stop_reset(qtbot, window):

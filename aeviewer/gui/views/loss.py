@@ -52,6 +52,18 @@ PCA_PEN = {"color": "#555555", "width": 1.5}
 #: core fell from about 4.2% to 2.6% (GUI-thread CPU time over steady epochs of the default model).
 REDRAW_MS = 1000
 
+#: The pens of the learning-rate curves, one per optimiser group in turn.
+LR_PENS: tuple[dict, ...] = (
+    {"color": "#9467bd", "width": 1.2, "style": Qt.PenStyle.DashLine},
+    {"color": "#8c564b", "width": 1.2, "style": Qt.PenStyle.DotLine},
+)
+
+#: The height of the learning-rate plot under the loss plot, in pixels.
+LR_PLOT_HEIGHT = 100
+
+#: The width of the y axes of both plots, so that their x axes line up.
+AXIS_WIDTH = 72
+
 #: A term this many times larger than the total loss starts hidden.
 OFF_SCALE_FACTOR = 20.0
 
@@ -131,6 +143,11 @@ class LossView(View):
 
         self.log_scale = QCheckBox("Log scale")
         self.log_scale.setToolTip("A true logarithmic y axis")
+        self.show_lr = QCheckBox(self.tr("Learning rate"))
+        self.show_lr.setChecked(True)
+        self.show_lr.setToolTip(
+            self.tr("Show the learning rate that the schedule set, epoch by epoch, under the loss")
+        )
         self.smoothing = QSlider(Qt.Orientation.Horizontal)
         self.smoothing.setRange(0, 99)
         self.smoothing.setFixedWidth(140)
@@ -150,6 +167,7 @@ class LossView(View):
 
         controls = QHBoxLayout()
         controls.addWidget(self.log_scale)
+        controls.addWidget(self.show_lr)
         controls.addSpacing(12)
         controls.addWidget(QLabel("Smoothing"))
         controls.addWidget(self.smoothing)
@@ -203,14 +221,17 @@ class LossView(View):
         self.plot.addItem(self.pca_line)
         self.lr_lines: list[tuple[LrChanged, pg.InfiniteLine]] = []
         self.plot.setTitle(IDLE_TITLE, color="#777777", size="10pt")
+        self._make_lr_plot()
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.hidden_hint)
         layout.addWidget(self.plot_widget, 1)
+        layout.addWidget(self.lr_plot_widget)
         self.hidden_hint.setVisible(False)
 
         self.log_scale.toggled.connect(self._on_log_toggled)
+        self.show_lr.toggled.connect(self.lr_plot_widget.setVisible)
         self.smoothing.valueChanged.connect(self._on_smoothing)
         self.x_axis.currentIndexChanged.connect(self._redraw)
         self.export_csv_button.clicked.connect(self._ask_export_csv)
@@ -233,6 +254,7 @@ class LossView(View):
         """The display options to keep across restarts."""
         return {
             "log": self.log_scale.isChecked(),
+            "lr": self.show_lr.isChecked(),
             "smoothing": self.smoothing.value(),
             "x": self.axis,
         }
@@ -240,6 +262,7 @@ class LossView(View):
     def restore_settings_state(self, state: dict[str, object]) -> None:
         """Apply options saved by :meth:`settings_state`."""
         self.log_scale.setChecked(bool(state.get("log", False)))
+        self.show_lr.setChecked(bool(state.get("lr", True)))
         self.smoothing.setValue(int(state.get("smoothing", 0)))
         self.x_axis.setCurrentIndex(max(0, self.x_axis.findData(state.get("x", "epoch"))))
 
@@ -263,7 +286,13 @@ class LossView(View):
             else:
                 self.plot.removeItem(curve)
         self.curves.clear()
+        for curve in self.lr_curves.values():
+            self.lr_legend.removeItem(curve)
+            self.lr_plot.removeItem(curve)
+        self.lr_curves.clear()
+        self._set_lr_range()
         self.plot.hideAxis("right")
+        self.lr_plot.hideAxis("right")
         self._update_hidden_hint()
         self._batch_ema = Ema(self.alpha)
         self._batch_smoothed.clear()
@@ -385,8 +414,75 @@ class LossView(View):
                 # curve: it starts hidden, a click on the legend shows it.
                 curve.setVisible(not self._off_scale(key, y))
             curve.setData(x, y)
+        self._update_lr_curves()
         self._place_pca_line()
         self._update_hidden_hint()
+
+    def _make_lr_plot(self) -> None:
+        """A low plot under the loss plot, on the same x axis: the learning rate at each epoch's
+        end, so a schedule's warm-up and decay show beside the loss they shape.
+
+        A linear scale from zero: a cosine decay reads as the cosine it is (on a log scale its
+        last epochs, which fall by decades, would squeeze the rest into a flat line)."""
+        self.lr_plot_widget = pg.PlotWidget(background="w")
+        self.lr_plot_widget.setFixedHeight(LR_PLOT_HEIGHT)
+        self.lr_plot = self.lr_plot_widget.getPlotItem()
+        self.lr_plot.setLabel("left", self.tr("learning rate"))
+        self.lr_plot.setMenuEnabled(False)
+        self.lr_plot.hideButtons()
+        self.lr_plot.setXLink(self.plot)
+        # The x range is the loss plot's (linked); fitting it here would move that one too.
+        self.lr_plot.getViewBox().enableAutoRange(x=False)
+        self.lr_plot.getViewBox().setMouseEnabled(x=True, y=False)
+        self.lr_plot.getViewBox().disableAutoRange(pg.ViewBox.YAxis)
+        self.lr_curves: dict[str, pg.PlotDataItem] = {}
+        self._lr_peak = 0.0
+        self._set_lr_range()
+        # Equal axis widths in both plots keep an epoch at the same place in both.
+        for plot in (self.plot, self.lr_plot):
+            for side in ("left", "right"):
+                plot.getAxis(side).setWidth(AXIS_WIDTH)
+        right = self.lr_plot.getAxis("right")
+        right.setStyle(showValues=False)
+        right.setPen("#9a9a9a")
+        self.lr_legend = self.lr_plot.addLegend(
+            offset=(-10, 2), labelTextColor="k", verSpacing=-6, **LIGHT_LEGEND_BOX
+        )
+
+    def lr_curve_data(self, group: str) -> tuple[np.ndarray, np.ndarray]:
+        """What the learning-rate curve of ``group`` shows now (never smoothed)."""
+        return self.history.lr_series(group, self.axis)
+
+    def _update_lr_curves(self) -> None:
+        groups = self.history.lr_groups()
+        for group in groups:
+            curve = self.lr_curves.get(group)
+            if curve is None:
+                pen = LR_PENS[len(self.lr_curves) % len(LR_PENS)]
+                curve = self.lr_plot.plot([], [], pen=pg.mkPen(**pen))
+                name = self.tr("lr") if len(groups) == 1 else self.tr("lr {0}").format(group)
+                self.lr_legend.addItem(curve, name)
+                self.lr_curves[group] = curve
+            curve.setData(*self.lr_curve_data(group))
+        self._set_lr_range()
+
+    def _set_lr_range(self) -> None:
+        """Zero to the highest rate drawn, with ticks at those two values only (the plot is
+        too low for more)."""
+        peak = max(
+            (
+                float(np.max(c.yData))
+                for c in self.lr_curves.values()
+                if c.yData is not None and len(c.yData)
+            ),
+            default=0.0,
+        )
+        if peak == self._lr_peak and self.lr_curves:
+            return
+        self._lr_peak = peak
+        ticks = [(0.0, "0"), (peak, f"{peak:.2g}")] if peak > 0 else []
+        self.lr_plot.getAxis("left").setTicks([ticks, []])
+        self.lr_plot.setYRange(0.0, peak if peak > 0 else 1.0, padding=0.08)
 
     def _off_scale(self, key: CurveKey, values: np.ndarray) -> bool:
         if key.term == "loss" or values.size == 0:
@@ -455,6 +551,8 @@ class LossView(View):
     def _place_right_view(self) -> None:
         self.right.setGeometry(self.viewbox.sceneBoundingRect())
         self.right.linkedViewChanged(self.viewbox, self.right.XAxis)
+        # The right axis (blank) keeps the lr plot as wide as the loss plot when that has one.
+        self.lr_plot.showAxis("right", self.plot.getAxis("right").isVisible())
 
     def _update_batch_curve(self) -> None:
         x, _ = self.history.batch_series(self.axis)

@@ -120,6 +120,24 @@ class LossHistory:
             ys.append(float(value))
         return np.asarray(xs, float), np.asarray(ys, float)
 
+    def lr_groups(self) -> list[str]:
+        """The optimiser groups whose learning rates the epochs recorded, in order."""
+        return _ordered(e.lr for e in self.epochs)
+
+    def lr_series(self, group: str, x_axis: str = "epoch") -> tuple[np.ndarray, np.ndarray]:
+        """The learning rate of ``group`` at each epoch's end (what the schedule set), against
+        epochs, steps or seconds."""
+        positions = epoch_positions(self.epochs, x_axis)
+        pairs = [
+            (x, float(e.lr[group]))
+            for e, x in zip(self.epochs, positions, strict=True)
+            if e.lr.get(group) is not None
+        ]
+        if not pairs:
+            return np.empty(0), np.empty(0)
+        xs, ys = zip(*pairs, strict=True)
+        return np.asarray(xs, float), np.asarray(ys, float)
+
     def batch_series(self, x_axis: str = "epoch") -> tuple[np.ndarray, np.ndarray]:
         """The per-batch training loss, against fractional epochs, steps or seconds."""
         if x_axis == "time":
