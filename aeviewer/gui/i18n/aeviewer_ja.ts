@@ -105,6 +105,10 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>データセット</translation>
     </message>
     <message>
+        <source>the data preparation</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Data prepared as the opened run prepared them: {0}</source>
         <translation>開いた実行と同じ前処理をデータに適用しました: {0}</translation>
     </message>
@@ -155,6 +159,296 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>No device list: {0}</source>
         <translation>デバイス一覧を取得できません: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPanel</name>
+    <message>
+        <source>Autoencoder</source>
+        <translation>オートエンコーダ</translation>
+    </message>
+    <message>
+        <source>x̂ = dec(enc(x)) trained to reproduce its input through a narrow code; the bottleneck forces it to keep only what matters.</source>
+        <translation>x̂ = dec(enc(x)) を、狭い符号を通して入力を再現するように学習します。ボトルネックが、重要な情報だけを残すことを強います。</translation>
+    </message>
+    <message>
+        <source>Linear autoencoder</source>
+        <translation>線形オートエンコーダ</translation>
+    </message>
+    <message>
+        <source>Without non-linearities and with squared error it learns the same subspace as PCA with as many components, and its error approaches PCA's.</source>
+        <translation>非線形性を持たず二乗誤差で学習すると、同じ成分数の PCA と同じ部分空間を学習し、誤差は PCA の誤差に近づきます。</translation>
+    </message>
+    <message>
+        <source>Convolutional</source>
+        <translation>畳み込み</translation>
+    </message>
+    <message>
+        <source>Convolutions share weights across positions, so images need far fewer parameters than with dense layers.</source>
+        <translation>畳み込みは位置をまたいで重みを共有するため、画像では全結合層よりはるかに少ないパラメータで済みます。</translation>
+    </message>
+    <message>
+        <source>Sparse</source>
+        <translation>スパース</translation>
+    </message>
+    <message>
+        <source>A penalty drives the code's activations (not the weights) towards zero, so each input uses only a few code units.</source>
+        <translation>罰則項が(重みではなく)符号の活性をゼロへ近づけるため、各入力はわずかな符号ユニットしか使いません。</translation>
+    </message>
+    <message>
+        <source>Denoising</source>
+        <translation>デノイジング</translation>
+    </message>
+    <message>
+        <source>It sees a corrupted input and must reconstruct the clean one, so it cannot just copy and has to learn the data's structure.</source>
+        <translation>ノイズで劣化させた入力から元のきれいな入力を再構成するため、単なるコピーはできず、データの構造を学習する必要があります。</translation>
+    </message>
+    <message>
+        <source>Stacked</source>
+        <translation>積層</translation>
+    </message>
+    <message>
+        <source>Greedy layer-wise pre-training, one shallow autoencoder per layer on the codes of the previous one, then end-to-end fine-tuning.</source>
+        <translation>貪欲な層ごとの事前学習: 層ごとに浅いオートエンコーダを前の層の符号で学習し、最後に全体をエンドツーエンドで微調整します。</translation>
+    </message>
+    <message>
+        <source>Variational</source>
+        <translation>変分 (VAE)</translation>
+    </message>
+    <message>
+        <source>The encoder outputs a Gaussian and a KL term pulls it towards N(0, I), which makes the latent space smooth enough to sample from.</source>
+        <translation>エンコーダはガウス分布を出力し、KL 項がそれを N(0, I) に近づけます。これにより潜在空間が滑らかになり、そこからサンプリングできます。</translation>
+    </message>
+    <message>
+        <source>GAN</source>
+        <translation>GAN</translation>
+    </message>
+    <message>
+        <source>A generator and a discriminator are trained against each other; the generator learns to produce samples the discriminator cannot tell from data.</source>
+        <translation>生成器と識別器を互いに競わせて学習します。生成器は、識別器が本物のデータと区別できないサンプルを作ることを学びます。</translation>
+    </message>
+    <message>
+        <source>The size of the code; at least the input size lets a plain autoencoder learn the identity and nothing else.</source>
+        <translation>符号(潜在変数)の次元数です。入力の次元数以上にすると、素のオートエンコーダは恒等写像を学ぶだけで何も学習しません。</translation>
+    </message>
+    <message>
+        <source>Widths of the hidden layers of the encoder, mirrored in the decoder, comma-separated (e.g. 256, 128).</source>
+        <translation>エンコーダの隠れ層の幅をカンマ区切りで指定します(例: 256, 128)。デコーダは逆順の幅になります。</translation>
+    </message>
+    <message>
+        <source>The non-linearity between layers; without one the model can only learn a linear subspace, like PCA.</source>
+        <translation>層の間の非線形関数です。非線形性がなければ、PCA と同じく線形部分空間しか学習できません。</translation>
+    </message>
+    <message>
+        <source>Squared error is the Gaussian negative log-likelihood, binary cross-entropy the Bernoulli one for data in [0, 1]; auto picks by the data's range.</source>
+        <translation>二乗誤差はガウス分布の負の対数尤度、二値交差エントロピーは [0, 1] のデータに対するベルヌーイ分布の負の対数尤度です。「自動」はデータの値域で選びます。</translation>
+    </message>
+    <message>
+        <source>Output channels of each convolution (stride 2), comma-separated.</source>
+        <translation>各畳み込み層(ストライド 2)の出力チャネル数をカンマ区切りで指定します。</translation>
+    </message>
+    <message>
+        <source>The corruption: Gaussian noise, uniform noise when the noise distribution is unknown, or masking a fraction of the inputs to zero.</source>
+        <translation>入力の劣化のさせ方: ガウスノイズ、ノイズの分布が未知のときの一様ノイズ、または入力の一部をゼロにするマスクです。</translation>
+    </message>
+    <message>
+        <source>Standard deviation (Gaussian), half-width (uniform) or masked fraction.</source>
+        <translation>標準偏差(ガウス)、半幅(一様)、またはマスクする割合です。</translation>
+    </message>
+    <message>
+        <source>L1 penalises the code's absolute activations; KL pulls each unit's mean firing rate towards a small target rate.</source>
+        <translation>L1 は符号の活性の絶対値に罰則を課し、KL は各ユニットの平均発火率を小さな目標値へ近づけます。</translation>
+    </message>
+    <message>
+        <source>How much the sparsity penalty weighs against the reconstruction error.</source>
+        <translation>再構成誤差に対するスパース性罰則の重みです。</translation>
+    </message>
+    <message>
+        <source>The target mean activation of each code unit (KL only).</source>
+        <translation>各符号ユニットの目標平均活性です(KL のみ)。</translation>
+    </message>
+    <message>
+        <source>Epochs of greedy pre-training for each layer before the end-to-end fine-tuning.</source>
+        <translation>エンドツーエンドの微調整の前に、各層の貪欲な事前学習に使うエポック数です。</translation>
+    </message>
+    <message>
+        <source>Weight of the KL term: above 1 favours a disentangled, smoother latent space at the cost of reconstruction (β-VAE).</source>
+        <translation>KL 項の重みです。1 より大きくすると、再構成の精度と引き換えに、より滑らかで因子が分離した潜在空間になります(β-VAE)。</translation>
+    </message>
+    <message>
+        <source>Discriminator updates per batch; more keeps the discriminator ahead, which gives the generator useful gradients.</source>
+        <translation>バッチごとの識別器の更新回数です。多くすると識別器が先行し、生成器に有用な勾配を与えます。</translation>
+    </message>
+    <message>
+        <source>Generator updates per batch.</source>
+        <translation>バッチごとの生成器の更新回数です。</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <extracomment>The shown names of option values (the values themselves are the config's words).</extracomment>
+        <translation>自動</translation>
+    </message>
+    <message>
+        <source>squared error (mse)</source>
+        <translation>二乗誤差 (mse)</translation>
+    </message>
+    <message>
+        <source>binary cross-entropy (bce)</source>
+        <translation>二値交差エントロピー (bce)</translation>
+    </message>
+    <message>
+        <source>absolute error (l1)</source>
+        <translation>絶対誤差 (l1)</translation>
+    </message>
+    <message>
+        <source>Gaussian</source>
+        <translation>ガウス</translation>
+    </message>
+    <message>
+        <source>uniform</source>
+        <translation>一様</translation>
+    </message>
+    <message>
+        <source>mask</source>
+        <translation>マスク</translation>
+    </message>
+    <message>
+        <source>KL to a target rate (kl)</source>
+        <translation>目標発火率への KL (kl)</translation>
+    </message>
+    <message>
+        <source>L1 on activations (l1)</source>
+        <extracomment>The sparsity penalty's L1 (the loss's "l1" is absolute error).</extracomment>
+        <translation>活性の L1 (l1)</translation>
+    </message>
+    <message>
+        <source>{0} must be whole numbers separated by commas, not {1}</source>
+        <translation>{0}はカンマ区切りの整数で指定してください({1} は不可)</translation>
+    </message>
+    <message>
+        <source>{0} must be positive, got {1}</source>
+        <translation>{0}は正の数でなければなりません({1} が指定されました)</translation>
+    </message>
+    <message>
+        <source>Family</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>Latent size</source>
+        <translation>潜在次元</translation>
+    </message>
+    <message>
+        <source>Hidden sizes</source>
+        <translation>隠れ層のサイズ</translation>
+    </message>
+    <message>
+        <source>Activation</source>
+        <translation>活性化関数</translation>
+    </message>
+    <message>
+        <source>Loss</source>
+        <translation>損失関数</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>チャネル数</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>ノイズ</translation>
+    </message>
+    <message>
+        <source>Noise level</source>
+        <translation>ノイズの強さ</translation>
+    </message>
+    <message>
+        <source>Sparsity</source>
+        <translation>スパース性</translation>
+    </message>
+    <message>
+        <source>Sparsity weight</source>
+        <translation>スパース性の重み</translation>
+    </message>
+    <message>
+        <source>Target rate</source>
+        <translation>目標発火率</translation>
+    </message>
+    <message>
+        <source>Epochs per stage</source>
+        <translation>段階ごとのエポック数</translation>
+    </message>
+    <message>
+        <source>β (KL weight)</source>
+        <translation>β(KL の重み)</translation>
+    </message>
+    <message>
+        <source>D steps</source>
+        <translation>識別器の更新回数</translation>
+    </message>
+    <message>
+        <source>G steps</source>
+        <translation>生成器の更新回数</translation>
+    </message>
+    <message>
+        <source>Theory: what this model does</source>
+        <extracomment>The theory of the chosen model: a header that folds it away, and the text.</extracomment>
+        <translation>理論: このモデルの仕組み</translation>
+    </message>
+    <message>
+        <source>Show or hide the explanation of the chosen model and options</source>
+        <translation>選んだモデルとオプションの説明を表示/非表示にします</translation>
+    </message>
+    <message>
+        <source>hidden sizes</source>
+        <translation>隠れ層のサイズ</translation>
+    </message>
+    <message>
+        <source>convolution channels</source>
+        <translation>畳み込みのチャネル数</translation>
+    </message>
+    <message>
+        <source>latent size {0} is at least the input size {1} and nothing else regularises the model: it can learn the identity and reach zero error while learning nothing. Use a smaller latent, or a sparse or denoising model.</source>
+        <translation>潜在次元 {0} が入力の次元 {1} 以上で、ほかに正則化もありません。モデルは恒等写像を学んで誤差ゼロに達し、何も学習しないおそれがあります。潜在次元を小さくするか、スパースまたはデノイジングのモデルを使ってください。</translation>
+    </message>
+</context>
+<context>
+    <name>PreparationBox</name>
+    <message>
+        <source>auto ([0, 1] data kept, others z-scored)</source>
+        <extracomment>The data set's own preparation: what a DataSpec holds by default. The normal-class combo's item data for "every class" (None does not survive a QVariant). Asked before a change is taken; False puts the old choice back.</extracomment>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none (values as loaded)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>min-max to [0, 1]</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>z-score (mean 0, deviation 1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>How the values are scaled before training; a divergent run often trains with z-scored data</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Train on this class only, the normal one (one-class anomaly detection); validation and the Anomalies view still see every class. Only for data with labels.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Normalisation</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Normal class</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none: train on every class</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
@@ -238,6 +532,93 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>Export failed</source>
         <translation>書き出しに失敗しました</translation>
+    </message>
+</context>
+<context>
+    <name>Theory</name>
+    <message>
+        <source>&lt;b&gt;Autoencoder.&lt;/b&gt; x̂ = dec(enc(x)) is trained without labels, with the input as its own target. Only the bottleneck makes this useful: a code narrower than the input forces the model to keep what matters. &lt;i&gt;Look for:&lt;/i&gt; in Loss, the validation error approaching the PCA baseline of the same size (a non-linear model can go below it); in Latent space, classes gathering into clusters.</source>
+        <extracomment>Family -&gt; what it is and what to look for now.</extracomment>
+        <translation>&lt;b&gt;オートエンコーダ(自己符号化器)。&lt;/b&gt; x̂ = dec(enc(x)) を、ラベルなしで入力そのものを目標として学習します。これが意味を持つのはボトルネックがあるからです。入力より狭い符号が、重要な情報だけを残すことをモデルに強います。&lt;i&gt;注目点:&lt;/i&gt; 「損失」タブで検証誤差が同じ次元の PCA ベースラインに近づくこと(非線形モデルはそれを下回りうる)、「潜在空間」タブでクラスがクラスタにまとまっていくこと。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Linear autoencoder.&lt;/b&gt; With no non-linearities and squared error it spans the same subspace as PCA with as many components, and its error approaches PCA's, the lowest any rank-k linear map can reach. Its axes need not be PCA's: only the subspace is the same. &lt;i&gt;Look for:&lt;/i&gt; in PCA baseline, the principal angles between the decoder and PCA falling to zero; in Loss, the error meeting the PCA line from above, never below it.</source>
+        <translation>&lt;b&gt;線形オートエンコーダ。&lt;/b&gt; 非線形性がなく二乗誤差で学習すると、同じ成分数の主成分分析 (PCA) と同じ部分空間を張り、誤差は PCA の誤差、すなわち階数 k の線形写像が到達できる最小値に近づきます。軸そのものは PCA の主成分と一致するとは限らず、一致するのは部分空間です。&lt;i&gt;注目点:&lt;/i&gt; 「PCA ベースライン」タブでデコーダと PCA の間の主角(principal angles)がゼロへ下がっていくこと、「損失」タブで誤差が上から PCA の線に近づき、下回らないこと。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Convolutional autoencoder.&lt;/b&gt; Convolutions share their weights across positions, so a local pattern (an edge, a stroke) is learned once for the whole image, with far fewer parameters than dense layers. &lt;i&gt;Look for:&lt;/i&gt; in Reconstructions, sharp edges appearing early; in Loss, the error going below the PCA baseline of the same latent size.</source>
+        <translation>&lt;b&gt;畳み込みオートエンコーダ。&lt;/b&gt; 畳み込みは位置をまたいで重みを共有するので、局所的なパターン(輪郭や筆画)を画像全体について一度に学習でき、全結合層よりはるかに少ないパラメータで済みます。&lt;i&gt;注目点:&lt;/i&gt; 「再構成」タブで早い段階から輪郭がくっきり現れること、「損失」タブで誤差が同じ潜在次元の PCA ベースラインを下回ること。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Sparse autoencoder.&lt;/b&gt; A penalty drives the hidden activations (not the weights) towards zero, so each input uses only a few code units, and even a code as wide as the input cannot simply copy it. &lt;i&gt;Look for:&lt;/i&gt; in Latent space, most coordinates near zero for each sample; in Loss, a little more reconstruction error than a plain model, the price of the penalty.</source>
+        <translation>&lt;b&gt;スパースオートエンコーダ。&lt;/b&gt; 罰則項が(重みではなく)隠れ層の活性をゼロへ近づけるため、各入力はわずかな符号ユニットしか使わず、入力と同じ幅の符号でも入力をそのままコピーできません。&lt;i&gt;注目点:&lt;/i&gt; 「潜在空間」タブで各サンプルの座標の大半がゼロ付近になること、「損失」タブで罰則の代償として素のモデルより再構成誤差がやや大きくなること。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Denoising autoencoder.&lt;/b&gt; The input is corrupted with noise of a known distribution (uniform noise when the distribution is unknown) and the model must reconstruct the clean input, so it cannot copy: it learns to pull corrupted points back onto the data. &lt;i&gt;Look for:&lt;/i&gt; in Reconstructions, clean outputs for noisy inputs; in Loss, the error measured against the clean data falling.</source>
+        <translation>&lt;b&gt;デノイジングオートエンコーダ。&lt;/b&gt; 入力を既知の分布のノイズ(分布が未知なら一様ノイズ)で劣化させ、元のきれいな入力を再構成させます。コピーでは解けないので、劣化した点をデータの上へ引き戻すことを学習します。&lt;i&gt;注目点:&lt;/i&gt; 「再構成」タブでノイズのある入力からきれいな出力が得られること、「損失」タブできれいなデータに対する誤差が下がっていくこと。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Stacked autoencoder.&lt;/b&gt; Greedy layer-wise pre-training: one shallow autoencoder per layer, each trained on the codes of the previous one, then end-to-end fine-tuning of the whole stack (how deep networks were first trained). &lt;i&gt;Look for:&lt;/i&gt; in Loss, a step at each change of stage and a further drop once fine-tuning starts.</source>
+        <translation>&lt;b&gt;積層オートエンコーダ。&lt;/b&gt; 貪欲な層ごとの事前学習: 層ごとに浅いオートエンコーダを用意し、前の層の符号で順に学習したあと、積み重ねた全体をエンドツーエンドで微調整します(深いネットワークが初めて学習できるようになった方法です)。&lt;i&gt;注目点:&lt;/i&gt; 「損失」タブで段階が切り替わるたびに段差が現れ、微調整が始まるとさらに下がること。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Variational autoencoder.&lt;/b&gt; The probabilistic reading: the encoder outputs a Gaussian q(z|x), the decoder a likelihood p(x|z), and training maximises the ELBO, E[log p(x|z)] − β·KL(q(z|x) ‖ N(0, I)). The KL term keeps the codes close to the prior, so decoding z ~ N(0, I) gives new data. &lt;i&gt;Look for:&lt;/i&gt; in Loss, reconstruction and KL trading off; in Latent space, a round cloud around the origin; in Reconstructions, the samples from the prior.</source>
+        <translation>&lt;b&gt;変分オートエンコーダ (VAE)。&lt;/b&gt; 確率モデルとしての解釈です。エンコーダはガウス分布 q(z|x) を、デコーダは尤度 p(x|z) を出力し、学習では証拠下界 ELBO = E[log p(x|z)] − β·KL(q(z|x) ‖ N(0, I)) を最大化します。KL 項が符号を事前分布の近くに保つので、z ~ N(0, I) を復号すると新しいデータが得られます。&lt;i&gt;注目点:&lt;/i&gt; 「損失」タブで再構成項と KL 項のトレードオフ、「潜在空間」タブで原点のまわりの丸い点群、「再構成」タブで事前分布からのサンプル。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Generative adversarial network.&lt;/b&gt; Two players: a generator turns noise into samples and a discriminator tells data from generated samples; each is trained against the other. There is no encoder and no reconstruction error. &lt;i&gt;Look for:&lt;/i&gt; in GAN, the discriminator's mean output on real and on generated data both nearing 0.5 while the samples become data-like; outputs stuck near 0 and 1 mean the discriminator has won and the generator gets no useful gradient.</source>
+        <translation>&lt;b&gt;敵対的生成ネットワーク (GAN)。&lt;/b&gt; 二人のプレイヤーからなります。生成器はノイズからサンプルを作り、識別器は本物のデータと生成されたサンプルを見分けます。両者は互いに競い合って学習します。エンコーダも再構成誤差もありません。&lt;i&gt;注目点:&lt;/i&gt; 「GAN」タブで、本物と生成サンプルに対する識別器の平均出力がともに 0.5 に近づき、サンプルがデータらしくなっていくこと。出力が 0 と 1 に張り付いたら識別器が勝ちすぎており、生成器には有用な勾配が届いていません。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Loss: auto&lt;/b&gt; picks binary cross-entropy, the negative log-likelihood of a Bernoulli, for data in [0, 1], and otherwise squared error, that of a Gaussian with fixed variance centred on the reconstruction.</source>
+        <extracomment>Loss -&gt; the likelihood it is the negative log of.</extracomment>
+        <translation>&lt;b&gt;損失関数「自動」&lt;/b&gt;は、[0, 1] のデータにはベルヌーイ分布の負の対数尤度である二値交差エントロピーを、それ以外には再構成を中心とする分散固定のガウス分布の負の対数尤度である二乗誤差を選びます。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Squared error&lt;/b&gt; is the negative log-likelihood of a Gaussian with fixed variance centred on the reconstruction: minimising it is maximum likelihood. It suits unbounded real data, with an identity output.</source>
+        <translation>&lt;b&gt;二乗誤差&lt;/b&gt;は、再構成を中心とする分散固定のガウス分布の負の対数尤度です。これを最小化することは最尤推定にあたります。値域に制限のない実数データに向き、出力層は恒等関数にします。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Binary cross-entropy&lt;/b&gt; is the negative log-likelihood of a Bernoulli distribution: for data in [0, 1], with a sigmoid output.</source>
+        <translation>&lt;b&gt;二値交差エントロピー&lt;/b&gt;は、ベルヌーイ分布の負の対数尤度です。[0, 1] のデータ向けで、出力層はシグモイドにします。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Absolute error&lt;/b&gt; is the negative log-likelihood of a Laplace distribution: large errors weigh less than with squared error, so outliers pull less.</source>
+        <translation>&lt;b&gt;絶対誤差&lt;/b&gt;は、ラプラス分布の負の対数尤度です。大きな誤差の重みが二乗誤差より小さいため、外れ値の影響を受けにくくなります。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Gaussian noise&lt;/b&gt; x + ε, ε ~ N(0, σ²): the right corruption when the noise the data will meet is known to be Gaussian; the noise level is σ.</source>
+        <extracomment>Noise kind of the denoising autoencoder -&gt; what it assumes.</extracomment>
+        <translation>&lt;b&gt;ガウスノイズ&lt;/b&gt; x + ε, ε ~ N(0, σ²): データが受けるノイズがガウス分布だと分かっているときに適した劣化です。ノイズの強さは σ です。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Uniform noise&lt;/b&gt; in [−a, a]: the choice when the noise distribution is unknown, as it assumes the least; the noise level is a.</source>
+        <translation>&lt;b&gt;一様ノイズ&lt;/b&gt;([−a, a]): ノイズの分布が未知のとき、仮定が最も少ない選択です。ノイズの強さは a です。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Masking&lt;/b&gt; sets a random fraction of the inputs to zero; the model must fill them in from the rest, as in inpainting.</source>
+        <translation>&lt;b&gt;マスク&lt;/b&gt;は入力のランダムな一部をゼロにします。モデルは、画像修復(インペインティング)のように残りから欠けた部分を埋めなければなりません。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;L1 penalty&lt;/b&gt; λ·Σ|h| on the code's activations h: many become exactly zero.</source>
+        <extracomment>Sparsity penalty -&gt; its form.</extracomment>
+        <translation>&lt;b&gt;L1 罰則&lt;/b&gt; λ·Σ|h| を符号の活性 h に課します。多くの活性がちょうどゼロになります。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;KL penalty&lt;/b&gt; λ·Σ KL(ρ ‖ ρ̂ⱼ) pulls each unit's mean activation ρ̂ⱼ towards the small target rate ρ: each unit fires for a few inputs only.</source>
+        <translation>&lt;b&gt;KL 罰則&lt;/b&gt; λ·Σ KL(ρ ‖ ρ̂ⱼ) は、各ユニットの平均活性 ρ̂ⱼ を小さな目標発火率 ρ へ近づけます。各ユニットは一部の入力にしか反応しなくなります。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;β&lt;/b&gt; = 1 is the ELBO itself; β &amp;gt; 1 (β-VAE) weighs the KL more, for a smoother, more disentangled latent space and blurrier reconstructions.</source>
+        <translation>&lt;b&gt;β&lt;/b&gt; = 1 のときが ELBO そのものです。β &amp;gt; 1(β-VAE)では KL 項を重く見るため、潜在空間はより滑らかで因子が分離したものになり、再構成はぼやけます。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Anomaly score.&lt;/b&gt; Reconstruction error is an anomaly score: train on normal data, then flag the inputs the model reconstructs badly. &lt;i&gt;Look for:&lt;/i&gt; in Anomalies, the errors of anomalies moving to the right of the normal ones and the ROC AUC rising, compared with PCA's.</source>
+        <translation>&lt;b&gt;異常スコア。&lt;/b&gt; 再構成誤差は異常スコアになります。正常データで学習し、うまく再構成できない入力を異常とみなします。&lt;i&gt;注目点:&lt;/i&gt; 「異常検知」タブで異常データの誤差が正常データより右へ移っていき、ROC AUC が PCA と比べて上がっていくこと。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Bottleneck.&lt;/b&gt; The latent size {0} against the input size {1}: a latent at least as large as the input lets a plain autoencoder learn the identity and reach zero error while learning nothing.</source>
+        <translation>&lt;b&gt;ボトルネック。&lt;/b&gt; 潜在次元 {0}、入力の次元 {1}。潜在次元が入力の次元以上だと、素のオートエンコーダは恒等写像を学んで誤差ゼロに達し、何も学習しません。</translation>
     </message>
 </context>
 <context>
