@@ -35,7 +35,7 @@ Choose No to keep training the current model with its old settings.</source>
     <name>LossView</name>
     <message>
         <source>Learning rate</source>
-        <extracomment>The plot's title before a run starts. The pen of PCA's reference line. The shortest time between two redraws of the curves while data stream in. A redraw costs the GUI thread about 8 ms while training on 2 CPUs; at one a second instead of two its share of a core fell from about 4.2% to 2.6% (GUI-thread CPU time over steady epochs of the default model). The pens of the learning-rate curves, one per optimiser group in turn. The height of the learning-rate plot under the loss plot, in pixels. The width of the y axes of both plots, so that their x axes line up. A term this many times larger than the total loss starts hidden. Colours of the loss terms, in order of first appearance.</extracomment>
+        <extracomment>The plot&apos;s title before a run starts. The pen of PCA&apos;s reference line. The shortest time between two redraws of the curves while data stream in. A redraw costs the GUI thread about 8 ms while training on 2 CPUs; at one a second instead of two its share of a core fell from about 4.2% to 2.6% (GUI-thread CPU time over steady epochs of the default model). The pens of the learning-rate curves, one per optimiser group in turn. The height of the learning-rate plot under the loss plot, in pixels. The width of the y axes of both plots, so that their x axes line up. A term this many times larger than the total loss starts hidden. Colours of the loss terms, in order of first appearance.</extracomment>
         <translation>学習率</translation>
     </message>
     <message>
@@ -64,7 +64,7 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
     <message>
         <source>Data</source>
-        <extracomment>How the last run ended (Finished.reason, or "failed"), for the status bar. The data preparation of an opened run, session or model, applied to its source. The GUI thread's CPU copy of the current model (decoding, export, sessions).</extracomment>
+        <extracomment>How the last run ended (Finished.reason, or &quot;failed&quot;), for the status bar. The data preparation of an opened run, session or model, applied to its source. The GUI thread&apos;s CPU copy of the current model (decoding, export, sessions).</extracomment>
         <translation>データ</translation>
     </message>
     <message>
@@ -106,7 +106,7 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
     <message>
         <source>the data preparation</source>
-        <translation type="unfinished" />
+        <translation>データの前処理</translation>
     </message>
     <message>
         <source>Data prepared as the opened run prepared them: {0}</source>
@@ -176,7 +176,7 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>線形オートエンコーダ</translation>
     </message>
     <message>
-        <source>Without non-linearities and with squared error it learns the same subspace as PCA with as many components, and its error approaches PCA's.</source>
+        <source>Without non-linearities and with squared error it learns the same subspace as PCA with as many components, and its error approaches PCA&apos;s.</source>
         <translation>非線形性を持たず二乗誤差で学習すると、同じ成分数の PCA と同じ部分空間を学習し、誤差は PCA の誤差に近づきます。</translation>
     </message>
     <message>
@@ -192,7 +192,7 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>スパース</translation>
     </message>
     <message>
-        <source>A penalty drives the code's activations (not the weights) towards zero, so each input uses only a few code units.</source>
+        <source>A penalty drives the code&apos;s activations (not the weights) towards zero, so each input uses only a few code units.</source>
         <translation>罰則項が(重みではなく)符号の活性をゼロへ近づけるため、各入力はわずかな符号ユニットしか使いません。</translation>
     </message>
     <message>
@@ -200,7 +200,7 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>デノイジング</translation>
     </message>
     <message>
-        <source>It sees a corrupted input and must reconstruct the clean one, so it cannot just copy and has to learn the data's structure.</source>
+        <source>It sees a corrupted input and must reconstruct the clean one, so it cannot just copy and has to learn the data&apos;s structure.</source>
         <translation>ノイズで劣化させた入力から元のきれいな入力を再構成するため、単なるコピーはできず、データの構造を学習する必要があります。</translation>
     </message>
     <message>
@@ -240,7 +240,7 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>層の間の非線形関数です。非線形性がなければ、PCA と同じく線形部分空間しか学習できません。</translation>
     </message>
     <message>
-        <source>Squared error is the Gaussian negative log-likelihood, binary cross-entropy the Bernoulli one for data in [0, 1]; auto picks by the data's range.</source>
+        <source>Squared error is the Gaussian negative log-likelihood, binary cross-entropy the Bernoulli one for data in [0, 1]; auto picks by the data&apos;s range.</source>
         <translation>二乗誤差はガウス分布の負の対数尤度、二値交差エントロピーは [0, 1] のデータに対するベルヌーイ分布の負の対数尤度です。「自動」はデータの値域で選びます。</translation>
     </message>
     <message>
@@ -256,7 +256,7 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>標準偏差(ガウス)、半幅(一様)、またはマスクする割合です。</translation>
     </message>
     <message>
-        <source>L1 penalises the code's absolute activations; KL pulls each unit's mean firing rate towards a small target rate.</source>
+        <source>L1 penalises the code&apos;s absolute activations; KL pulls each unit&apos;s mean firing rate towards a small target rate.</source>
         <translation>L1 は符号の活性の絶対値に罰則を課し、KL は各ユニットの平均発火率を小さな目標値へ近づけます。</translation>
     </message>
     <message>
@@ -285,7 +285,7 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
     <message>
         <source>auto</source>
-        <extracomment>The shown names of option values (the values themselves are the config's words).</extracomment>
+        <extracomment>The shown names of option values (the values themselves are the config&apos;s words).</extracomment>
         <translation>自動</translation>
     </message>
     <message>
@@ -318,7 +318,7 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
     <message>
         <source>L1 on activations (l1)</source>
-        <extracomment>The sparsity penalty's L1 (the loss's "l1" is absolute error).</extracomment>
+        <extracomment>The sparsity penalty&apos;s L1 (the loss&apos;s &quot;l1&quot; is absolute error).</extracomment>
         <translation>活性の L1 (l1)</translation>
     </message>
     <message>
@@ -415,40 +415,40 @@ Choose No to keep training the current model with its old settings.</source>
     <name>PreparationBox</name>
     <message>
         <source>auto ([0, 1] data kept, others z-scored)</source>
-        <extracomment>The data set's own preparation: what a DataSpec holds by default. The normal-class combo's item data for "every class" (None does not survive a QVariant). Asked before a change is taken; False puts the old choice back.</extracomment>
-        <translation type="unfinished" />
+        <extracomment>The data set&apos;s own preparation: what a DataSpec holds by default. The normal-class combo&apos;s item data for &quot;every class&quot; (None does not survive a QVariant). Asked before a change is taken; False puts the old choice back.</extracomment>
+        <translation>自動([0, 1] のデータはそのまま、それ以外は標準化)</translation>
     </message>
     <message>
         <source>none (values as loaded)</source>
-        <translation type="unfinished" />
+        <translation>なし(読み込んだ値のまま)</translation>
     </message>
     <message>
         <source>min-max to [0, 1]</source>
-        <translation type="unfinished" />
+        <translation>最小・最大で [0, 1] に正規化</translation>
     </message>
     <message>
         <source>z-score (mean 0, deviation 1)</source>
-        <translation type="unfinished" />
+        <translation>標準化(平均 0、標準偏差 1)</translation>
     </message>
     <message>
         <source>How the values are scaled before training; a divergent run often trains with z-scored data</source>
-        <translation type="unfinished" />
+        <translation>学習前に値をどう尺度変換するかです。発散する学習も、標準化したデータなら学習できることがよくあります</translation>
     </message>
     <message>
         <source>Train on this class only, the normal one (one-class anomaly detection); validation and the Anomalies view still see every class. Only for data with labels.</source>
-        <translation type="unfinished" />
+        <translation>このクラス(正常クラス)だけで学習します(1 クラス異常検知)。検証と「異常検知」タブでは全クラスを使います。ラベル付きのデータでのみ使えます。</translation>
     </message>
     <message>
         <source>Normalisation</source>
-        <translation type="unfinished" />
+        <translation>正規化</translation>
     </message>
     <message>
         <source>Normal class</source>
-        <translation type="unfinished" />
+        <translation>正常クラス</translation>
     </message>
     <message>
         <source>none: train on every class</source>
-        <translation type="unfinished" />
+        <translation>なし: 全クラスで学習</translation>
     </message>
 </context>
 <context>
@@ -542,7 +542,7 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>&lt;b&gt;オートエンコーダ(自己符号化器)。&lt;/b&gt; x̂ = dec(enc(x)) を、ラベルなしで入力そのものを目標として学習します。これが意味を持つのはボトルネックがあるからです。入力より狭い符号が、重要な情報だけを残すことをモデルに強います。&lt;i&gt;注目点:&lt;/i&gt; 「損失」タブで検証誤差が同じ次元の PCA ベースラインに近づくこと(非線形モデルはそれを下回りうる)、「潜在空間」タブでクラスがクラスタにまとまっていくこと。</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Linear autoencoder.&lt;/b&gt; With no non-linearities and squared error it spans the same subspace as PCA with as many components, and its error approaches PCA's, the lowest any rank-k linear map can reach. Its axes need not be PCA's: only the subspace is the same. &lt;i&gt;Look for:&lt;/i&gt; in PCA baseline, the principal angles between the decoder and PCA falling to zero; in Loss, the error meeting the PCA line from above, never below it.</source>
+        <source>&lt;b&gt;Linear autoencoder.&lt;/b&gt; With no non-linearities and squared error it spans the same subspace as PCA with as many components, and its error approaches PCA&apos;s, the lowest any rank-k linear map can reach. Its axes need not be PCA&apos;s: only the subspace is the same. &lt;i&gt;Look for:&lt;/i&gt; in PCA baseline, the principal angles between the decoder and PCA falling to zero; in Loss, the error meeting the PCA line from above, never below it.</source>
         <translation>&lt;b&gt;線形オートエンコーダ。&lt;/b&gt; 非線形性がなく二乗誤差で学習すると、同じ成分数の主成分分析 (PCA) と同じ部分空間を張り、誤差は PCA の誤差、すなわち階数 k の線形写像が到達できる最小値に近づきます。軸そのものは PCA の主成分と一致するとは限らず、一致するのは部分空間です。&lt;i&gt;注目点:&lt;/i&gt; 「PCA ベースライン」タブでデコーダと PCA の間の主角(principal angles)がゼロへ下がっていくこと、「損失」タブで誤差が上から PCA の線に近づき、下回らないこと。</translation>
     </message>
     <message>
@@ -566,7 +566,7 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>&lt;b&gt;変分オートエンコーダ (VAE)。&lt;/b&gt; 確率モデルとしての解釈です。エンコーダはガウス分布 q(z|x) を、デコーダは尤度 p(x|z) を出力し、学習では証拠下界 ELBO = E[log p(x|z)] − β·KL(q(z|x) ‖ N(0, I)) を最大化します。KL 項が符号を事前分布の近くに保つので、z ~ N(0, I) を復号すると新しいデータが得られます。&lt;i&gt;注目点:&lt;/i&gt; 「損失」タブで再構成項と KL 項のトレードオフ、「潜在空間」タブで原点のまわりの丸い点群、「再構成」タブで事前分布からのサンプル。</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Generative adversarial network.&lt;/b&gt; Two players: a generator turns noise into samples and a discriminator tells data from generated samples; each is trained against the other. There is no encoder and no reconstruction error. &lt;i&gt;Look for:&lt;/i&gt; in GAN, the discriminator's mean output on real and on generated data both nearing 0.5 while the samples become data-like; outputs stuck near 0 and 1 mean the discriminator has won and the generator gets no useful gradient.</source>
+        <source>&lt;b&gt;Generative adversarial network.&lt;/b&gt; Two players: a generator turns noise into samples and a discriminator tells data from generated samples; each is trained against the other. There is no encoder and no reconstruction error. &lt;i&gt;Look for:&lt;/i&gt; in GAN, the discriminator&apos;s mean output on real and on generated data both nearing 0.5 while the samples become data-like; outputs stuck near 0 and 1 mean the discriminator has won and the generator gets no useful gradient.</source>
         <translation>&lt;b&gt;敵対的生成ネットワーク (GAN)。&lt;/b&gt; 二人のプレイヤーからなります。生成器はノイズからサンプルを作り、識別器は本物のデータと生成されたサンプルを見分けます。両者は互いに競い合って学習します。エンコーダも再構成誤差もありません。&lt;i&gt;注目点:&lt;/i&gt; 「GAN」タブで、本物と生成サンプルに対する識別器の平均出力がともに 0.5 に近づき、サンプルがデータらしくなっていくこと。出力が 0 と 1 に張り付いたら識別器が勝ちすぎており、生成器には有用な勾配が届いていません。</translation>
     </message>
     <message>
@@ -600,12 +600,12 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>&lt;b&gt;マスク&lt;/b&gt;は入力のランダムな一部をゼロにします。モデルは、画像修復(インペインティング)のように残りから欠けた部分を埋めなければなりません。</translation>
     </message>
     <message>
-        <source>&lt;b&gt;L1 penalty&lt;/b&gt; λ·Σ|h| on the code's activations h: many become exactly zero.</source>
+        <source>&lt;b&gt;L1 penalty&lt;/b&gt; λ·Σ|h| on the code&apos;s activations h: many become exactly zero.</source>
         <extracomment>Sparsity penalty -&gt; its form.</extracomment>
         <translation>&lt;b&gt;L1 罰則&lt;/b&gt; λ·Σ|h| を符号の活性 h に課します。多くの活性がちょうどゼロになります。</translation>
     </message>
     <message>
-        <source>&lt;b&gt;KL penalty&lt;/b&gt; λ·Σ KL(ρ ‖ ρ̂ⱼ) pulls each unit's mean activation ρ̂ⱼ towards the small target rate ρ: each unit fires for a few inputs only.</source>
+        <source>&lt;b&gt;KL penalty&lt;/b&gt; λ·Σ KL(ρ ‖ ρ̂ⱼ) pulls each unit&apos;s mean activation ρ̂ⱼ towards the small target rate ρ: each unit fires for a few inputs only.</source>
         <translation>&lt;b&gt;KL 罰則&lt;/b&gt; λ·Σ KL(ρ ‖ ρ̂ⱼ) は、各ユニットの平均活性 ρ̂ⱼ を小さな目標発火率 ρ へ近づけます。各ユニットは一部の入力にしか反応しなくなります。</translation>
     </message>
     <message>
@@ -613,7 +613,7 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>&lt;b&gt;β&lt;/b&gt; = 1 のときが ELBO そのものです。β &amp;gt; 1(β-VAE)では KL 項を重く見るため、潜在空間はより滑らかで因子が分離したものになり、再構成はぼやけます。</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Anomaly score.&lt;/b&gt; Reconstruction error is an anomaly score: train on normal data, then flag the inputs the model reconstructs badly. &lt;i&gt;Look for:&lt;/i&gt; in Anomalies, the errors of anomalies moving to the right of the normal ones and the ROC AUC rising, compared with PCA's.</source>
+        <source>&lt;b&gt;Anomaly score.&lt;/b&gt; Reconstruction error is an anomaly score: train on normal data, then flag the inputs the model reconstructs badly. &lt;i&gt;Look for:&lt;/i&gt; in Anomalies, the errors of anomalies moving to the right of the normal ones and the ROC AUC rising, compared with PCA&apos;s.</source>
         <translation>&lt;b&gt;異常スコア。&lt;/b&gt; 再構成誤差は異常スコアになります。正常データで学習し、うまく再構成できない入力を異常とみなします。&lt;i&gt;注目点:&lt;/i&gt; 「異常検知」タブで異常データの誤差が正常データより右へ移っていき、ROC AUC が PCA と比べて上がっていくこと。</translation>
     </message>
     <message>
@@ -677,7 +677,7 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
     <message>
         <source>device {0}</source>
-        <extracomment>Qt's QWIDGETSIZE_MAX, the largest size a widget may have (PySide6 does not export it). Busy while a run is being prepared (data split, model, PCA baseline).</extracomment>
+        <extracomment>Qt&apos;s QWIDGETSIZE_MAX, the largest size a widget may have (PySide6 does not export it). Busy while a run is being prepared (data split, model, PCA baseline).</extracomment>
         <translation>デバイス {0}</translation>
     </message>
     <message>
@@ -705,7 +705,7 @@ Choose No to keep training the current model with its old settings.</source>
     <name>Views</name>
     <message>
         <source>Loss</source>
-        <extracomment>The views' titles (English, the keys of settings and sessions), marked for translation.</extracomment>
+        <extracomment>The views&apos; titles (English, the keys of settings and sessions), marked for translation.</extracomment>
         <translation>損失</translation>
     </message>
     <message>
