@@ -69,6 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from aeviewer.gui.heap import limit_heap_arenas
+
+    # As the app's entry point does, before any thread allocates.
+    limit_heap_arenas()
     os.environ["AEVIEWER_STATE_DIR"] = tempfile.mkdtemp(prefix="aeviewer-soak-")
     from PySide6.QtCore import QCoreApplication, QSettings, QTimer
     from PySide6.QtWidgets import QApplication
