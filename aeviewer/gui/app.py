@@ -46,10 +46,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from aeviewer import __version__
     from aeviewer.errors import ConfigError
+    from aeviewer.gui.heap import limit_heap_arenas
     from aeviewer.gui.i18n import choose_language, has_cjk_font, install_translators, split_language
     from aeviewer.gui.open_paths import open_when_shown, split_arguments
     from aeviewer.io.open_paths import classify
 
+    limit_heap_arenas()
     try:
         requested, argv = split_language(argv or [])
     except ValueError as exc:
