@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -19,10 +19,14 @@ from PySide6.QtWidgets import (
 
 from aeviewer.io.formats import EXPORT_FORMATS, EXPORT_PARTS, ONNX_INSTALL
 
-#: File-name filters of the dialogs.
-SESSION_FILTER = "aeviewer sessions (*.aev)"
-MODEL_FILTER = "Models (*.json *.safetensors *.pt *.pth);;All files (*)"
-DATA_FILTER = "CSV table (*.csv);;NumPy array (*.npy)"
+translate = QCoreApplication.translate
+
+#: File-name filters of the dialogs (translated when a dialog shows them).
+SESSION_FILTER = QT_TRANSLATE_NOOP("FileDialogs", "aeviewer sessions (*.aev)")
+MODEL_FILTER = QT_TRANSLATE_NOOP(
+    "FileDialogs", "Models (*.json *.safetensors *.pt *.pth);;All files (*)"
+)
+DATA_FILTER = QT_TRANSLATE_NOOP("FileDialogs", "CSV table (*.csv);;NumPy array (*.npy)")
 
 
 def onnx_available() -> bool:
@@ -51,6 +55,7 @@ def ask_save_path(
     """
     key = key or title
     start = str(Path(last_folder(key), name)) if last_folder(key) else name
+    name_filter = translate("FileDialogs", name_filter)
     path, _ = QFileDialog.getSaveFileName(parent, title, start, name_filter)
     if path:
         remember_folder(key, Path(path).parent)
@@ -63,6 +68,7 @@ def ask_open_path(
     """A file to open, or None when the user cancelled (starting where this dialog was last
     used)."""
     key = key or title
+    name_filter = translate("FileDialogs", name_filter)
     path, _ = QFileDialog.getOpenFileName(parent, title, last_folder(key), name_filter)
     if path:
         remember_folder(key, Path(path).parent)
@@ -84,17 +90,21 @@ class ExportOptions(QDialog):
 
     def __init__(self, parent: QWidget | None, onnx: bool) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export model")
+        self.setWindowTitle(translate("FileDialogs", "Export model"))
         self.format = QComboBox()
         for name in EXPORT_FORMATS:
             self.format.addItem(name, name)
         if not onnx:
             item = self.format.model().item(list(EXPORT_FORMATS).index("onnx"))
             item.setEnabled(False)
-            item.setToolTip(f"needs the onnx extra: {ONNX_INSTALL}")
+            item.setToolTip(
+                translate("FileDialogs", "needs the onnx extra: {0}").format(ONNX_INSTALL)
+            )
         self.part = QComboBox()
         self.part.addItems(list(EXPORT_PARTS))
-        self.hint = QLabel("" if onnx else f"ONNX needs: {ONNX_INSTALL}")
+        self.hint = QLabel(
+            "" if onnx else translate("FileDialogs", "ONNX needs: {0}").format(ONNX_INSTALL)
+        )
         self.hint.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -102,8 +112,8 @@ class ExportOptions(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("Format", self.format)
-        form.addRow("Part", self.part)
+        form.addRow(translate("FileDialogs", "Format"), self.format)
+        form.addRow(translate("FileDialogs", "Part"), self.part)
         form.addRow(self.hint)
         form.addRow(buttons)
         self.format.currentIndexChanged.connect(self._on_format)
@@ -132,9 +142,12 @@ def ask_export_options(parent: QWidget | None) -> tuple[str, str] | None:
 def offer_autosave(parent: QWidget | None, path: str, answer) -> QMessageBox:
     """A non-blocking prompt to restore the autosave; ``answer(bool)`` gets the choice."""
     box = QMessageBox(parent)
-    box.setWindowTitle("Restore the last session?")
+    box.setWindowTitle(translate("FileDialogs", "Restore the last session?"))
     box.setText(
-        "aeviewer did not close cleanly last time. Restore the work it saved automatically?"
+        translate(
+            "FileDialogs",
+            "aeviewer did not close cleanly last time. Restore the work it saved automatically?",
+        )
     )
     box.setInformativeText(path)
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)

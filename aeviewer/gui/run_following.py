@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 
 from aeviewer.data.dataset import Dataset
@@ -23,6 +23,8 @@ from aeviewer.gui import dialogs, file_dialogs
 from aeviewer.gui.state import RunState
 from aeviewer.gui.threads import FunctionWorker
 from aeviewer.training.events import EpochEnd, Event, Snapshot, Started
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from aeviewer.gui.main_window import MainWindow
@@ -62,8 +64,10 @@ class RunFollowing(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
-        self.action = QAction("Open &run directory…", window)
-        self.action.setToolTip("Follow a run that aeviewer train writes (here or elsewhere)")
+        self.action = QAction(translate("RunFollowing", "Open &run directory…"), window)
+        self.action.setToolTip(
+            translate("RunFollowing", "Follow a run that aeviewer train writes (here or elsewhere)")
+        )
         self.action.triggered.connect(self.open)
         window.controller.reset_done.connect(self.stop)
         window.controller.state_changed.connect(self._on_state)
@@ -83,13 +87,15 @@ class RunFollowing(QObject):
 
     @Slot()
     def open(self) -> None:
-        folder = file_dialogs.ask_folder(self.window, "Open run directory")
+        folder = file_dialogs.ask_folder(
+            self.window, translate("RunFollowing", "Open run directory")
+        )
         if folder:
             self.follow(folder)
 
     def follow(self, path: str | Path) -> FunctionWorker | None:
         """Start following the run directory ``path`` (its config is read in the background)."""
-        if not self.window.confirm_reset("following a run directory"):
+        if not self.window.confirm_reset(translate("RunFollowing", "following a run directory")):
             return None
         self.window.controller.reset()
 
@@ -115,7 +121,7 @@ class RunFollowing(QObject):
 
     @Slot(str)
     def _on_open_failed(self, message: str) -> None:
-        dialogs.show_error(self.window, "Cannot open the run", message)
+        dialogs.show_error(self.window, translate("RunFollowing", "Cannot open the run"), message)
 
     def stop(self) -> None:
         """Stop following (a reset, or training here)."""
@@ -143,7 +149,9 @@ class RunFollowing(QObject):
         window.training_panel.set_spec(config.train)
         window.show_family_views()
         window.show_events([])
-        window.setWindowTitle(f"aeviewer — following {follower.run_dir.name}")
+        window.setWindowTitle(
+            translate("RunFollowing", "aeviewer — following {0}").format(follower.run_dir.name)
+        )
         # Prepared as the run prepared them (normalisation, limit, split), not as the defaults.
         window.pin_data_spec(config.data)
         if window.dataset is not None and window.data_panel.holds(
@@ -260,7 +268,9 @@ class RunFollowing(QObject):
         if "differs in content" in message or "trained on" in message:
             # Wrong pictures would follow from every checkpoint: say it once and stop.
             self.stop()
-            dialogs.show_error(self.window, "Cannot follow the run", message)
+            dialogs.show_error(
+                self.window, translate("RunFollowing", "Cannot follow the run"), message
+            )
         else:
             self.window.statusBar().showMessage(message, 10_000)
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QProgressBar, QStyle, QToolBar
 
@@ -22,6 +23,8 @@ from aeviewer.gui.state import RunState
 from aeviewer.gui.threads import FunctionWorker
 from aeviewer.training.events import EpochEnd, Event, Finished, LrChanged, Snapshot, Started
 
+translate = QCoreApplication.translate
+
 if TYPE_CHECKING:
     from aeviewer.gui.main_window import MainWindow
 
@@ -31,6 +34,11 @@ MAX_SNAPSHOTS = 10
 AUTOSAVE_EVERY = 5
 
 
+def icon_text(text: str) -> str:
+    """A menu text without its mnemonic (``&Open`` or Japanese ``開く(&O)``) and ellipsis."""
+    return re.sub(r"\(&\w\)|&", "", text).rstrip("…").strip()
+
+
 def data_note(loaded: Any, dataset: Dataset) -> str:
     """A note when ``dataset`` is not the data the model was trained on (a model may be
     explored on any data of its size, but the user should know)."""
@@ -38,10 +46,11 @@ def data_note(loaded: Any, dataset: Dataset) -> str:
 
     recorded = loaded.record.content_sha256
     if recorded and recorded != content_hash(dataset):
-        return (
-            f"note: {dataset.name} as prepared here differs from the data it was trained on, "
-            "so its errors are not its training figures"
-        )
+        return translate(
+            "SessionActions",
+            "note: {0} as prepared here differs from the data it was trained on, "
+            "so its errors are not its training figures",
+        ).format(dataset.name)
     return ""
 
 
@@ -124,12 +133,16 @@ class SessionActions(QObject):
 
         self.actions: dict[str, QAction] = {}
         for name, text, slot in (
-            ("open_session", "Open &session…", self.open_session),
-            ("save_session", "Sa&ve session…", self.save_session),
-            ("open_model", "Open &model…", self.open_model),
-            ("export_model", "&Export model…", self.export_model),
-            ("export_data", "Export &data…", self.export_data),
-            ("export_projector", "Export for the Embedding &Projector…", self.export_projector),
+            ("open_session", translate("SessionActions", "Open &session…"), self.open_session),
+            ("save_session", translate("SessionActions", "Sa&ve session…"), self.save_session),
+            ("open_model", translate("SessionActions", "Open &model…"), self.open_model),
+            ("export_model", translate("SessionActions", "&Export model…"), self.export_model),
+            ("export_data", translate("SessionActions", "Export &data…"), self.export_data),
+            (
+                "export_projector",
+                translate("SessionActions", "Export for the Embedding &Projector…"),
+                self.export_projector,
+            ),
         ):
             action = QAction(text, window)
             action.triggered.connect(slot)
@@ -165,16 +178,16 @@ class SessionActions(QObject):
             "open_model": QStyle.StandardPixmap.SP_FileIcon,
             "export_model": QStyle.StandardPixmap.SP_ArrowUp,
         }
-        bar = QToolBar("File")
+        bar = QToolBar(translate("SessionActions", "File"))
         bar.setObjectName("file_toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         for name, pixmap in icons.items():
             action = self.actions[name]
             action.setIcon(style.standardIcon(pixmap))
-            action.setIconText(action.text().replace("&", "").rstrip("…"))
+            action.setIconText(icon_text(action.text()))
             bar.addAction(action)
         extra.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon))
-        extra.setIconText("Follow run")
+        extra.setIconText(translate("SessionActions", "Follow run"))
         bar.addAction(extra)
         return bar
 
@@ -207,7 +220,9 @@ class SessionActions(QObject):
     # -- sessions ------------------------------------------------------------------------------
     @Slot()
     def save_session(self) -> None:
-        path = file_dialogs.ask_save_path(self.window, "Save session", file_dialogs.SESSION_FILTER)
+        path = file_dialogs.ask_save_path(
+            self.window, translate("SessionActions", "Save session"), file_dialogs.SESSION_FILTER
+        )
         if path:
             self.save_session_to(path)
 
@@ -218,7 +233,9 @@ class SessionActions(QObject):
         window = self.window
         dataset = window.dataset
         if dataset is None:
-            raise ConfigError("no data set is loaded, so there is nothing to save")
+            raise ConfigError(
+                translate("SessionActions", "no data set is loaded, so there is nothing to save")
+            )
         mirror = window.model_mirror
         config = mirror.config or window.controller.config or window.run_config()
         view_state = {view.title: view.view_state() for view in window.views}
@@ -238,24 +255,28 @@ class SessionActions(QObject):
         try:
             session = self.make_session()
         except AeviewerError as exc:
-            self._fail("Cannot save the session", str(exc))
+            self._fail(translate("SessionActions", "Cannot save the session"), str(exc))
             return None
         return self._start(
             lambda progress, cancel: save_session(path, session),
             "save",
-            lambda written: self._status(f"Session saved to {written}"),
-            "Cannot save the session",
+            lambda written: self._status(
+                translate("SessionActions", "Session saved to {0}").format(written)
+            ),
+            translate("SessionActions", "Cannot save the session"),
         )
 
     @Slot()
     def open_session(self) -> None:
-        path = file_dialogs.ask_open_path(self.window, "Open session", file_dialogs.SESSION_FILTER)
+        path = file_dialogs.ask_open_path(
+            self.window, translate("SessionActions", "Open session"), file_dialogs.SESSION_FILTER
+        )
         if path:
             self.open_session_from(path)
 
     def open_session_from(self, path: str | Path) -> FunctionWorker | None:
         """Open a ``.aev`` session: reload its data set, replay its events, restore its model."""
-        if not self.window.confirm_reset("opening a session"):
+        if not self.window.confirm_reset(translate("SessionActions", "opening a session")):
             return None
         self.window.controller.reset()
 
@@ -270,7 +291,7 @@ class SessionActions(QObject):
             work,
             "open",
             lambda result: self._apply_session(*result, str(path)),
-            "Cannot open the session",
+            translate("SessionActions", "Cannot open the session"),
             report_done=False,
         )
 
@@ -310,7 +331,7 @@ class SessionActions(QObject):
             session.data.check(dataset, path)
             data_fits_session_model(session, dataset)
         except AeviewerError as exc:
-            self._fail("Cannot open the session", str(exc))
+            self._fail(translate("SessionActions", "Cannot open the session"), str(exc))
             return
         window = self.window
         events = session.events()
@@ -334,7 +355,7 @@ class SessionActions(QObject):
                     from_weights=True,
                 )
         self.update_actions()
-        self._status(f"Session opened from {path}")
+        self._status(translate("SessionActions", "Session opened from {0}").format(path))
         self.done.emit("open")
 
     def _check_session_data(self, state: Any, dataset: Dataset, path: str) -> None:
@@ -346,7 +367,13 @@ class SessionActions(QObject):
 
             check_same_data(state.data, dataset, path)
 
-        self._start(work, "check-data", lambda _: None, "The session's data differ", quiet=False)
+        self._start(
+            work,
+            "check-data",
+            lambda _: None,
+            translate("SessionActions", "The session's data differ"),
+            quiet=False,
+        )
 
     # -- models --------------------------------------------------------------------------------
     @Slot()
@@ -354,7 +381,9 @@ class SessionActions(QObject):
         options = file_dialogs.ask_export_options(self.window)
         if options is None:
             return
-        path = file_dialogs.ask_save_path(self.window, "Export model", f"{options[0]} (*)")
+        path = file_dialogs.ask_save_path(
+            self.window, translate("SessionActions", "Export model"), f"{options[0]} (*)"
+        )
         if path:
             self.export_model_to(path, *options)
 
@@ -366,7 +395,10 @@ class SessionActions(QObject):
 
         mirror = self.window.model_mirror
         if not mirror.has_model:
-            self._fail("Cannot export the model", "there is no model yet; train or open one")
+            self._fail(
+                translate("SessionActions", "Cannot export the model"),
+                translate("SessionActions", "there is no model yet; train or open one"),
+            )
             return None
         loaded = mirror.loaded_model()
         # A copy: the mirror's weights change at the next snapshot while the export runs.
@@ -374,13 +406,17 @@ class SessionActions(QObject):
         return self._start(
             lambda progress, cancel: export_model(loaded, path, format=format, part=part),
             "export",
-            lambda result: self._status(f"Model exported to {result.path}"),
-            "Cannot export the model",
+            lambda result: self._status(
+                translate("SessionActions", "Model exported to {0}").format(result.path)
+            ),
+            translate("SessionActions", "Cannot export the model"),
         )
 
     @Slot()
     def open_model(self) -> None:
-        path = file_dialogs.ask_open_path(self.window, "Open model", file_dialogs.MODEL_FILTER)
+        path = file_dialogs.ask_open_path(
+            self.window, translate("SessionActions", "Open model"), file_dialogs.MODEL_FILTER
+        )
         if path:
             self.open_model_from(path)
 
@@ -392,9 +428,12 @@ class SessionActions(QObject):
         status bar notes data that differ from what it was trained on.
         """
         if self.window.dataset is None:
-            self._fail("Cannot open the model", "load a data set first")
+            self._fail(
+                translate("SessionActions", "Cannot open the model"),
+                translate("SessionActions", "load a data set first"),
+            )
             return None
-        if not self.window.confirm_reset("opening a model"):
+        if not self.window.confirm_reset(translate("SessionActions", "opening a model")):
             return None
         self.window.controller.reset()
         current, raw = self.window.dataset, self.window.loaded_dataset
@@ -418,7 +457,7 @@ class SessionActions(QObject):
             work,
             "model",
             lambda result: self._show_model(*result, current),
-            "Cannot open the model",
+            translate("SessionActions", "Cannot open the model"),
         )
 
     def _show_model(
@@ -447,7 +486,7 @@ class SessionActions(QObject):
             weights_only_state(loaded.model.state_dict(), loaded.config, epoch=loaded.record.epoch),
             from_weights=True,
         )
-        message = f"Model opened from {loaded.path}"
+        message = translate("SessionActions", "Model opened from {0}").format(loaded.path)
         if note:
             message += f" ({note})"
         self._status(message)
@@ -455,7 +494,9 @@ class SessionActions(QObject):
     # -- data ----------------------------------------------------------------------------------
     @Slot()
     def export_data(self) -> None:
-        path = file_dialogs.ask_save_path(self.window, "Export data", file_dialogs.DATA_FILTER)
+        path = file_dialogs.ask_save_path(
+            self.window, translate("SessionActions", "Export data"), file_dialogs.DATA_FILTER
+        )
         if path:
             self.export_data_to(path)
 
@@ -465,7 +506,10 @@ class SessionActions(QObject):
 
         snapshot, dataset = self.history.latest_snapshot(), self.window.dataset
         if snapshot is None or dataset is None:
-            self._fail("Cannot export the data", "there is no snapshot yet")
+            self._fail(
+                translate("SessionActions", "Cannot export the data"),
+                translate("SessionActions", "there is no snapshot yet"),
+            )
             return None
         projection = None
         latent = self._view("Latent space")
@@ -479,13 +523,17 @@ class SessionActions(QObject):
         return self._start(
             lambda progress, cancel: write_table(path, table),
             "data",
-            lambda written: self._status(f"Data exported to {written}"),
-            "Cannot export the data",
+            lambda written: self._status(
+                translate("SessionActions", "Data exported to {0}").format(written)
+            ),
+            translate("SessionActions", "Cannot export the data"),
         )
 
     @Slot()
     def export_projector(self) -> None:
-        folder = file_dialogs.ask_folder(self.window, "Folder for the Embedding Projector files")
+        folder = file_dialogs.ask_folder(
+            self.window, translate("SessionActions", "Folder for the Embedding Projector files")
+        )
         if folder:
             self.export_projector_to(folder)
 
@@ -495,13 +543,20 @@ class SessionActions(QObject):
 
         snapshot, dataset = self.history.latest_snapshot(), self.window.dataset
         if snapshot is None or dataset is None:
-            self._fail("Cannot export the data", "there is no snapshot yet")
+            self._fail(
+                translate("SessionActions", "Cannot export the data"),
+                translate("SessionActions", "there is no snapshot yet"),
+            )
             return None
         return self._start(
             lambda progress, cancel: write_snapshot_projector(folder, snapshot, dataset),
             "data",
-            lambda files: self._status(f"Embedding Projector files written to {folder}"),
-            "Cannot export the data",
+            lambda files: self._status(
+                translate("SessionActions", "Embedding Projector files written to {0}").format(
+                    folder
+                )
+            ),
+            translate("SessionActions", "Cannot export the data"),
         )
 
     # -- autosave ------------------------------------------------------------------------------
@@ -520,7 +575,7 @@ class SessionActions(QObject):
             lambda progress, cancel: write_autosave(session),
             "autosave",
             lambda _: None,
-            "Autosave failed",
+            translate("SessionActions", "Autosave failed"),
             quiet=True,
         )
         return task

@@ -17,6 +17,117 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
 </context>
 <context>
+    <name>FileDialogs</name>
+    <message>
+        <source>aeviewer sessions (*.aev)</source>
+        <translation>aeviewer セッション (*.aev)</translation>
+    </message>
+    <message>
+        <source>Models (*.json *.safetensors *.pt *.pth);;All files (*)</source>
+        <translation>モデル (*.json *.safetensors *.pt *.pth);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>CSV table (*.csv);;NumPy array (*.npy)</source>
+        <translation>CSV 表 (*.csv);;NumPy 配列 (*.npy)</translation>
+    </message>
+    <message>
+        <source>Export model</source>
+        <translation>モデルを書き出す</translation>
+    </message>
+    <message>
+        <source>needs the onnx extra: {0}</source>
+        <translation>onnx 追加パッケージが必要です: {0}</translation>
+    </message>
+    <message>
+        <source>ONNX needs: {0}</source>
+        <translation>ONNX には次が必要です: {0}</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>形式</translation>
+    </message>
+    <message>
+        <source>Part</source>
+        <translation>部分</translation>
+    </message>
+    <message>
+        <source>Restore the last session?</source>
+        <translation>前回のセッションを復元しますか?</translation>
+    </message>
+    <message>
+        <source>aeviewer did not close cleanly last time. Restore the work it saved automatically?</source>
+        <translation>前回 aeviewer は正常に終了しませんでした。自動保存された作業を復元しますか?</translation>
+    </message>
+</context>
+<context>
+    <name>GanView</name>
+    <message>
+        <source>no samples yet</source>
+        <extracomment>``[covered, modes, high-quality fraction]`` on clustered 2-D data, else None.</extracomment>
+        <translation>サンプルはまだありません</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>エポック</translation>
+    </message>
+    <message>
+        <source>Losses</source>
+        <translation>損失</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>エポック</translation>
+    </message>
+    <message>
+        <source>D loss</source>
+        <translation>識別器の損失</translation>
+    </message>
+    <message>
+        <source>G loss</source>
+        <translation>生成器の損失</translation>
+    </message>
+    <message>
+        <source>Mean discriminator output</source>
+        <translation>識別器の平均出力</translation>
+    </message>
+    <message>
+        <source>Samples of the fixed noise</source>
+        <translation>固定ノイズからのサンプル</translation>
+    </message>
+    <message>
+        <source>Real and generated points</source>
+        <translation>本物と生成された点</translation>
+    </message>
+    <message>
+        <source>real</source>
+        <translation>本物</translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>epoch {0} ({1}/{2})</source>
+        <translation>エポック {0}({1}/{2})</translation>
+    </message>
+    <message>
+        <source>Samples of the fixed noise, epoch {0}</source>
+        <translation>固定ノイズからのサンプル、エポック {0}</translation>
+    </message>
+    <message>
+        <source>Real and generated points, epoch {0}</source>
+        <translation>本物と生成された点、エポック {0}</translation>
+    </message>
+    <message>
+        <source>Real and generated, first two features, epoch {0}</source>
+        <translation>本物と生成サンプル(最初の 2 特徴量)、エポック {0}</translation>
+    </message>
+    <message>
+        <source>{0}/{1} modes covered, {2} of samples within 3σ of one</source>
+        <translation>{0}/{1} 個のモードを網羅、サンプルの {2} がいずれかのモードの 3σ 以内</translation>
+    </message>
+</context>
+<context>
     <name>LanguageMenu</name>
     <message>
         <source>&amp;Language (after restart)</source>
@@ -29,6 +140,102 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>The language changes the next time aeviewer starts.</source>
         <translation>言語は aeviewer の次回起動時に切り替わります。</translation>
+    </message>
+</context>
+<context>
+    <name>LatentView</name>
+    <message>
+        <source>Class</source>
+        <translation>クラス</translation>
+    </message>
+    <message>
+        <source>Anomaly flag</source>
+        <translation>異常フラグ</translation>
+    </message>
+    <message>
+        <source>Reconstruction error</source>
+        <translation>再構成誤差</translation>
+    </message>
+    <message>
+        <source>Pan / pick</source>
+        <translation>移動 / 選択</translation>
+    </message>
+    <message>
+        <source>Select rectangle</source>
+        <translation>矩形で選択</translation>
+    </message>
+    <message>
+        <source>Select lasso</source>
+        <translation>投げ縄で選択</translation>
+    </message>
+    <message>
+        <source>Decode point</source>
+        <translation>点を復号</translation>
+    </message>
+    <message>
+        <source>{0} of {1}-D latents</source>
+        <translation>{1} 次元の潜在変数の {0}</translation>
+    </message>
+    <message>
+        <source>{0}: {1}</source>
+        <extracomment>Replay keeps at most this many snapshots and this many bytes; older ones are thinned out. Something changed while the tab was hidden; drawn when it is shown. The running projection and the (epoch, method) it computes; a new one supersedes it. The running decoded-grid computation, and its number (older ones are ignored).</extracomment>
+        <translation>{0}: {1}</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation>と</translation>
+    </message>
+    <message>
+        <source>Decoded grid</source>
+        <translation>復号グリッド</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>色分け</translation>
+    </message>
+    <message>
+        <source>Projection</source>
+        <translation>射影</translation>
+    </message>
+    <message>
+        <source>no snapshot yet</source>
+        <translation>スナップショットはまだありません</translation>
+    </message>
+    <message>
+        <source>Epoch</source>
+        <translation>エポック</translation>
+    </message>
+    <message>
+        <source>decoded ({0}, {1})</source>
+        <translation>復号 ({0}, {1})</translation>
+    </message>
+    <message>
+        <source>Interpolation #{0} → #{1}</source>
+        <translation>補間 #{0} → #{1}</translation>
+    </message>
+    <message>
+        <source>epoch {0} ({1}/{2})</source>
+        <translation>エポック {0}({1}/{2})</translation>
+    </message>
+    <message>
+        <source>replaying an older epoch: PCA projection</source>
+        <translation>過去のエポックを再生中: PCA 射影</translation>
+    </message>
+    <message>
+        <source>computing {0} of {1} points… (PCA meanwhile)</source>
+        <translation>{1} 点の {0} を計算中…(その間は PCA)</translation>
+    </message>
+    <message>
+        <source> error {0}</source>
+        <translation> 誤差 {0}</translation>
+    </message>
+    <message>
+        <source>decoding the grid failed: {0}</source>
+        <translation>グリッドの復号に失敗しました: {0}</translation>
+    </message>
+    <message>
+        <source>{0} failed: {1}</source>
+        <translation>{0} に失敗しました: {1}</translation>
     </message>
 </context>
 <context>
@@ -54,6 +261,31 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>lr {0}</source>
         <translation>学習率 {0}</translation>
+    </message>
+    <message>
+        <source>loss (binary cross-entropy)</source>
+        <extracomment>Terms that are sums over a sample&apos;s features, in nats (negative log-likelihoods). A VAE&apos;s loss and its parts are per-sample sums (nats) as well. A GAN&apos;s mean discriminator outputs, probabilities rather than losses.</extracomment>
+        <translation>損失(二値交差エントロピー)</translation>
+    </message>
+    <message>
+        <source>mean discriminator output</source>
+        <translation>識別器の平均出力</translation>
+    </message>
+    <message>
+        <source>MSE per feature</source>
+        <translation>特徴量あたりの MSE</translation>
+    </message>
+    <message>
+        <source>nats per sample (−ELBO, reconstruction, KL)</source>
+        <translation>サンプルあたりのナット(−ELBO、再構成、KL)</translation>
+    </message>
+    <message>
+        <source>loss per feature</source>
+        <translation>特徴量あたりの損失</translation>
+    </message>
+    <message>
+        <source>nats per sample (negative log-likelihood)</source>
+        <translation>サンプルあたりのナット(負の対数尤度)</translation>
     </message>
 </context>
 <context>
@@ -412,6 +644,91 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
 </context>
 <context>
+    <name>PcaView</name>
+    <message>
+        <source>Start training to fit the PCA baseline.</source>
+        <translation>学習を開始すると PCA ベースラインを当てはめます。</translation>
+    </message>
+    <message>
+        <source>Explained variance per component</source>
+        <translation>成分ごとの寄与率</translation>
+    </message>
+    <message>
+        <source>component</source>
+        <translation>成分</translation>
+    </message>
+    <message>
+        <source>share of variance</source>
+        <translation>分散の割合</translation>
+    </message>
+    <message>
+        <source>Cumulative explained variance</source>
+        <translation>累積寄与率</translation>
+    </message>
+    <message>
+        <source>components</source>
+        <translation>成分数</translation>
+    </message>
+    <message>
+        <source>Reconstruction MSE by components</source>
+        <translation>成分数ごとの再構成 MSE</translation>
+    </message>
+    <message>
+        <source>components k</source>
+        <translation>成分数 k</translation>
+    </message>
+    <message>
+        <source>model (latest)</source>
+        <translation>モデル(最新)</translation>
+    </message>
+    <message>
+        <source>Principal angles: decoder vs PCA</source>
+        <translation>主角: デコーダ対 PCA</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>エポック</translation>
+    </message>
+    <message>
+        <source>angle (degrees)</source>
+        <translation>角度(度)</translation>
+    </message>
+    <message>
+        <source>largest</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>smallest</source>
+        <translation>最小</translation>
+    </message>
+    <message>
+        <source>Principal angles appear for linear models
+(snapshots with the decoder&apos;s basis).</source>
+        <translation>主角は線形モデルで表示されます
+(デコーダの基底を含むスナップショット)。</translation>
+    </message>
+    <message>
+        <source>This run has no PCA baseline.</source>
+        <translation>この実行には PCA ベースラインがありません。</translation>
+    </message>
+    <message>
+        <source>PCA with {0} components keeps {1}% of the variance, MSE {2}</source>
+        <translation>{0} 成分の PCA は分散の {1}% を保持、MSE {2}</translation>
+    </message>
+    <message>
+        <source>model at epoch {0}: MSE {1}</source>
+        <translation>エポック {0} のモデル: MSE {1}</translation>
+    </message>
+    <message>
+        <source>largest principal angle {0}°</source>
+        <translation>最大の主角 {0}°</translation>
+    </message>
+</context>
+<context>
     <name>PreparationBox</name>
     <message>
         <source>auto ([0, 1] data kept, others z-scored)</source>
@@ -452,6 +769,90 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
 </context>
 <context>
+    <name>ReconstructionsView</name>
+    <message>
+        <source>input</source>
+        <extracomment>The titles of the image columns and rows, translated when shown.</extracomment>
+        <translation>入力</translation>
+    </message>
+    <message>
+        <source>clean input</source>
+        <translation>元の入力</translation>
+    </message>
+    <message>
+        <source>noisy</source>
+        <translation>ノイズあり</translation>
+    </message>
+    <message>
+        <source>noisy input</source>
+        <translation>ノイズのある入力</translation>
+    </message>
+    <message>
+        <source>autoencoder</source>
+        <translation>オートエンコーダ</translation>
+    </message>
+    <message>
+        <source>denoised</source>
+        <translation>ノイズ除去後</translation>
+    </message>
+    <message>
+        <source>pca</source>
+        <translation>PCA</translation>
+    </message>
+    <message>
+        <source>prior</source>
+        <translation>事前分布</translation>
+    </message>
+    <message>
+        <source>autoencoder error</source>
+        <translation>オートエンコーダの誤差</translation>
+    </message>
+    <message>
+        <source>pca error</source>
+        <translation>PCA の誤差</translation>
+    </message>
+    <message>
+        <source>No snapshot yet: start training to see reconstructions.</source>
+        <translation>スナップショットはまだありません。学習を開始すると再構成が表示されます。</translation>
+    </message>
+    <message>
+        <source>feature</source>
+        <translation>特徴量</translation>
+    </message>
+    <message>
+        <source>MSE per sample</source>
+        <translation>サンプルごとの MSE</translation>
+    </message>
+    <message>
+        <source>sample</source>
+        <translation>サンプル</translation>
+    </message>
+    <message>
+        <source>PCA, {0} components</source>
+        <translation>PCA({0} 成分)</translation>
+    </message>
+    <message>
+        <source>PCA: not available</source>
+        <translation>PCA: 利用できません</translation>
+    </message>
+    <message>
+        <source>sample {0} · AE MSE {1}</source>
+        <translation>サンプル {0} · AE MSE {1}</translation>
+    </message>
+    <message>
+        <source>{0} samples from the prior N(0, I)</source>
+        <translation>事前分布 N(0, I) からの {0} 個のサンプル</translation>
+    </message>
+    <message>
+        <source>{0} of {1}</source>
+        <translation>{1} のうち {0} 個</translation>
+    </message>
+    <message>
+        <source>epoch {0} · {1} fixed samples · autoencoder MSE {2}</source>
+        <translation>エポック {0} · 固定サンプル {1} 個 · オートエンコーダ MSE {2}</translation>
+    </message>
+</context>
+<context>
     <name>RunComparison</name>
     <message>
         <source>Runs</source>
@@ -477,6 +878,38 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>Cannot open these runs</source>
         <translation>これらの実行を開けません</translation>
+    </message>
+</context>
+<context>
+    <name>RunFollowing</name>
+    <message>
+        <source>Open &amp;run directory…</source>
+        <extracomment>Milliseconds between two polls of the followed run. Running workers by number; their ``finished`` removes them.</extracomment>
+        <translation>実行ディレクトリを開く(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Follow a run that aeviewer train writes (here or elsewhere)</source>
+        <translation>aeviewer train が書き込む実行を追跡します(このマシンでも他のマシンでも)</translation>
+    </message>
+    <message>
+        <source>Open run directory</source>
+        <translation>実行ディレクトリを開く</translation>
+    </message>
+    <message>
+        <source>following a run directory</source>
+        <translation>実行ディレクトリの追跡</translation>
+    </message>
+    <message>
+        <source>Cannot open the run</source>
+        <translation>実行を開けません</translation>
+    </message>
+    <message>
+        <source>aeviewer — following {0}</source>
+        <translation>aeviewer — {0} を追跡中</translation>
+    </message>
+    <message>
+        <source>Cannot follow the run</source>
+        <translation>実行を追跡できません</translation>
     </message>
 </context>
 <context>
@@ -532,6 +965,147 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>Export failed</source>
         <translation>書き出しに失敗しました</translation>
+    </message>
+</context>
+<context>
+    <name>SessionActions</name>
+    <message>
+        <source>note: {0} as prepared here differs from the data it was trained on, so its errors are not its training figures</source>
+        <extracomment>Snapshots kept in memory for a session (a session file keeps at most its own limit). Autosave after every this many epochs, and whenever a run pauses or ends.</extracomment>
+        <translation>注意: ここで前処理した {0} は学習に使われたデータと異なるため、誤差は学習時の値ではありません</translation>
+    </message>
+    <message>
+        <source>Open &amp;session…</source>
+        <extracomment>The running workers by number (their ``finished`` removes them).</extracomment>
+        <translation>セッションを開く(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Sa&amp;ve session…</source>
+        <translation>セッションを保存(&amp;V)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;model…</source>
+        <translation>モデルを開く(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export model…</source>
+        <translation>モデルを書き出す(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export &amp;data…</source>
+        <translation>データを書き出す(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Export for the Embedding &amp;Projector…</source>
+        <translation>Embedding Projector 用に書き出す(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Follow run</source>
+        <translation>実行を追跡</translation>
+    </message>
+    <message>
+        <source>Save session</source>
+        <translation>セッションを保存</translation>
+    </message>
+    <message>
+        <source>no data set is loaded, so there is nothing to save</source>
+        <translation>データセットが読み込まれていないため、保存するものがありません</translation>
+    </message>
+    <message>
+        <source>Cannot save the session</source>
+        <translation>セッションを保存できません</translation>
+    </message>
+    <message>
+        <source>Session saved to {0}</source>
+        <translation>セッションを {0} に保存しました</translation>
+    </message>
+    <message>
+        <source>Open session</source>
+        <translation>セッションを開く</translation>
+    </message>
+    <message>
+        <source>opening a session</source>
+        <translation>セッションを開くこと</translation>
+    </message>
+    <message>
+        <source>Cannot open the session</source>
+        <translation>セッションを開けません</translation>
+    </message>
+    <message>
+        <source>Session opened from {0}</source>
+        <translation>セッションを {0} から開きました</translation>
+    </message>
+    <message>
+        <source>The session&apos;s data differ</source>
+        <translation>セッションのデータが異なります</translation>
+    </message>
+    <message>
+        <source>Export model</source>
+        <translation>モデルを書き出す</translation>
+    </message>
+    <message>
+        <source>Cannot export the model</source>
+        <translation>モデルを書き出せません</translation>
+    </message>
+    <message>
+        <source>there is no model yet; train or open one</source>
+        <translation>モデルがまだありません。学習するか、モデルを開いてください</translation>
+    </message>
+    <message>
+        <source>Model exported to {0}</source>
+        <translation>モデルを {0} に書き出しました</translation>
+    </message>
+    <message>
+        <source>Open model</source>
+        <translation>モデルを開く</translation>
+    </message>
+    <message>
+        <source>Cannot open the model</source>
+        <translation>モデルを開けません</translation>
+    </message>
+    <message>
+        <source>load a data set first</source>
+        <translation>先にデータセットを読み込んでください</translation>
+    </message>
+    <message>
+        <source>opening a model</source>
+        <translation>モデルを開くこと</translation>
+    </message>
+    <message>
+        <source>Model opened from {0}</source>
+        <translation>モデルを {0} から開きました</translation>
+    </message>
+    <message>
+        <source>Export data</source>
+        <translation>データを書き出す</translation>
+    </message>
+    <message>
+        <source>Cannot export the data</source>
+        <translation>データを書き出せません</translation>
+    </message>
+    <message>
+        <source>there is no snapshot yet</source>
+        <translation>スナップショットがまだありません</translation>
+    </message>
+    <message>
+        <source>Data exported to {0}</source>
+        <translation>データを {0} に書き出しました</translation>
+    </message>
+    <message>
+        <source>Folder for the Embedding Projector files</source>
+        <translation>Embedding Projector 用ファイルのフォルダ</translation>
+    </message>
+    <message>
+        <source>Embedding Projector files written to {0}</source>
+        <translation>Embedding Projector 用ファイルを {0} に書き出しました</translation>
+    </message>
+    <message>
+        <source>Autosave failed</source>
+        <translation>自動保存に失敗しました</translation>
     </message>
 </context>
 <context>

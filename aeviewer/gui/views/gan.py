@@ -9,17 +9,19 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.image_grid import MosaicPanel, as_images
-from aeviewer.gui.widgets.legend import LEGEND_BOX
+from aeviewer.gui.widgets.legend import LEGEND_BOX, keep_clear
 from aeviewer.gui.widgets.replay_history import ReplayHistory
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
 from aeviewer.io.atomic import atomic_open
 from aeviewer.training.events import EpochEnd, Snapshot
+
+translate = QCoreApplication.translate
 
 #: Real points drawn under the generated ones on the plane, at most.
 N_REAL_POINTS = 3000
@@ -63,26 +65,32 @@ class GanView(View):
     def _build(self) -> None:
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setEnabled(False)
-        self.slider_label = QLabel("no samples yet")
+        self.slider_label = QLabel(translate("GanView", "no samples yet"))
         self.export_button = ExportButton(self.export_plot, self.export_data, "gan")
         top = QHBoxLayout()
-        top.addWidget(QLabel("Epoch"))
+        top.addWidget(QLabel(translate("GanView", "Epoch")))
         top.addWidget(self.slider, 1)
         top.addWidget(self.slider_label)
         top.addWidget(self.export_button)
         self.canvas = pg.GraphicsLayoutWidget()
         ci = self.canvas.ci
         self.left = ci.addLayout(row=0, col=0, rowspan=2)
-        self.loss_plot = ci.addPlot(row=0, col=1, title="Losses")
-        self.loss_plot.setLabel("bottom", "epoch")
-        self.loss_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
+        self.loss_plot = ci.addPlot(row=0, col=1, title=translate("GanView", "Losses"))
+        self.loss_plot.setLabel("bottom", translate("GanView", "epoch"))
+        keep_clear(self.loss_plot, self.loss_plot.addLegend(labelTextSize="8pt", **LEGEND_BOX))
         self.loss_curves = {
-            "d_loss": self.loss_plot.plot(pen=pg.mkPen(_REAL_COLOR, width=2), name="D loss"),
-            "g_loss": self.loss_plot.plot(pen=pg.mkPen(_FAKE_COLOR, width=2), name="G loss"),
+            "d_loss": self.loss_plot.plot(
+                pen=pg.mkPen(_REAL_COLOR, width=2), name=translate("GanView", "D loss")
+            ),
+            "g_loss": self.loss_plot.plot(
+                pen=pg.mkPen(_FAKE_COLOR, width=2), name=translate("GanView", "G loss")
+            ),
         }
-        self.d_plot = ci.addPlot(row=1, col=1, title="Mean discriminator output")
-        self.d_plot.setLabel("bottom", "epoch")
-        self.d_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
+        self.d_plot = ci.addPlot(
+            row=1, col=1, title=translate("GanView", "Mean discriminator output")
+        )
+        self.d_plot.setLabel("bottom", translate("GanView", "epoch"))
+        keep_clear(self.d_plot, self.d_plot.addLegend(labelTextSize="8pt", **LEGEND_BOX))
         self.d_curves = {
             "real": self.d_plot.plot(pen=pg.mkPen(_REAL_COLOR, width=2), name="D(x)"),
             "fake": self.d_plot.plot(pen=pg.mkPen(_FAKE_COLOR, width=2), name="D(G(z))"),
@@ -107,10 +115,14 @@ class GanView(View):
         self.samples_panel = None
         self.plane = None
         if kind == "images":
-            self.samples_panel = MosaicPanel(self.left, "Samples of the fixed noise", 0, 0)
+            self.samples_panel = MosaicPanel(
+                self.left, translate("GanView", "Samples of the fixed noise"), 0, 0
+            )
             return
-        self.plane = self.left.addPlot(row=0, col=0, title="Real and generated points")
-        self.plane.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
+        self.plane = self.left.addPlot(
+            row=0, col=0, title=translate("GanView", "Real and generated points")
+        )
+        keep_clear(self.plane, self.plane.addLegend(labelTextSize="8pt", **LEGEND_BOX))
         self.d_map = pg.ImageItem(axisOrder="row-major")
         self.d_map.setLookupTable(pg.colormap.get("CET-D1").getLookupTable(nPts=256))
         self.d_map.setOpacity(0.8)
@@ -118,7 +130,10 @@ class GanView(View):
         self.plane.addItem(self.d_map)
         self.real_points = pg.ScatterPlotItem(size=3, pen=None, brush=(*_REAL_COLOR, 140))
         self.fake_points = pg.ScatterPlotItem(size=4, pen=None, brush=_FAKE_COLOR)
-        for item, name in ((self.real_points, "real"), (self.fake_points, "generated")):
+        for item, name in (
+            (self.real_points, translate("GanView", "real")),
+            (self.fake_points, translate("GanView", "generated")),
+        ):
             self.plane.addItem(item)
             self.plane.legend.addItem(item, name)
         self.color_bar = pg.ColorBarItem(
@@ -149,7 +164,7 @@ class GanView(View):
         self.slider.setRange(0, 0)
         self.slider.blockSignals(False)
         self.slider.setEnabled(False)
-        self.slider_label.setText("no samples yet")
+        self.slider_label.setText(translate("GanView", "no samples yet"))
 
     def on_epoch(self, event: EpochEnd) -> None:
         """Extend the loss curves with the epoch's D and G losses."""
@@ -192,7 +207,11 @@ class GanView(View):
             self.slider.blockSignals(True)
             self.slider.setValue(index)
             self.slider.blockSignals(False)
-        self.slider_label.setText(f"epoch {frame.epoch} ({index + 1}/{len(self.frames)})")
+        self.slider_label.setText(
+            translate("GanView", "epoch {0} ({1}/{2})").format(
+                frame.epoch, index + 1, len(self.frames)
+            )
+        )
         kind = "images" if frame.samples.ndim == 4 else "points"
         if kind != self._layout_kind:
             self._build_left(kind)
@@ -201,7 +220,9 @@ class GanView(View):
                 as_images(frame.samples.reshape(len(frame.samples), -1), frame.samples.shape[1:]),
                 levels=self._levels(frame.samples),
             )
-            self.samples_panel.set_title(f"Samples of the fixed noise, epoch {frame.epoch}")
+            self.samples_panel.set_title(
+                translate("GanView", "Samples of the fixed noise, epoch {0}").format(frame.epoch)
+            )
         else:
             self._draw_plane(frame)
 
@@ -225,8 +246,11 @@ class GanView(View):
             self.d_map.setVisible(True)
         else:
             self.d_map.setVisible(False)
-        what = "generated points" if fake.shape[1] == 2 else "first two features"
-        self.plane.setTitle(f"Real and {what}, epoch {frame.epoch}{_quality_text(frame)}")
+        if fake.shape[1] == 2:
+            title = translate("GanView", "Real and generated points, epoch {0}")
+        else:
+            title = translate("GanView", "Real and generated, first two features, epoch {0}")
+        self.plane.setTitle(title.format(frame.epoch) + _quality_text(frame))
 
     def _update_d_curves(self) -> None:
         rows = [(f.epoch, f.d_real, f.d_fake) for f in self.frames if f.d_real is not None]
@@ -277,4 +301,6 @@ def _quality_text(frame: GanFrame) -> str:
     if frame.mode_quality is None:
         return ""
     covered, modes, good = frame.mode_quality
-    return f" · {int(covered)}/{int(modes)} modes covered, {good:.0%} of samples within 3σ of one"
+    return " · " + translate(
+        "GanView", "{0}/{1} modes covered, {2} of samples within 3σ of one"
+    ).format(int(covered), int(modes), f"{good:.0%}")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,17 +42,30 @@ from aeviewer.gui.widgets.selection_viewbox import MODES, SelectionViewBox, poin
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
 from aeviewer.training.events import Snapshot
 
+translate = QCoreApplication.translate
+
 Decoder = Callable[[np.ndarray], np.ndarray]
 
 COLOR_BY: tuple[str, ...] = ("class", "anomaly", "error")
-_COLOR_LABELS = {"class": "Class", "anomaly": "Anomaly flag", "error": "Reconstruction error"}
+_COLOR_LABELS = {
+    "class": QT_TRANSLATE_NOOP("LatentView", "Class"),
+    "anomaly": QT_TRANSLATE_NOOP("LatentView", "Anomaly flag"),
+    "error": QT_TRANSLATE_NOOP("LatentView", "Reconstruction error"),
+}
 _MODE_LABELS = {
-    "pan": "Pan / pick",
-    "rect": "Select rectangle",
-    "lasso": "Select lasso",
-    "decode": "Decode point",
+    "pan": QT_TRANSLATE_NOOP("LatentView", "Pan / pick"),
+    "rect": QT_TRANSLATE_NOOP("LatentView", "Select rectangle"),
+    "lasso": QT_TRANSLATE_NOOP("LatentView", "Select lasso"),
+    "decode": QT_TRANSLATE_NOOP("LatentView", "Decode point"),
 }
 _HOVER_RADIUS_PX = 8.0
+
+
+def _of_latents(method: str, dim: int) -> str:
+    """E.g. ``PCA of 16-D latents``."""
+    return translate("LatentView", "{0} of {1}-D latents").format(method, dim)
+
+
 _N_ERROR_BINS = 8
 _INTERPOLATION_STEPS = 10
 
@@ -122,7 +135,7 @@ class LatentView(View):
     def _build(self) -> None:
         self.color_combo = QComboBox()
         for key in COLOR_BY:
-            self.color_combo.addItem(_COLOR_LABELS[key], key)
+            self.color_combo.addItem(translate("LatentView", _COLOR_LABELS[key]), key)
         self.projection_combo = QComboBox()
         hints = []
         for method in projections.METHODS:
@@ -134,19 +147,26 @@ class LatentView(View):
                 item.setToolTip(hint)
                 hints.append(projections.METHOD_LABELS[method])
         self.install_hint = QLabel(
-            f"{' and '.join(hints)}: {projections.INSTALL_HINT}" if hints else ""
+            translate("LatentView", "{0}: {1}").format(
+                translate("LatentView", " and ").join(hints), projections.INSTALL_HINT
+            )
+            if hints
+            else ""
         )
         self.install_hint.setVisible(bool(hints))
         self.install_hint.setStyleSheet("color: gray;")
         self.mode_combo = QComboBox()
         for mode in MODES:
-            self.mode_combo.addItem(_MODE_LABELS[mode], mode)
-        self.grid_check = QCheckBox("Decoded grid")
+            self.mode_combo.addItem(translate("LatentView", _MODE_LABELS[mode]), mode)
+        self.grid_check = QCheckBox(translate("LatentView", "Decoded grid"))
         self.status = QLabel("")
         self.export_button = ExportButton(self.export_plot, self.export_data, "latent")
 
         top = QHBoxLayout()
-        for label, widget in (("Colour", self.color_combo), ("Projection", self.projection_combo)):
+        for label, widget in (
+            (translate("LatentView", "Colour"), self.color_combo),
+            (translate("LatentView", "Projection"), self.projection_combo),
+        ):
             top.addWidget(QLabel(label))
             top.addWidget(widget)
         top.addWidget(self.mode_combo)
@@ -173,9 +193,9 @@ class LatentView(View):
 
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setEnabled(False)
-        self.slider_label = QLabel("no snapshot yet")
+        self.slider_label = QLabel(translate("LatentView", "no snapshot yet"))
         bottom = QHBoxLayout()
-        bottom.addWidget(QLabel("Epoch"))
+        bottom.addWidget(QLabel(translate("LatentView", "Epoch")))
         bottom.addWidget(self.slider, 1)
         bottom.addWidget(self.slider_label)
 
@@ -248,7 +268,7 @@ class LatentView(View):
         self.slider.blockSignals(True)
         self.slider.setRange(0, 0)
         self.slider.blockSignals(False)
-        self.slider_label.setText("no snapshot yet")
+        self.slider_label.setText(translate("LatentView", "no snapshot yet"))
         self.status.setText("")
         self.plot.enableAutoRange()
         self._update_controls()
@@ -371,7 +391,11 @@ class LatentView(View):
             return None
         sample = np.asarray(self._decoder(np.array([[x, y]], np.float32)), np.float32)[0]
         self.cursor.setData([x], [y])
-        self.side.show_preview(None, sample, f"decoded ({x:.2f}, {y:.2f})")
+        self.side.show_preview(
+            None,
+            sample,
+            translate("LatentView", "decoded ({0}, {1})").format(f"{x:.2f}", f"{y:.2f}"),
+        )
         return sample
 
     def interpolate(self, row_a: int, row_b: int) -> np.ndarray | None:
@@ -382,7 +406,9 @@ class LatentView(View):
         t = np.linspace(0.0, 1.0, _INTERPOLATION_STEPS, dtype=np.float32)[:, None]
         path = (1 - t) * latents[row_a] + t * latents[row_b]
         samples = np.asarray(self._decoder(path), np.float32)
-        self.side.show_interpolation(samples, f"Interpolation #{row_a} → #{row_b}")
+        self.side.show_interpolation(
+            samples, translate("LatentView", "Interpolation #{0} → #{1}").format(row_a, row_b)
+        )
         return samples
 
     def decoded_grid_ready(self) -> bool:
@@ -429,7 +455,9 @@ class LatentView(View):
         method = self.projection_combo.currentData()
         dim = self._latent_dim()
         self.slider_label.setText(
-            f"epoch {frame.epoch} ({self._frame_index + 1}/{len(self._frames)})"
+            translate("LatentView", "epoch {0} ({1}/{2})").format(
+                frame.epoch, self._frame_index + 1, len(self._frames)
+            )
         )
         # t-SNE and UMAP apply to the newest snapshot; PCA shows older ones and stands in
         # while a projection is computed.
@@ -445,19 +473,25 @@ class LatentView(View):
         if not projected:
             self._cancel_projection()
             if dim > 2 and method != "pca":
-                self.status.setText("replaying an older epoch: PCA projection")
+                self.status.setText(
+                    translate("LatentView", "replaying an older epoch: PCA projection")
+                )
             else:
-                self.status.setText("" if dim <= 2 else f"PCA of {dim}-D latents")
+                self.status.setText("" if dim <= 2 else _of_latents("PCA", dim))
             self._draw(frame.positions)
             return
         if key in self._cache:
-            self.status.setText(f"{projections.METHOD_LABELS[method]} of {dim}-D latents")
+            self.status.setText(_of_latents(projections.METHOD_LABELS[method], dim))
             self._draw(self._cache[key])
             return
         if self._pending is None or self._pending[1] != key:
             self._start_projection(np.array(self._latest.latents, np.float32), method, key)
         label = projections.METHOD_LABELS[method]
-        self.status.setText(f"computing {label} of {len(frame.positions)} points… (PCA meanwhile)")
+        self.status.setText(
+            translate("LatentView", "computing {0} of {1} points… (PCA meanwhile)").format(
+                label, len(frame.positions)
+            )
+        )
         self._draw(frame.positions)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -589,7 +623,7 @@ class LatentView(View):
         if ds.labels is not None:
             label += f" ({ds.class_name(int(ds.labels[index]))})"
         if frame.scores is not None:
-            label += f" error {frame.scores[row]:.4g}"
+            label += translate("LatentView", " error {0}").format(f"{frame.scores[row]:.4g}")
         self.side.show_preview(original, self._reconstruction_of(row, index), label)
 
     def _reconstruction_of(self, row: int, index: int) -> np.ndarray | None:
@@ -682,7 +716,9 @@ class LatentView(View):
     def _on_grid_failed(self, number: int, message: str) -> None:
         if self._grid_pending is not None and number == self._grid_number:
             self._grid_pending = None
-            self.status.setText(f"decoding the grid failed: {message}")
+            self.status.setText(
+                translate("LatentView", "decoding the grid failed: {0}").format(message)
+            )
 
     def _start_projection(self, latents: np.ndarray, method: str, key: tuple[int, str]) -> None:
         self._cancel_projection()
@@ -711,7 +747,7 @@ class LatentView(View):
             and self._showing_latest()
             and key == (frame.epoch, self.projection_combo.currentData())
         ):
-            self.status.setText(f"{label} of {self._latent_dim()}-D latents")
+            self.status.setText(_of_latents(label, self._latent_dim()))
             self._draw(self._cache[key])
         self.projection_finished.emit(key[1])
 
@@ -719,7 +755,11 @@ class LatentView(View):
         if self._pending is None or self._pending[1] != key:
             return
         self._pending = None
-        self.status.setText(f"{projections.METHOD_LABELS[key[1]]} failed: {message}")
+        self.status.setText(
+            translate("LatentView", "{0} failed: {1}").format(
+                projections.METHOD_LABELS[key[1]], message
+            )
+        )
 
     def _on_slider(self, value: int) -> None:
         self._frame_index = value

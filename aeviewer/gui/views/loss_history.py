@@ -10,8 +10,11 @@ import io
 from dataclasses import dataclass, field
 
 import numpy as np
+from PySide6.QtCore import QCoreApplication
 
 from aeviewer.training.events import EpochEnd, LrChanged, Progress
+
+translate = QCoreApplication.translate
 
 SPLITS: tuple[str, ...] = ("train", "val")
 
@@ -229,10 +232,19 @@ def term_axis(term: str, kind: str | None) -> str:
 def axis_labels(kind: str | None) -> tuple[str, str]:
     """The left and right axis titles for models of ``kind``."""
     if kind == "gan":
-        return "loss (binary cross-entropy)", "mean discriminator output"
+        return (
+            translate("LossView", "loss (binary cross-entropy)"),
+            translate("LossView", "mean discriminator output"),
+        )
     if kind == "vae":
-        return "MSE per feature", "nats per sample (−ELBO, reconstruction, KL)"
-    return "loss per feature", "nats per sample (negative log-likelihood)"
+        return (
+            translate("LossView", "MSE per feature"),
+            translate("LossView", "nats per sample (−ELBO, reconstruction, KL)"),
+        )
+    return (
+        translate("LossView", "loss per feature"),
+        translate("LossView", "nats per sample (negative log-likelihood)"),
+    )
 
 
 def has_pca_reference(kind: str | None) -> bool:

@@ -11,16 +11,18 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.analysis.metrics import principal_angles
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.views.base import View
-from aeviewer.gui.widgets.legend import LEGEND_BOX
+from aeviewer.gui.widgets.legend import LEGEND_BOX, keep_clear
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
 from aeviewer.training.events import EpochEnd, Snapshot, Started
+
+translate = QCoreApplication.translate
 
 #: ``Snapshot.extras`` keys this view reads: the decoder's weight columns and PCA's axes.
 DECODER_BASIS = "decoder_basis"
@@ -67,7 +69,7 @@ class PcaView(View):
 
     # -- construction ----------------------------------------------------------------------------
     def _build(self) -> None:
-        self.summary = QLabel("Start training to fit the PCA baseline.")
+        self.summary = QLabel(translate("PcaView", "Start training to fit the PCA baseline."))
         self.summary.setWordWrap(True)
         self.export_button = ExportButton(self.export_plot, self.export_data, "pca")
         top = QHBoxLayout()
@@ -75,37 +77,57 @@ class PcaView(View):
         top.addWidget(self.export_button)
         self.canvas = pg.GraphicsLayoutWidget()
         ci = self.canvas.ci
-        self.variance_plot = ci.addPlot(row=0, col=0, title="Explained variance per component")
-        self.variance_plot.setLabel("bottom", "component")
-        self.variance_plot.setLabel("left", "share of variance")
+        self.variance_plot = ci.addPlot(
+            row=0, col=0, title=translate("PcaView", "Explained variance per component")
+        )
+        self.variance_plot.setLabel("bottom", translate("PcaView", "component"))
+        self.variance_plot.setLabel("left", translate("PcaView", "share of variance"))
         self.variance_bars = pg.BarGraphItem(x=[], height=[], width=0.8, brush=(31, 119, 180))
         self.variance_plot.addItem(self.variance_bars)
-        self.cumulative_plot = ci.addPlot(row=0, col=1, title="Cumulative explained variance")
-        self.cumulative_plot.setLabel("bottom", "components")
+        self.cumulative_plot = ci.addPlot(
+            row=0, col=1, title=translate("PcaView", "Cumulative explained variance")
+        )
+        self.cumulative_plot.setLabel("bottom", translate("PcaView", "components"))
         self.cumulative_curve = self.cumulative_plot.plot(pen=pg.mkPen((31, 119, 180), width=2))
         self.cumulative_plot.setYRange(0, 1.02, padding=0)
-        self.error_plot = ci.addPlot(row=1, col=0, title="Reconstruction MSE by components")
-        self.error_plot.setLabel("bottom", "components k")
+        self.error_plot = ci.addPlot(
+            row=1, col=0, title=translate("PcaView", "Reconstruction MSE by components")
+        )
+        self.error_plot.setLabel("bottom", translate("PcaView", "components k"))
         self.error_plot.setLogMode(y=True)
-        self.error_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
+        keep_clear(self.error_plot, self.error_plot.addLegend(labelTextSize="8pt", **LEGEND_BOX))
         self.pca_curve = self.error_plot.plot(pen=pg.mkPen(_PCA_COLOR, width=2), name="PCA")
         # A PlotDataItem (not a bare scatter) so that the log axis applies to the point too.
         self.model_point = self.error_plot.plot(
-            pen=None, symbol="o", symbolSize=11, symbolBrush=_MODEL_COLOR, name="model (latest)"
+            pen=None,
+            symbol="o",
+            symbolSize=11,
+            symbolBrush=_MODEL_COLOR,
+            name=translate("PcaView", "model (latest)"),
         )
-        self.angle_plot = ci.addPlot(row=1, col=1, title="Principal angles: decoder vs PCA")
-        self.angle_plot.setLabel("bottom", "epoch")
-        self.angle_plot.setLabel("left", "angle (degrees)")
-        self.angle_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
+        self.angle_plot = ci.addPlot(
+            row=1, col=1, title=translate("PcaView", "Principal angles: decoder vs PCA")
+        )
+        self.angle_plot.setLabel("bottom", translate("PcaView", "epoch"))
+        self.angle_plot.setLabel("left", translate("PcaView", "angle (degrees)"))
+        keep_clear(self.angle_plot, self.angle_plot.addLegend(labelTextSize="8pt", **LEGEND_BOX))
         self.angle_curves = {
-            "largest": self.angle_plot.plot(pen=pg.mkPen((214, 39, 40), width=2), name="largest"),
-            "mean": self.angle_plot.plot(pen=pg.mkPen(_MODEL_COLOR, width=2), name="mean"),
+            "largest": self.angle_plot.plot(
+                pen=pg.mkPen((214, 39, 40), width=2), name=translate("PcaView", "largest")
+            ),
+            "mean": self.angle_plot.plot(
+                pen=pg.mkPen(_MODEL_COLOR, width=2), name=translate("PcaView", "mean")
+            ),
             "smallest": self.angle_plot.plot(
-                pen=pg.mkPen((255, 220, 90), width=2, style=Qt.PenStyle.DashLine), name="smallest"
+                pen=pg.mkPen((255, 220, 90), width=2, style=Qt.PenStyle.DashLine),
+                name=translate("PcaView", "smallest"),
             ),
         }
         self.angle_hint = pg.TextItem(
-            "Principal angles appear for linear models\n(snapshots with the decoder's basis).",
+            translate(
+                "PcaView",
+                "Principal angles appear for linear models\n(snapshots with the decoder's basis).",
+            ),
             color=(160, 160, 160),
             anchor=(0.5, 0.5),
         )
@@ -147,7 +169,7 @@ class PcaView(View):
         for line in self.latent_lines:
             line.setVisible(False)
         self.angle_hint.setVisible(True)
-        self.summary.setText("Start training to fit the PCA baseline.")
+        self.summary.setText(translate("PcaView", "Start training to fit the PCA baseline."))
 
     def on_started(self, event: Started) -> None:
         """Draw the spectrum and PCA's error curve."""
@@ -155,7 +177,7 @@ class PcaView(View):
         self._latent = event.config.model.latent
         self._pca_val_loss = event.pca_val_loss
         if event.pca_explained_variance is None:
-            self.summary.setText("This run has no PCA baseline.")
+            self.summary.setText(translate("PcaView", "This run has no PCA baseline."))
             return
         variances = np.asarray(event.pca_explained_variance, np.float64)
         self._variances = variances
@@ -242,15 +264,23 @@ class PcaView(View):
         if pca is not None and self._variances is not None:
             kept = self._variances[: self._latent].sum() / max(self._variances.sum(), 1e-30)
             parts.append(
-                f"PCA with {self._latent} components keeps {100 * kept:.1f}% of the variance, "
-                f"MSE {pca:.4g}"
+                translate(
+                    "PcaView", "PCA with {0} components keeps {1}% of the variance, MSE {2}"
+                ).format(self._latent, f"{100 * kept:.1f}", f"{pca:.4g}")
             )
         if self.model_history:
             epoch, mse = self.model_history[-1]
             ratio = f" ({mse / pca:.2f}× PCA)" if pca else ""
-            parts.append(f"model at epoch {epoch}: MSE {mse:.4g}{ratio}")
+            parts.append(
+                translate("PcaView", "model at epoch {0}: MSE {1}").format(epoch, f"{mse:.4g}")
+                + ratio
+            )
         if self.angle_history:
-            parts.append(f"largest principal angle {self.angle_history[-1][1].max():.1f}°")
+            parts.append(
+                translate("PcaView", "largest principal angle {0}°").format(
+                    f"{self.angle_history[-1][1].max():.1f}"
+                )
+            )
         self.summary.setText(" · ".join(parts))
 
     def export_plot(self, path: Path) -> Path:

@@ -13,16 +13,18 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
-from aeviewer.gui.widgets.legend import LEGEND_BOX
+from aeviewer.gui.widgets.legend import LEGEND_BOX, keep_clear
 from aeviewer.gui.widgets.scatter_layers import class_colors
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
 from aeviewer.training.events import Snapshot, Started
+
+translate = QCoreApplication.translate
 
 #: Vector data: how many samples get a line plot.
 N_VECTOR_PLOTS = 4
@@ -42,10 +44,30 @@ def sample_mse(reference: np.ndarray, other: np.ndarray) -> np.ndarray:
     return (diff**2).mean(axis=1)
 
 
+#: The titles of the image columns and rows, translated when shown.
+_PANEL_TITLES = {
+    "input": QT_TRANSLATE_NOOP("ReconstructionsView", "input"),
+    "clean input": QT_TRANSLATE_NOOP("ReconstructionsView", "clean input"),
+    "noisy": QT_TRANSLATE_NOOP("ReconstructionsView", "noisy"),
+    "noisy input": QT_TRANSLATE_NOOP("ReconstructionsView", "noisy input"),
+    "autoencoder": QT_TRANSLATE_NOOP("ReconstructionsView", "autoencoder"),
+    "denoised": QT_TRANSLATE_NOOP("ReconstructionsView", "denoised"),
+    "pca": QT_TRANSLATE_NOOP("ReconstructionsView", "pca"),
+    "prior": QT_TRANSLATE_NOOP("ReconstructionsView", "prior"),
+    "autoencoder error": QT_TRANSLATE_NOOP("ReconstructionsView", "autoencoder error"),
+    "pca error": QT_TRANSLATE_NOOP("ReconstructionsView", "pca error"),
+}
+
+
+def _panel_title(name: str) -> str:
+    return translate("ReconstructionsView", _PANEL_TITLES.get(name, name))
+
+
 class ReconstructionsView(View):
     """Originals, autoencoder and PCA reconstructions, and their errors, for the fixed samples."""
 
     title = "Reconstructions"
+
     draws_latest_snapshot_only = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -61,7 +83,11 @@ class ReconstructionsView(View):
         self.vector_curves: list[dict[str, pg.PlotDataItem]] = []
         self.prior_plot: pg.PlotItem | None = None
         self.prior_curves: list[pg.PlotDataItem] = []
-        self.summary = QLabel("No snapshot yet: start training to see reconstructions.")
+        self.summary = QLabel(
+            translate(
+                "ReconstructionsView", "No snapshot yet: start training to see reconstructions."
+            )
+        )
         self.export_button = ExportButton(self.export_plot, self.export_data, "reconstructions")
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
@@ -87,7 +113,11 @@ class ReconstructionsView(View):
         self.prior_plot = None
         self.prior_curves = []
         self.canvas.clear()
-        self.summary.setText("No snapshot yet: start training to see reconstructions.")
+        self.summary.setText(
+            translate(
+                "ReconstructionsView", "No snapshot yet: start training to see reconstructions."
+            )
+        )
 
     def on_started(self, event: Started) -> None:
         """Note the latent size: PCA's panel is labelled with its number of components."""
@@ -130,7 +160,7 @@ class ReconstructionsView(View):
                 plot = layout.addPlot(row=i, col=0)
                 plot.showGrid(x=True, y=True, alpha=0.2)
                 if i == 0:
-                    plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
+                    keep_clear(plot, plot.addLegend(labelTextSize="8pt", **LEGEND_BOX))
                 curves = {
                     name: plot.plot(pen=pen, name=name, symbol="o", symbolSize=4, symbolPen=None)
                     for name, pen in _PENS.items()
@@ -150,7 +180,9 @@ class ReconstructionsView(View):
                     )
                     for colour in class_colors(N_VECTOR_PLOTS)
                 ]
-            (self.prior_plot or self.vector_plots[-1]).setLabel("bottom", "feature")
+            (self.prior_plot or self.vector_plots[-1]).setLabel(
+                "bottom", translate("ReconstructionsView", "feature")
+            )
             return
         columns = ["input", "autoencoder", "pca"]
         if kind.startswith("denoise"):
@@ -158,19 +190,23 @@ class ReconstructionsView(View):
         if kind.endswith("+prior"):
             columns.append("prior")
         for col, name in enumerate(columns):
-            self.panels[name] = MosaicPanel(layout, name, 0, col)
+            self.panels[name] = MosaicPanel(layout, _panel_title(name), 0, col)
         for name in ("autoencoder", "pca"):
             col = columns.index(name)
-            self.panels[f"{name} error"] = MosaicPanel(layout, f"{name} error", 2, col)
+            self.panels[f"{name} error"] = MosaicPanel(
+                layout, _panel_title(f"{name} error"), 2, col
+            )
         span = columns.index("autoencoder")
-        layout.addLabel("MSE per sample", row=2, col=0, colspan=span)
+        layout.addLabel(
+            translate("ReconstructionsView", "MSE per sample"), row=2, col=0, colspan=span
+        )
         self.mse_plot = layout.addPlot(row=3, col=0, colspan=span)
         # Equal heights for the image rows, whatever size the bar chart would like.
         self.mse_plot.setPreferredHeight(50)
         layout.layout.setRowStretchFactor(1, 1)
         layout.layout.setRowStretchFactor(3, 1)
-        self.mse_plot.setLabel("bottom", "sample")
-        self.mse_plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
+        self.mse_plot.setLabel("bottom", translate("ReconstructionsView", "sample"))
+        keep_clear(self.mse_plot, self.mse_plot.addLegend(labelTextSize="8pt", **LEGEND_BOX))
         self.mse_bars = {
             "autoencoder": pg.BarGraphItem(
                 x=[], height=[], width=0.4, brush=_PENS["autoencoder"].color()
@@ -179,7 +215,9 @@ class ReconstructionsView(View):
         }
         for name, bars in self.mse_bars.items():
             self.mse_plot.addItem(bars)
-            self.mse_plot.legend.addItem(bars, "autoencoder" if name == "autoencoder" else "PCA")
+            self.mse_plot.legend.addItem(
+                bars, _panel_title(name) if name == "autoencoder" else "PCA"
+            )
 
     def _draw_images(self, event: Snapshot) -> None:
         originals = np.asarray(event.originals, np.float32)
@@ -191,7 +229,9 @@ class ReconstructionsView(View):
         self.panels["input"].set_images(
             as_images(_flat(originals), shape), _index_captions(event), levels=levels
         )
-        self.panels["input"].set_title("clean input" if event.noisy is not None else "input")
+        self.panels["input"].set_title(
+            _panel_title("clean input") if event.noisy is not None else _panel_title("input")
+        )
         if "noisy" in self.panels and event.noisy is not None:
             noisy = np.asarray(event.noisy, np.float32)
             self.panels["noisy"].set_images(
@@ -200,15 +240,19 @@ class ReconstructionsView(View):
                 levels=levels,
             )
             self.panels["noisy"].set_title(
-                f"noisy input · MSE {sample_mse(originals, noisy).mean():.4g}"
+                _panel_title("noisy input") + f" · MSE {sample_mse(originals, noisy).mean():.4g}"
             )
-        name = "denoised" if event.noisy is not None else "autoencoder"
+        name = _panel_title("denoised" if event.noisy is not None else "autoencoder")
         self.panels["autoencoder"].set_images(
             as_images(_flat(recon), shape), _mse_captions(ae_mse), levels=levels
         )
         self.panels["autoencoder"].set_title(f"{name} · MSE {ae_mse.mean():.4g}")
         errors = [_pixel_error(originals, recon)]
-        pca_label = "PCA" if self._latent is None else f"PCA, {self._latent} components"
+        pca_label = (
+            "PCA"
+            if self._latent is None
+            else translate("ReconstructionsView", "PCA, {0} components").format(self._latent)
+        )
         if pca is not None:
             pca_mse = sample_mse(originals, pca)
             self.panels["pca"].set_images(
@@ -218,19 +262,21 @@ class ReconstructionsView(View):
             errors.append(_pixel_error(originals, pca))
         else:
             self.panels["pca"].clear()
-            self.panels["pca"].set_title("PCA: not available")
+            self.panels["pca"].set_title(translate("ReconstructionsView", "PCA: not available"))
         top = max(float(e.max()) for e in errors) or 1.0
         self.panels["autoencoder error"].set_images(
             as_images(_flat(errors[0]), errors[0].shape[1:]), levels=(0.0, top), colormap=HEAT_MAP
         )
-        self.panels["autoencoder error"].set_title(f"|input − {name}| (0 … {top:.3g})")
+        self.panels["autoencoder error"].set_title(
+            f"|{_panel_title('input')} − {name}| (0 … {top:.3g})"
+        )
         if pca is not None:
             self.panels["pca error"].set_images(
                 as_images(_flat(errors[1]), errors[1].shape[1:]),
                 levels=(0.0, top),
                 colormap=HEAT_MAP,
             )
-            self.panels["pca error"].set_title(f"|input − PCA| (0 … {top:.3g})")
+            self.panels["pca error"].set_title(f"|{_panel_title('input')} − PCA| (0 … {top:.3g})")
         else:
             self.panels["pca error"].clear()
         pca_mse = None if pca is None else sample_mse(originals, pca)
@@ -260,7 +306,9 @@ class ReconstructionsView(View):
                 curves["pca"].setData([], [])
             else:
                 curves["pca"].setData(features, pca[i])
-            title = f"sample {_index(event, i)} · AE MSE {ae_mse[i]:.4g}"
+            title = translate("ReconstructionsView", "sample {0} · AE MSE {1}").format(
+                _index(event, i), f"{ae_mse[i]:.4g}"
+            )
             if pca_mse is not None:
                 title += f" · PCA MSE {pca_mse[i]:.4g}"
             plot.setTitle(title, size="9pt")
@@ -271,7 +319,9 @@ class ReconstructionsView(View):
     def _draw_prior(self, samples: np.ndarray, is_image: bool, levels: tuple[float, float]) -> None:
         """Samples decoded from fixed draws of the prior (the same draws in every snapshot),
         images on the inputs' grey levels."""
-        title = f"{len(samples)} samples from the prior N(0, I)"
+        title = translate("ReconstructionsView", "{0} samples from the prior N(0, I)").format(
+            len(samples)
+        )
         if is_image:
             self.panels["prior"].set_images(
                 as_images(_flat(samples), samples.shape[1:]), levels=levels
@@ -285,10 +335,14 @@ class ReconstructionsView(View):
                 curve.setData(features, flat[i])
             else:
                 curve.setData([], [])
-        self.prior_plot.setTitle(f"{len(flat)} of {title}", size="9pt")
+        self.prior_plot.setTitle(
+            translate("ReconstructionsView", "{0} of {1}").format(len(flat), title), size="9pt"
+        )
 
     def _summarise(self, event: Snapshot, ae: np.ndarray, pca: np.ndarray | None) -> None:
-        text = f"epoch {event.epoch} · {len(ae)} fixed samples · autoencoder MSE {ae.mean():.4g}"
+        text = translate(
+            "ReconstructionsView", "epoch {0} · {1} fixed samples · autoencoder MSE {2}"
+        ).format(event.epoch, len(ae), f"{ae.mean():.4g}")
         if pca is not None:
             text += f" · PCA MSE {pca.mean():.4g}"
         self.summary.setText(text)
