@@ -727,6 +727,14 @@ Choose No to keep training the current model with its old settings.</source>
         <source>largest principal angle {0}°</source>
         <translation>最大の主角 {0}°</translation>
     </message>
+    <message>
+        <source>runs: autoencoders</source>
+        <translation>実行: オートエンコーダ</translation>
+    </message>
+    <message>
+        <source>runs: linear</source>
+        <translation>実行: 線形</translation>
+    </message>
 </context>
 <context>
     <name>PreparationBox</name>
@@ -946,8 +954,52 @@ Choose No to keep training the current model with its old settings.</source>
 <context>
     <name>RunsTable</name>
     <message>
-        <source>Export CSV…</source>
+        <source>run</source>
         <extracomment>Column headings of the figures (settings keep their config names).</extracomment>
+        <translation>実行</translation>
+    </message>
+    <message>
+        <source>status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>data</source>
+        <translation>データ</translation>
+    </message>
+    <message>
+        <source>model MSE</source>
+        <translation>モデル MSE</translation>
+    </message>
+    <message>
+        <source>PCA MSE</source>
+        <translation>PCA MSE</translation>
+    </message>
+    <message>
+        <source>model / PCA</source>
+        <translation>モデル / PCA</translation>
+    </message>
+    <message>
+        <source>model AUC</source>
+        <translation>モデル AUC</translation>
+    </message>
+    <message>
+        <source>PCA AUC</source>
+        <translation>PCA AUC</translation>
+    </message>
+    <message>
+        <source>epochs</source>
+        <translation>エポック数</translation>
+    </message>
+    <message>
+        <source>samples/s</source>
+        <translation>サンプル/秒</translation>
+    </message>
+    <message>
+        <source>wall time (s)</source>
+        <translation>経過時間(秒)</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
         <translation>CSV に書き出す…</translation>
     </message>
     <message>
@@ -965,6 +1017,49 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>Export failed</source>
         <translation>書き出しに失敗しました</translation>
+    </message>
+</context>
+<context>
+    <name>SamplePanel</name>
+    <message>
+        <source>Hover a point</source>
+        <translation>点にカーソルを合わせてください</translation>
+    </message>
+    <message>
+        <source>sample</source>
+        <translation>サンプル</translation>
+    </message>
+    <message>
+        <source>reconstruction</source>
+        <translation>再構成</translation>
+    </message>
+    <message>
+        <source>Selection: none</source>
+        <translation>選択: なし</translation>
+    </message>
+    <message>
+        <source>A ← selected</source>
+        <translation>A ← 選択中</translation>
+    </message>
+    <message>
+        <source>B ← selected</source>
+        <translation>B ← 選択中</translation>
+    </message>
+    <message>
+        <source>Interpolation A → B</source>
+        <translation>補間 A → B</translation>
+    </message>
+    <message>
+        <source>decoded</source>
+        <translation>復号</translation>
+    </message>
+    <message>
+        <source> (first {0} shown)</source>
+        <translation>(最初の {0} 個を表示)</translation>
+    </message>
+    <message>
+        <source>Selection: {0} samples</source>
+        <translation>選択: {0} サンプル</translation>
     </message>
 </context>
 <context>
@@ -1273,6 +1368,33 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>ETA {0}</source>
         <translation>残り {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ViewExport</name>
+    <message>
+        <source>Export</source>
+        <translation>書き出し</translation>
+    </message>
+    <message>
+        <source>Plot as PNG…</source>
+        <translation>グラフを PNG で…</translation>
+    </message>
+    <message>
+        <source>Plot as SVG…</source>
+        <translation>グラフを SVG で…</translation>
+    </message>
+    <message>
+        <source>Numbers as CSV…</source>
+        <translation>数値を CSV で…</translation>
+    </message>
+    <message>
+        <source>Numbers as NPY…</source>
+        <translation>数値を NPY で…</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>書き出しに失敗しました</translation>
     </message>
 </context>
 <context>

@@ -9,7 +9,7 @@ import io
 import os
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,17 +29,17 @@ from aeviewer.io.atomic import atomic_write_text
 
 #: Column headings of the figures (settings keep their config names).
 HEADINGS = {
-    "run": "run",
-    "status": "status",
-    "data": "data",
-    "model_mse": "model MSE",
-    "pca_mse": "PCA MSE",
-    "mse_ratio": "model / PCA",
-    "model_auc": "model AUC",
-    "pca_auc": "PCA AUC",
-    "epochs": "epochs",
-    "samples_per_s": "samples/s",
-    "train_seconds": "wall time (s)",
+    "run": QT_TRANSLATE_NOOP("RunsTable", "run"),
+    "status": QT_TRANSLATE_NOOP("RunsTable", "status"),
+    "data": QT_TRANSLATE_NOOP("RunsTable", "data"),
+    "model_mse": QT_TRANSLATE_NOOP("RunsTable", "model MSE"),
+    "pca_mse": QT_TRANSLATE_NOOP("RunsTable", "PCA MSE"),
+    "mse_ratio": QT_TRANSLATE_NOOP("RunsTable", "model / PCA"),
+    "model_auc": QT_TRANSLATE_NOOP("RunsTable", "model AUC"),
+    "pca_auc": QT_TRANSLATE_NOOP("RunsTable", "PCA AUC"),
+    "epochs": QT_TRANSLATE_NOOP("RunsTable", "epochs"),
+    "samples_per_s": QT_TRANSLATE_NOOP("RunsTable", "samples/s"),
+    "train_seconds": QT_TRANSLATE_NOOP("RunsTable", "wall time (s)"),
 }
 KEY_ROLE = Qt.ItemDataRole.UserRole
 _FLAG = QColor(255, 228, 181)
@@ -115,7 +115,12 @@ class RunsTable(QWidget):
             table.clear()
             table.setColumnCount(len(columns))
             table.setRowCount(len(rows))
-            table.setHorizontalHeaderLabels([HEADINGS.get(c, c) for c in columns])
+            table.setHorizontalHeaderLabels(
+                [
+                    QCoreApplication.translate("RunsTable", HEADINGS[c]) if c in HEADINGS else c
+                    for c in columns
+                ]
+            )
             for r, (row, key) in enumerate(zip(rows, keys, strict=True)):
                 for c, column in enumerate(columns):
                     item = _Item(row.get(column))

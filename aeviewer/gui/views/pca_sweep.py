@@ -13,9 +13,11 @@ from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 
 from aeviewer.io.run_set import RunEntry
+
+translate = QCoreApplication.translate
 
 #: Symbols by family: linear autoencoders as diamonds, every other family as circles.
 LINEAR_SYMBOL = "d"
@@ -59,9 +61,12 @@ class PcaSweepPoints:
         self.points: dict[str, pg.PlotDataItem] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.selected: str | None = None
-        for symbol, name in ((OTHER_SYMBOL, "autoencoders"), (LINEAR_SYMBOL, "linear")):
+        for symbol, name in (
+            (OTHER_SYMBOL, translate("PcaView", "runs: autoencoders")),
+            (LINEAR_SYMBOL, translate("PcaView", "runs: linear")),
+        ):
             # PlotDataItems, not bare scatters, so that the log y axis applies to them too.
-            item = self.plot.plot(pen=None, symbol=symbol, symbolSize=12, name=f"runs: {name}")
+            item = self.plot.plot(pen=None, symbol=symbol, symbolSize=12, name=name)
             item.sigPointsClicked.connect(self._on_clicked)
             self.points[symbol] = item
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
 from aeviewer.gui.widgets.legend import LEGEND_BOX
+
+translate = QCoreApplication.translate
 
 #: The gallery shows at most this many selected samples.
 MAX_GALLERY = 64
@@ -26,30 +28,39 @@ class SamplePanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.preview_stack = QStackedWidget()
         preview_images = pg.GraphicsLayoutWidget()
-        self.preview_panel = MosaicPanel(preview_images.ci, "Hover a point", 0, 0)
+        self.preview_panel = MosaicPanel(
+            preview_images.ci, translate("SamplePanel", "Hover a point"), 0, 0
+        )
         preview_vector = pg.GraphicsLayoutWidget()
-        self.preview_plot = preview_vector.addPlot(title="Hover a point")
+        self.preview_plot = preview_vector.addPlot(title=translate("SamplePanel", "Hover a point"))
         self.preview_plot.addLegend(labelTextSize="8pt", **LEGEND_BOX)
-        self.preview_original = self.preview_plot.plot(pen=pg.mkPen("w"), name="sample")
+        self.preview_original = self.preview_plot.plot(
+            pen=pg.mkPen("w"), name=translate("SamplePanel", "sample")
+        )
         self.preview_recon = self.preview_plot.plot(
-            pen=pg.mkPen((255, 127, 14), style=Qt.PenStyle.DashLine), name="reconstruction"
+            pen=pg.mkPen((255, 127, 14), style=Qt.PenStyle.DashLine),
+            name=translate("SamplePanel", "reconstruction"),
         )
         self.preview_stack.addWidget(preview_images)
         self.preview_stack.addWidget(preview_vector)
         layout.addWidget(self.preview_stack, 2)
 
         gallery = pg.GraphicsLayoutWidget()
-        self.gallery_panel = MosaicPanel(gallery.ci, "Selection: none", 0, 0)
+        self.gallery_panel = MosaicPanel(
+            gallery.ci, translate("SamplePanel", "Selection: none"), 0, 0
+        )
         layout.addWidget(gallery, 3)
 
         ends = QHBoxLayout()
-        self.set_a_button = QPushButton("A ← selected")
-        self.set_b_button = QPushButton("B ← selected")
+        self.set_a_button = QPushButton(translate("SamplePanel", "A ← selected"))
+        self.set_b_button = QPushButton(translate("SamplePanel", "B ← selected"))
         ends.addWidget(self.set_a_button)
         ends.addWidget(self.set_b_button)
         layout.addLayout(ends)
         strip = pg.GraphicsLayoutWidget()
-        self.interpolation_panel = MosaicPanel(strip.ci, "Interpolation A → B", 0, 0)
+        self.interpolation_panel = MosaicPanel(
+            strip.ci, translate("SamplePanel", "Interpolation A → B"), 0, 0
+        )
         layout.addWidget(strip, 1)
 
     def set_dataset(self, dataset: Dataset | None) -> None:
@@ -60,13 +71,13 @@ class SamplePanel(QWidget):
     def clear(self) -> None:
         """Empty the hover preview, the gallery and the interpolation strip, titles too."""
         self.preview_panel.clear()
-        self.preview_panel.set_title("Hover a point")
+        self.preview_panel.set_title(translate("SamplePanel", "Hover a point"))
         self.preview_original.setData([], [])
         self.preview_recon.setData([], [])
-        self.preview_plot.setTitle("Hover a point")
+        self.preview_plot.setTitle(translate("SamplePanel", "Hover a point"))
         self.show_gallery(np.zeros(0, np.int64))
         self.interpolation_panel.clear()
-        self.interpolation_panel.set_title("Interpolation A → B")
+        self.interpolation_panel.set_title(translate("SamplePanel", "Interpolation A → B"))
 
     def show_preview(
         self, original: np.ndarray | None, recon: np.ndarray | None, label: str
@@ -77,8 +88,13 @@ class SamplePanel(QWidget):
             return
         if ds.is_image:
             tiles = [s for s in (original, recon) if s is not None]
-            recon_name = "reconstruction" if original is not None else "decoded"
-            names = [n for n, s in (("sample", original), (recon_name, recon)) if s is not None]
+            recon_name = (
+                translate("SamplePanel", "reconstruction")
+                if original is not None
+                else translate("SamplePanel", "decoded")
+            )
+            sample_name = translate("SamplePanel", "sample")
+            names = [n for n, s in ((sample_name, original), (recon_name, recon)) if s is not None]
             self.preview_panel.set_images(
                 as_images(np.stack(tiles), ds.sample_shape), names, len(tiles), ds.value_range
             )
@@ -97,15 +113,21 @@ class SamplePanel(QWidget):
         ds = self._dataset
         if indices.size == 0 or ds is None or indices.max() >= ds.n_samples:
             self.gallery_panel.clear()
-            self.gallery_panel.set_title("Selection: none")
+            self.gallery_panel.set_title(translate("SamplePanel", "Selection: none"))
             return
         shown = indices[:MAX_GALLERY]
         captions = None
         if ds.labels is not None and ds.is_image:
             captions = [ds.class_name(int(ds.labels[i])) for i in shown]
         self.show_samples(self.gallery_panel, ds.x[shown], captions=captions)
-        more = f" (first {len(shown)} shown)" if indices.size > len(shown) else ""
-        self.gallery_panel.set_title(f"Selection: {indices.size} samples{more}")
+        more = (
+            translate("SamplePanel", " (first {0} shown)").format(len(shown))
+            if indices.size > len(shown)
+            else ""
+        )
+        self.gallery_panel.set_title(
+            translate("SamplePanel", "Selection: {0} samples").format(indices.size) + more
+        )
 
     def show_interpolation(self, samples: np.ndarray, title: str) -> None:
         """Show decoded samples ``(steps, D)`` along a path in latent space, in one row."""

@@ -8,13 +8,15 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QRectF
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsScene, QMenu, QMessageBox, QToolButton, QWidget
 
 from aeviewer.gui import file_dialogs
 from aeviewer.io.atomic import atomic_open, atomic_write_bytes
+
+translate = QCoreApplication.translate
 
 PLOT_SUFFIXES = (".png", ".svg")
 DATA_SUFFIXES = (".csv", ".npy")
@@ -102,14 +104,14 @@ class ExportButton(QToolButton):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setText("Export")
+        self.setText(translate("ViewExport", "Export"))
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self)
         for label, suffix, action in (
-            ("Plot as PNG…", ".png", save_plot),
-            ("Plot as SVG…", ".svg", save_plot),
-            ("Numbers as CSV…", ".csv", save_data),
-            ("Numbers as NPY…", ".npy", save_data),
+            (translate("ViewExport", "Plot as PNG…"), ".png", save_plot),
+            (translate("ViewExport", "Plot as SVG…"), ".svg", save_plot),
+            (translate("ViewExport", "Numbers as CSV…"), ".csv", save_data),
+            (translate("ViewExport", "Numbers as NPY…"), ".npy", save_data),
         ):
             menu.addAction(label, lambda s=suffix, a=action: self._ask(stem + s, a))
         self.setMenu(menu)
@@ -118,8 +120,8 @@ class ExportButton(QToolButton):
         suffix = Path(default_name).suffix
         name = file_dialogs.ask_save_path(
             self,
-            "Export",
-            f"{suffix[1:].upper()} (*{suffix})",
+            translate("ViewExport", "Export"),
+            f"{suffix[1:].upper()} (*{suffix})",  # a filter no translation knows: kept
             name=default_name,
             key=f"export {Path(default_name).stem}",
         )
@@ -128,4 +130,4 @@ class ExportButton(QToolButton):
         try:
             action(Path(name))
         except (OSError, ValueError) as error:
-            QMessageBox.warning(self, "Export failed", str(error))
+            QMessageBox.warning(self, translate("ViewExport", "Export failed"), str(error))
