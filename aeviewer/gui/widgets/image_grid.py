@@ -1,7 +1,8 @@
 """Image mosaics: turn flat samples into tiles and show many of them with one ImageItem.
 
 One :class:`pyqtgraph.ImageItem` per panel, whatever the number of tiles, keeps redraws cheap;
-captions are small text items placed over the tiles.
+captions are small text items placed over the tiles, shown only while the tiles are drawn wide
+enough to hold them (a caption never spills onto the next tile).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 
 #: Colour map of error heat maps (dark = exact, bright = large error).
 HEAT_MAP = "inferno"
@@ -88,6 +89,9 @@ class MosaicPanel:
         self.tile_shape = (0, 0)
         self._font = QFont()
         self._font.setPointSize(7)
+        self._texts: list[str] = []
+        self.view.sigResized.connect(self._fit_captions)
+        self.view.sigRangeChanged.connect(self._fit_captions)
 
     def set_title(self, title: str) -> None:
         """Change the text above the panel."""
@@ -147,12 +151,30 @@ class MosaicPanel:
             item.setFont(self._font)
             self.view.addItem(item)
             self.captions.append(item)
+        self._texts = captions
         h, w = self.tile_shape
         for i, item in enumerate(self.captions):
             if i < len(captions):
                 r, c = divmod(i, self.n_columns)
                 item.setText(captions[i])
                 item.setPos(c * (w + self.PAD), r * (h + self.PAD))
-                item.setVisible(True)
-            else:
-                item.setVisible(False)
+        self._fit_captions()
+
+    def captions_fit(self) -> bool:
+        """True when every caption fits inside its tile as the tiles are drawn now."""
+        if not self._texts:
+            return True
+        size = self.view.viewPixelSize()
+        if not size[0] or not size[1]:
+            return False
+        h, w = self.tile_shape
+        tile_width, tile_height = w / size[0], h / size[1]
+        metrics = QFontMetrics(self._font)
+        # The text item's box adds a few pixels around the text.
+        widest = max(metrics.horizontalAdvance(text) for text in self._texts) + 6
+        return widest <= tile_width and metrics.height() + 4 <= tile_height / 2
+
+    def _fit_captions(self, *_: object) -> None:
+        fits = self.captions_fit()
+        for i, item in enumerate(self.captions):
+            item.setVisible(fits and i < len(self._texts))
