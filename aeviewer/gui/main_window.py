@@ -252,6 +252,10 @@ class MainWindow(QMainWindow):
             translate("MainWindow", "the data set")
         )
         self.data_panel.dataset_changed.connect(self._on_dataset_changed)
+        self.data_panel.preparation.confirm_change = lambda: self.confirm_reset(
+            translate("MainWindow", "the data preparation")
+        )
+        self.data_panel.preparation.changed.connect(self._on_preparation_changed)
         self.model_panel.changed.connect(self._on_model_edited)
         self.model_panel.family.currentIndexChanged.connect(self.show_family_views)
         self.training_panel.lr_changed.connect(c.set_lr)
@@ -280,8 +284,14 @@ class MainWindow(QMainWindow):
         labels = self.data_panel.label_column
         pinned = self._pinned_data
         if pinned is not None and pinned.source == source:
-            return replace(pinned, label_column=labels)
-        return DataSpec(source=source, label_column=labels)
+            spec = replace(pinned, label_column=labels)
+        else:
+            spec = DataSpec(source=source, label_column=labels)
+        if source == self.data_panel.source:
+            # The Data panel's normalisation and normal class, which show the pinned ones.
+            box = self.data_panel.preparation
+            spec = replace(spec, normalize=box.normalize, normal_class=box.normal_class)
+        return spec
 
     def pin_data_spec(self, spec: DataSpec | None, prepared: Dataset | None = None) -> None:
         """Prepare ``spec.source`` as ``spec`` says from now on (an opened run, session or
@@ -291,6 +301,7 @@ class MainWindow(QMainWindow):
         if spec == self._pinned_data and (prepared is None or prepared is self._prepared):
             return
         self._pinned_data = spec
+        self._show_pinned_preparation()
         loaded = self._loaded
         if loaded is not None and (spec is None or spec.source == self.data_panel.source):
             self._show_prepared(loaded, prepared)
@@ -489,7 +500,24 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_dataset_changed(self, loaded: Dataset) -> None:
         self._loaded = loaded
+        self._show_pinned_preparation()
         self._show_prepared(loaded)
+
+    def _show_pinned_preparation(self) -> None:
+        """The Data panel shows how an opened run prepared its data (else the defaults)."""
+        pinned = self._pinned_data
+        box = self.data_panel.preparation
+        if pinned is None:
+            box.set_values(DataSpec.normalize, None)
+        elif pinned.source == self.data_panel.source:
+            box.set_values(pinned.normalize, pinned.normal_class)
+
+    @Slot()
+    def _on_preparation_changed(self) -> None:
+        """A new normalisation or normal class (the model, if any, was reset): the views
+        show the data prepared so."""
+        if self._loaded is not None:
+            self._show_prepared(self._loaded)
 
     def _show_prepared(self, loaded: Dataset, prepared: Dataset | None = None) -> None:
         # The views see the values the engine trains on (z-scored vectors, [0, 1] images),

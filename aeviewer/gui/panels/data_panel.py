@@ -26,6 +26,7 @@ from aeviewer.config import LABELS_AUTO
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError
 from aeviewer.gui import dialogs, file_dialogs
+from aeviewer.gui.panels.data_preparation import PreparationBox
 from aeviewer.gui.threads import FunctionWorker
 from aeviewer.gui.widgets.sample_preview import SamplePreview
 
@@ -206,6 +207,8 @@ class DataPanel(QWidget):
         self.info = QLabel("No data loaded")
         self.info.setWordWrap(True)
         self.preview = SamplePreview()
+        #: The normalisation and the normal class the loaded data are trained with.
+        self.preparation = PreparationBox()
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_file_button)
@@ -219,6 +222,7 @@ class DataPanel(QWidget):
         layout.addLayout(progress_row)
         layout.addWidget(self.labels_row)
         layout.addWidget(self.info)
+        layout.addWidget(self.preparation)
         layout.addWidget(self.preview)
         layout.addStretch(1)
         self._show_loading(False)
@@ -304,6 +308,7 @@ class DataPanel(QWidget):
         self.info.setText(describe(dataset))
         self.info.setToolTip(source)
         self.preview.set_dataset(dataset)
+        self.preparation.set_dataset(dataset)
         self.dataset_changed.emit(dataset)
 
     def _on_failed(self, number: int, source: str, label_column: str | None, message: str) -> None:
