@@ -4,6 +4,7 @@ Trains a small model of each family on a built-in data set in a real main window
 the window with each view tab in front (offscreen, no display needed)::
 
     QT_QPA_PLATFORM=offscreen python assets/screenshots.py OUT_DIR [--sizes 1400x900 1280x720]
+        [--lang ja]
 
 Writes ``OUT_DIR/SIZE/FAMILY-VIEW.png`` and one contact sheet per size and family
 (``OUT_DIR/SIZE-FAMILY.png``) to look through them quickly. The README's pictures are some of
@@ -28,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--families", nargs="+", default=list(FAMILIES))
     parser.add_argument("--source", default="builtin:shapes?n=2000")
     parser.add_argument("--epochs", type=int, default=6)
+    parser.add_argument("--lang", default="en", help="the UI language: en or ja")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -44,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     QCoreApplication.setOrganizationName("aeviewer-shots")
     QSettings().setValue("data/source", args.source)
+    from aeviewer.gui.i18n import install_translators
+
+    install_translators(_app, args.lang)
 
     from aeviewer.config import ModelSpec, TrainSpec
     from aeviewer.gui.main_window import MainWindow
@@ -94,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
                     continue
                 window.tabs.setCurrentIndex(index)
                 wait(400)
-                name = window.tabs.tabText(index).lower().replace(" ", "-")
+                # File names from the English titles, whatever the language shown.
+                name = window.views[index].title.lower().replace(" ", "-")
                 path = folder / f"{family}-{name}.png"
                 window.grab().save(str(path))
                 shots.append(path)

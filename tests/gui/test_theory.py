@@ -44,16 +44,20 @@ def test_the_model_panel_shows_the_theory_of_its_choice(qtbot):
     qtbot.addWidget(panel)
     panel.set_spec(ModelSpec(kind="linear", latent=8))
     panel.set_n_features(64)
-    text = panel.theory.toPlainText()
+    text = panel.theory.text()
     assert "Linear autoencoder." in text
     assert "principal angles" in text
     panel.family.setCurrentIndex(panel.family.findData("denoising"))
-    assert "Denoising autoencoder." in panel.theory.toPlainText()
+    assert "Denoising autoencoder." in panel.theory.text()
     panel.set_spec(ModelSpec(kind="denoising", noise=NoiseSpec("mask", 0.2)))
-    assert "Masking" in panel.theory.toPlainText()
+    assert "Masking" in panel.theory.text()
     assert panel.spec().noise == NoiseSpec("mask", 0.2)
     panel.theory_toggle.setChecked(False)
     assert panel.theory.isHidden()
+    again = ModelPanel()
+    qtbot.addWidget(again)
+    assert not again.theory_toggle.isChecked()
+    assert again.theory.isHidden()
 
 
 def test_the_theory_reads_in_japanese(qtbot):
@@ -63,7 +67,7 @@ def test_the_theory_reads_in_japanese(qtbot):
         panel = ModelPanel()
         qtbot.addWidget(panel)
         panel.set_spec(ModelSpec(kind="vae"))
-        text = panel.theory.toPlainText()
+        text = panel.theory.text()
         family = panel.family.currentText()
     finally:
         i18n.remove_translators(app, translators)

@@ -226,6 +226,22 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>{1} 点の {0} を計算中…(その間は PCA)</translation>
     </message>
     <message>
+        <source>normal</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>samples</source>
+        <translation>サンプル</translation>
+    </message>
+    <message>
+        <source>anomaly</source>
+        <translation>異常</translation>
+    </message>
+    <message>
+        <source>top 5% error</source>
+        <translation>誤差の上位 5%</translation>
+    </message>
+    <message>
         <source> error {0}</source>
         <translation> 誤差 {0}</translation>
     </message>
@@ -555,6 +571,7 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
     <message>
         <source>{0} must be whole numbers separated by commas, not {1}</source>
+        <extracomment>The settings key that remembers whether the theory is folded away.</extracomment>
         <translation>{0}はカンマ区切りの整数で指定してください({1} は不可)</translation>
     </message>
     <message>

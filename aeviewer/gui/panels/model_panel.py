@@ -7,6 +7,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
     QRegularExpression,
+    QSettings,
     Qt,
     Signal,
     Slot,
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSpinBox,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -183,6 +183,9 @@ CHOICES: dict[str, str] = {
 #: The sparsity penalty's L1 (the loss's "l1" is absolute error).
 SPARSITY_L1 = QT_TRANSLATE_NOOP("ModelPanel", "L1 on activations (l1)")
 
+#: The settings key that remembers whether the theory is folded away.
+THEORY_SHOWN_KEY = "ui/theory_shown"
+
 _SIZES = QRegularExpression(r"^\s*(\d+\s*(,\s*\d+\s*)*,?)?\s*$")
 
 
@@ -279,24 +282,29 @@ class ModelPanel(QWidget):
             translate("ModelPanel", "Show or hide the explanation of the chosen model and options")
         )
         self.theory_toggle.setCheckable(True)
-        self.theory_toggle.setChecked(True)
         self.theory_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.theory_toggle.setArrowType(Qt.ArrowType.DownArrow)
         self.theory_toggle.setAutoRaise(True)
         self.theory_toggle.toggled.connect(self._on_theory_toggled)
-        self.theory = QTextBrowser()
+        # A label, not a text browser: the dock's own scroll bar scrolls it with the settings.
+        self.theory = QLabel()
         self.theory.setObjectName("theory")
-        self.theory.setOpenLinks(False)
+        self.theory.setTextFormat(Qt.TextFormat.RichText)
+        self.theory.setWordWrap(True)
+        self.theory.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.theory.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.theory.setFrameShape(QFrame.Shape.StyledPanel)
-        self.theory.setMinimumHeight(150)
-        self.theory.setMaximumHeight(260)
+        self.theory.setMargin(4)
+        shown = QSettings().value(THEORY_SHOWN_KEY, True)
+        self.theory_toggle.setChecked(shown not in (False, "false", "0", 0))
+        self._on_theory_toggled(self.theory_toggle.isChecked())
 
         layout = QVBoxLayout(self)
         layout.addLayout(self._form)
         layout.addWidget(self.warning)
         layout.addWidget(self.theory_toggle)
-        layout.addWidget(self.theory, 1)
-        layout.addStretch(0)
+        layout.addWidget(self.theory)
+        layout.addStretch(1)
 
         self.set_spec(ModelSpec())
         for combo in (self.family, self.activation, self.loss, self.noise_kind, self.sparsity_kind):
@@ -403,6 +411,7 @@ class ModelPanel(QWidget):
     @Slot(bool)
     def _on_theory_toggled(self, shown: bool) -> None:
         self.theory.setVisible(shown)
+        QSettings().setValue(THEORY_SHOWN_KEY, shown)
         arrow = Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         self.theory_toggle.setArrowType(arrow)
 
@@ -442,7 +451,7 @@ class ModelPanel(QWidget):
         html = theory_html(self.theory_choice())
         if html != getattr(self, "_theory_html", None):
             self._theory_html = html
-            self.theory.setHtml(html)
+            self.theory.setText(html)
 
     def _refresh_warning(self) -> None:
         message = None

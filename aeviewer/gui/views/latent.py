@@ -527,7 +527,7 @@ class LatentView(View):
             if flags is not None:
                 red, grey = pg.mkColor(214, 39, 40), pg.mkColor(140, 140, 140)
                 return [
-                    Layer("normal", np.flatnonzero(~flags), grey),
+                    Layer(translate("LatentView", "normal"), np.flatnonzero(~flags), grey),
                     Layer(name, np.flatnonzero(flags), red),
                 ]
         labels = self._eval_labels(frame)
@@ -541,14 +541,18 @@ class LatentView(View):
                 for c in range(n_classes)
                 if bounds[c + 1] > bounds[c]
             ]
-        return [Layer("samples", np.arange(n), pg.mkColor(31, 119, 180))]
+        return [Layer(translate("LatentView", "samples"), np.arange(n), pg.mkColor(31, 119, 180))]
 
     def _anomaly_flags(self, frame: LatentFrame) -> tuple[np.ndarray | None, str]:
         ds = self._dataset
         if ds is not None and ds.anomalies is not None and self._indices_fit(frame):
-            return np.asarray(ds.anomalies[frame.eval_indices], bool), "anomaly"
+            return np.asarray(ds.anomalies[frame.eval_indices], bool), translate(
+                "LatentView", "anomaly"
+            )
         if frame.scores is not None:
-            return Threshold("percentile", 95.0).flags(frame.scores), "top 5% error"
+            return Threshold("percentile", 95.0).flags(frame.scores), translate(
+                "LatentView", "top 5% error"
+            )
         return None, ""
 
     def _eval_labels(self, frame: LatentFrame) -> np.ndarray | None:
