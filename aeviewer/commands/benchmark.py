@@ -7,8 +7,6 @@ beside PCA of the same size and (on MNIST) the published Deep SVDD and DCAE figu
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from pathlib import Path
 
@@ -67,12 +65,7 @@ def format_table(table) -> str:
 
 def table_csv(table) -> str:
     """The table's rows as CSV text."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=["class", *table.columns], lineterminator="\n")
-    writer.writeheader()
-    for row in table.rows():
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return buffer.getvalue()
+    return table.to_csv()
 
 
 def run(args: argparse.Namespace) -> int:

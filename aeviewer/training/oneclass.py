@@ -9,9 +9,11 @@ shown beside where they exist (:mod:`aeviewer.analysis.published`).
 
 from __future__ import annotations
 
+import csv
+import io
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aeviewer.analysis.published import CITATION, published_for
@@ -20,7 +22,7 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.errors import ConfigError
 from aeviewer.training.control import TrainingControl
 from aeviewer.training.evaluation import evaluate_model
-from aeviewer.training.events import Finished
+from aeviewer.training.events import EpochEnd, Event, Finished, Started
 from aeviewer.training.loop import train
 
 
@@ -58,6 +60,22 @@ class OneClassTable:
         rows.append({"class": "mean", **{k: self.mean(k) for k in self.columns}})
         return rows
 
+    def to_csv(self) -> str:
+        """The rows as CSV text (an empty cell where nothing was measured)."""
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=["class", *self.columns], lineterminator="\n")
+        writer.writeheader()
+        for row in self.rows():
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        return buffer.getvalue()
+
+    def add(self, cell: OneClassCell) -> None:
+        """Record a measured cell (its class joins the rows)."""
+        self.auc.setdefault(cell.kind, {})[cell.cls] = cell.model_auc
+        self.auc.setdefault("pca", {})[cell.cls] = cell.pca_auc
+        if cell.cls not in self.classes:
+            self.classes.append(cell.cls)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description, with the source of the published figures."""
         return {
@@ -68,6 +86,84 @@ class OneClassTable:
             "published_source": CITATION if self.published else None,
             "rows": self.rows(),
         }
+
+
+@dataclass(frozen=True)
+class OneClassCell:
+    """One measured cell: the ROC AUC of a ``kind`` model and of PCA with ``cls`` as normal."""
+
+    cls: int
+    kind: str
+    model_auc: float
+    pca_auc: float
+
+
+@dataclass(frozen=True)
+class OneClassProgress:
+    """How far a table is: ``done`` of ``total`` cells (fractional within a cell's training)."""
+
+    done: float
+    total: int
+
+
+def empty_table(dataset: Dataset, models: Sequence[str], latent: int, classes: Sequence[int]):
+    """A table with no measurement yet, the published figures of ``classes`` filled in."""
+    table = OneClassTable(dataset.name, latent, tuple(models))
+    table.published = {
+        name: {c: v for c, v in values.items() if c in classes}
+        for name, values in published_for(dataset.name).items()
+    }
+    return table
+
+
+def check_table_request(dataset: Dataset, models: Sequence[str], classes: Sequence[int]) -> None:
+    """Raise ConfigError when the table cannot be measured: unlabelled data, a class the data
+    do not have, or a family that reconstructs nothing."""
+    if dataset.labels is None:
+        raise ConfigError(f"{dataset.name}: the one-class table needs class labels")
+    if "gan" in models:
+        raise ConfigError("a GAN reconstructs nothing, so it has no reconstruction error to score")
+    missing = [c for c in classes if not 0 <= c < dataset.n_classes]
+    if missing:
+        raise ConfigError(
+            f"{dataset.name}: no class {missing[0]}; classes are 0..{dataset.n_classes - 1}"
+        )
+
+
+def one_class_cells(
+    base: RunConfig,
+    dataset: Dataset,
+    classes: Sequence[int] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Iterator[OneClassCell | OneClassProgress]:
+    """Measure the table of ``base``'s family, data preparation and training settings on
+    ``dataset`` (already prepared), one class after another as the normal one.
+
+    Yields a :class:`OneClassProgress` at every epoch's end and a :class:`OneClassCell` after
+    each class; ends early, quietly, once ``should_stop()`` is True (also inside training).
+    """
+    chosen = list(range(dataset.n_classes)) if classes is None else list(classes)
+    check_table_request(dataset, (base.model.kind,), chosen)
+    for index, cls in enumerate(chosen):
+        if should_stop():
+            return
+        config = base.with_changes(data=replace(base.data, normal_class=cls))
+        steps = _train_and_score_steps(config, dataset, should_stop)
+        total_epochs = 1
+        while True:
+            try:
+                event = next(steps)
+            except StopIteration as end:
+                result = end.value
+                break
+            if isinstance(event, Started):
+                total_epochs = max(1, event.total_epochs)
+            elif isinstance(event, EpochEnd):
+                yield OneClassProgress(index + min(1.0, event.epoch / total_epochs), len(chosen))
+        if result is None:
+            return
+        yield OneClassCell(cls, base.model.kind, result["model_auc"], result["pca_auc"])
+        yield OneClassProgress(index + 1.0, len(chosen))
 
 
 def one_class_config(source: str, kind: str, latent: int, cls: int, **train: Any) -> RunConfig:
@@ -99,22 +195,9 @@ def one_class_table(
     ConfigError
         For unlabelled data, a class that does not exist, or a family that reconstructs nothing.
     """
-    if dataset.labels is None:
-        raise ConfigError(f"{dataset.name}: the one-class table needs class labels")
-    if "gan" in models:
-        raise ConfigError("a GAN reconstructs nothing, so it has no reconstruction error to score")
-    all_classes = list(range(dataset.n_classes))
-    chosen = all_classes if classes is None else list(classes)
-    missing = [c for c in chosen if c not in all_classes]
-    if missing:
-        raise ConfigError(
-            f"{dataset.name}: no class {missing[0]}; classes are 0..{dataset.n_classes - 1}"
-        )
-    table = OneClassTable(dataset.name, latent, tuple(models))
-    table.published = {
-        name: {c: v for c, v in values.items() if c in chosen}
-        for name, values in published_for(dataset.name).items()
-    }
+    chosen = list(range(dataset.n_classes)) if classes is None else list(classes)
+    check_table_request(dataset, models, chosen)
+    table = empty_table(dataset, models, latent, chosen)
     for cls in chosen:
         for kind in models:
             if should_stop():
@@ -135,6 +218,19 @@ def one_class_table(
 def _train_and_score(
     config: RunConfig, dataset: Dataset, should_stop: Callable[[], bool]
 ) -> dict[str, Any] | None:
+    steps = _train_and_score_steps(config, dataset, should_stop)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as end:
+            return end.value
+
+
+def _train_and_score_steps(
+    config: RunConfig, dataset: Dataset, should_stop: Callable[[], bool]
+) -> Generator[Event, None, dict[str, Any] | None]:
+    """Train ``config`` (yielding the loop's events), then score it: the result of
+    :func:`evaluate_model`, or None when stopped."""
     holder: list[Any] = []
     control = TrainingControl()
     finished = None
@@ -143,6 +239,7 @@ def _train_and_score(
             control.stop()
         if isinstance(event, Finished):
             finished = event
+        yield event
     if finished is None or finished.reason == "stopped":
         return None
     result = evaluate_model(holder[0], config, dataset)

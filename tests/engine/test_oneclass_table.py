@@ -52,3 +52,42 @@ def test_bad_requests_are_one_line(extra, message, capsys, tmp_path):
     assert cli_main(["benchmark", "oneclass", "--epochs", "1", "--quiet", *extra]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert message in line
+
+
+def test_cells_stream_with_progress_and_stop_when_asked():
+    from aeviewer.config import DataSpec, ModelSpec, RunConfig, TrainSpec
+    from aeviewer.training.oneclass import (
+        OneClassCell,
+        OneClassProgress,
+        empty_table,
+        one_class_cells,
+    )
+    from aeviewer.training.setup import load_prepared
+
+    spec = DataSpec(source="builtin:shapes?n=600")
+    dataset = load_prepared(spec)
+    base = RunConfig(
+        data=spec,
+        model=ModelSpec(kind="ae", latent=2, hidden=(32,)),
+        train=TrainSpec(epochs=2, device="cpu", schedule="constant", n_eval=200),
+    )
+    items = list(one_class_cells(base, dataset, classes=[1, 3]))
+    cells = [i for i in items if isinstance(i, OneClassCell)]
+    assert [(c.cls, c.kind) for c in cells] == [(1, "ae"), (3, "ae")]
+    done = [i.done for i in items if isinstance(i, OneClassProgress)]
+    assert done == sorted(done) and done[-1] == 2.0 and 0 < done[0] < 1
+    table = empty_table(dataset, ("ae",), 2, [1, 3])
+    for cell in cells:
+        table.add(cell)
+    rows = list(csv.DictReader(table.to_csv().splitlines()))
+    assert [r["class"] for r in rows] == ["1", "3", "mean"]
+    assert all(0.0 <= float(r["pca"]) <= 1.0 for r in rows)
+
+    # Asked to stop after the first class: that cell is the last.
+    stop = []
+    stopped = []
+    for item in one_class_cells(base, dataset, classes=[1, 3], should_stop=lambda: bool(stop)):
+        stopped.append(item)
+        if isinstance(item, OneClassCell):
+            stop.append(True)
+    assert [i.cls for i in stopped if isinstance(i, OneClassCell)] == [1]
