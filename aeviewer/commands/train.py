@@ -23,7 +23,7 @@ from aeviewer.config import (
     SparsitySpec,
     TrainSpec,
 )
-from aeviewer.errors import ConfigError
+from aeviewer.errors import AeviewerError, ConfigError, RunError
 from aeviewer.models.kinds import MODEL_DESCRIPTIONS
 
 BAR_WIDTH = 24
@@ -145,6 +145,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"{defaults_train.keep_checkpoints}; with --resume: the run's own)",
     )
     add("--quiet", action="store_true", help="no progress on stderr")
+    add(
+        "--nproc",
+        type=int,
+        metavar="N",
+        help="train data-parallel in N processes on this machine (through torchrun; the batch "
+        "size stays the global one)",
+    )
+    add(
+        "--max-restarts",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --nproc: restart the processes up to N times after one fails, continuing "
+        "from the newest checkpoint",
+    )
+    add(
+        "--dist-timeout",
+        type=float,
+        default=300.0,
+        metavar="SECONDS",
+        help="under torchrun: how long a process waits for its peers before giving up",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
@@ -263,13 +285,24 @@ def resume_config(args: argparse.Namespace, state) -> RunConfig:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train, printing progress on stderr and a final summary line on stdout."""
-    from aeviewer.training.checkpoints import newest_state
-    from aeviewer.training.events import EpochEnd, Finished, Progress, Started
-    from aeviewer.training.loop import train
+    """Train, printing progress on stderr and a final summary line on stdout.
 
+    Under torchrun (``RANK``/``WORLD_SIZE`` in the environment) this process is one rank of a
+    data-parallel run; with ``--nproc N`` it launches such a run through torchrun.
+    """
+    from aeviewer.training.distributed import launch_from_env
+
+    if args.nproc is not None:
+        from aeviewer.commands.launch import launch_local
+
+        return launch_local(args.nproc, args.max_restarts)
     if (args.out is None) == (args.resume is None):
         raise ConfigError("give either --out RUNDIR for a new run or --resume RUNDIR")
+    launch = launch_from_env()
+    if launch is not None:
+        return _run_distributed(args, launch)
+    from aeviewer.training.checkpoints import newest_state
+
     state = None
     if args.resume is not None:
         state, _ = newest_state(args.resume)
@@ -278,12 +311,86 @@ def run(args: argparse.Namespace) -> int:
     else:
         config = config_from_args(args)
         out = args.out
+    return _train(args, config, out, state)
+
+
+def _run_distributed(args: argparse.Namespace, launch) -> int:
+    """One rank of a torchrun launch: join the group, agree on how the run starts, train."""
+    import os
+
+    from aeviewer.training.devices import resolve_device
+    from aeviewer.training.distributed import process_group
+    from aeviewer.training.setup import check_distributable
+
+    if args.dist_timeout <= 0:
+        raise ConfigError(f"--dist-timeout must be positive, got {args.dist_timeout:g}")
+    device = resolve_device(args.device)
+    if args.out is not None:
+        # Every rank finds this alone, before anyone waits for a peer.
+        check_distributable(config_from_args(args), launch.world_size)
+    run_id = os.environ.get("TORCHELASTIC_RUN_ID", "")
+    with process_group(launch, device, args.dist_timeout) as group:
+        error = None
+        try:
+            state, config, out = _distributed_start(args, launch, group, run_id)
+        except AeviewerError as exc:
+            error = exc
+        group.agree(error)
+        try:
+            return _train(args, config, out, state, group)
+        except RuntimeError as exc:
+            # A peer that died or hung: gloo and NCCL report it as a RuntimeError.
+            text = " ".join(str(exc).split())[:300]
+            if not any(word in text for word in ("gloo", "NCCL", "onnection", "imed out")):
+                raise
+            raise RunError(f"rank {launch.rank}: lost the other processes: {text}") from None
+
+
+def _distributed_start(args: argparse.Namespace, launch, group, run_id: str):
+    """The state to resume from (None for a fresh start), the config and the run directory.
+
+    A restart of the launch that created ``--out`` continues it from its newest checkpoint (or
+    starts it again when it died before the first one).
+    """
+    from aeviewer.training import elastic
+    from aeviewer.training.checkpoints import newest_state
+
+    if args.resume is not None:
+        group.barrier()
+        state, _ = newest_state(args.resume)
+        return state, resume_config(args, state), args.resume
+    out = args.out
+    config = config_from_args(args)
+    ours = launch.restart_count > 0 and run_id and elastic.launched_by(out, run_id)
+    if not ours:
+        if launch.primary:
+            elastic.mark_new_run(out, run_id, launch.world_size)
+        return None, config, out
+    # Every rank decides from the same files, after the barrier: nothing writes them now.
+    group.barrier()
+    if elastic.has_checkpoint(out):
+        state, _ = newest_state(out)
+        config = resume_config(argparse.Namespace(**{**vars(args), "resume": out}), state)
+        return state, config, out
+    if launch.primary:
+        elastic.forget_unstarted(out)
+    return None, config, out
+
+
+def _train(args: argparse.Namespace, config: RunConfig, out, state, group=None) -> int:
+    """Train ``config`` into ``out`` (continuing ``state``), printing as rank 0."""
+    from aeviewer.training.events import EpochEnd, Finished, Progress, Started
+    from aeviewer.training.loop import train
+
+    secondary = group is not None and not group.primary
+    if secondary:
+        args = argparse.Namespace(**{**vars(args), "quiet": True})
     printer = ProgressPrinter(sys.stderr, 0, sys.stderr.isatty() and not args.quiet)
     finished: Finished | None = None
     last_val_mse: float | None = None
     keeps_best = False
     best_val = float("inf")
-    for event in train(config, run_dir=out, resume_from=state):
+    for event in train(config, run_dir=out, resume_from=state, distributed=group):
         if isinstance(event, Started):
             keeps_best = bool(event.config.train.patience)
             # A GAN reconstructs nothing, so PCA's error is no reference for it.
@@ -314,6 +421,8 @@ def run(args: argparse.Namespace) -> int:
             finished = event
     if finished is None:
         raise ConfigError("training ended without a result")
+    if secondary:
+        return 1 if finished.reason == "diverged" else 0
     summary = f"{finished.reason} after {finished.epoch} epochs"
     if last_val_mse is not None and printer.pca:
         summary += (

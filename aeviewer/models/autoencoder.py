@@ -14,6 +14,8 @@ from aeviewer.config import NoiseSpec, SparsitySpec
 from aeviewer.models.info import DataInfo
 from aeviewer.models.layers import apply_output
 from aeviewer.models.losses import per_sample_error, squared_error
+from aeviewer.models.noise import NoiseSource, randn
+from aeviewer.models.noise import rand as uniform
 
 _EPS = 1e-6
 
@@ -88,22 +90,20 @@ class Autoencoder(nn.Module):
         return self.encode(x)
 
     # -- corruption --------------------------------------------------------------------------
-    def corrupt(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    def corrupt(self, x: torch.Tensor, generator: NoiseSource = None) -> torch.Tensor:
         """``x`` with this model's noise applied (unchanged without noise)."""
         noise = self.noise
         if noise is None:
             return x
         if noise.kind == "gaussian":
-            return x + noise.level * torch.randn(x.shape, generator=generator, device=x.device)
-        rand = torch.rand(x.shape, generator=generator, device=x.device)
+            return x + noise.level * randn(x.shape, generator, x.device)
+        rand = uniform(x.shape, generator, x.device)
         if noise.kind == "uniform":
             return x + noise.level * (2 * rand - 1)
         return x * (rand >= noise.level)
 
     # -- losses ------------------------------------------------------------------------------
-    def loss_terms(
-        self, x: torch.Tensor, generator: torch.Generator | None = None
-    ) -> dict[str, torch.Tensor]:
+    def loss_terms(self, x: torch.Tensor, generator: NoiseSource = None) -> dict[str, torch.Tensor]:
         """Scalar loss terms of a batch: ``loss`` (minimised), ``recon``, and ``sparsity``.
 
         In training mode a denoising model corrupts the input; the target is always the

@@ -26,6 +26,7 @@ from aeviewer.models.conv import (
 from aeviewer.models.heads import resolve_output
 from aeviewer.models.info import DataInfo
 from aeviewer.models.layers import apply_output, mlp
+from aeviewer.models.noise import NoiseSource, randn
 
 #: Slope of the discriminator's leaky ReLUs (the DCGAN value).
 LEAK = 0.2
@@ -106,16 +107,16 @@ class GAN(nn.Module):
         self.info = info
         self.output = output
 
-    def sample_noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample_noise(self, n: int, generator: NoiseSource = None) -> torch.Tensor:
         """``n`` noise vectors ``z ~ N(0, I)`` on this model's device."""
         device = next(self.generator.parameters()).device
-        return torch.randn((n, self.latent), generator=generator, device=device)
+        return randn((n, self.latent), generator, device)
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """Samples ``(B, D)`` generated from noise ``z``."""
         return apply_output(self.generator(z), self.output)
 
-    def generate(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    def generate(self, n: int, generator: NoiseSource = None) -> torch.Tensor:
         """``n`` new samples from fresh noise."""
         return self.decode(self.sample_noise(n, generator))
 

@@ -28,6 +28,7 @@ from aeviewer.models.heads import resolve_output, resolved_loss
 from aeviewer.models.info import DataInfo
 from aeviewer.models.layers import activation, apply_output, mlp
 from aeviewer.models.losses import squared_error
+from aeviewer.models.noise import NoiseSource, randn
 
 #: Variance of the Gaussian decoder: 1/2 makes its negative log-likelihood the summed squared error.
 GAUSSIAN_VARIANCE = 0.5
@@ -101,26 +102,24 @@ class VAE(nn.Module):
         """Reconstruct ``x`` from its posterior mean."""
         return self.decode(self.encode(x))
 
-    def sample_prior(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample_prior(self, n: int, generator: NoiseSource = None) -> torch.Tensor:
         """``n`` codes drawn from the prior ``N(0, I)`` on this model's device."""
         device = self.mean_head.weight.device
-        return torch.randn((n, self.latent), generator=generator, device=device)
+        return randn((n, self.latent), generator, device)
 
-    def generate(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    def generate(self, n: int, generator: NoiseSource = None) -> torch.Tensor:
         """``n`` new samples: decoded prior draws, shape ``(n, D)``."""
         return self.decode(self.sample_prior(n, generator))
 
     # -- losses ------------------------------------------------------------------------------
-    def loss_terms(
-        self, x: torch.Tensor, generator: torch.Generator | None = None
-    ) -> dict[str, torch.Tensor]:
+    def loss_terms(self, x: torch.Tensor, generator: NoiseSource = None) -> dict[str, torch.Tensor]:
         """Batch means of ``loss``, ``recon``, ``kl`` and ``neg_elbo`` (see the module doc).
 
         In training mode ``z`` is drawn from the posterior (the reparameterisation trick); in
         evaluation mode too, so that ``neg_elbo`` stays a bound, but with ``generator``'s noise.
         """
         mean, logvar = self.posterior(x)
-        eps = torch.randn(mean.shape, generator=generator, device=mean.device)
+        eps = randn(mean.shape, generator, mean.device)
         z = mean + torch.exp(0.5 * logvar) * eps
         recon = self.sample_nll(self.decoder(z), x)
         kl = 0.5 * (mean.square() + logvar.exp() - 1.0 - logvar).sum(dim=1)

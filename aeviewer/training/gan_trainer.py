@@ -42,6 +42,20 @@ class GanTrainer(Trainer):
     """Alternate discriminator and generator steps (see the module doc)."""
 
     model: GAN
+    _wrapped_d: nn.Module | None = None
+    _wrapped_g: nn.Module | None = None
+
+    def distribute(self, group) -> None:
+        """Data-parallel training with one DDP wrapper per network: the discriminator's step
+        (D used twice, on real and fake samples) and the generator's step (through a frozen
+        D) each run one forward and one backward of their own network. Batch-norm statistics
+        stay per rank (synchronised batch norm on CUDA)."""
+        self.group = group
+        model = self.model
+        if group.device.type == "cuda":
+            nn.SyncBatchNorm.convert_sync_batchnorm(model)
+        self._wrapped_d = group.wrap(model.discriminator)
+        self._wrapped_g = group.wrap(model.generator)
 
     def make_optimizers(self) -> dict[str, torch.optim.Optimizer]:
         """``generator`` and ``discriminator`` optimisers."""
@@ -59,15 +73,16 @@ class GanTrainer(Trainer):
         opt_d, opt_g = self.optimizers["discriminator"], self.optimizers["generator"]
         clip = self.config.train.grad_clip
         n = batch.shape[0]
+        wrapped_d, wrapped_g = self._wrapped_d, self._wrapped_g
         for _ in range(spec.gan_d_steps):
             with torch.no_grad(), self.autocast():
-                fake = model.decode(model.sample_noise(n, self.generator))
+                fake = model.decode(model.sample_noise(n, self.noise()))
             with self.autocast():
-                real_logits = model.discriminate(batch)
-                fake_logits = model.discriminate(fake)
-                d_loss = discriminator_loss(real_logits.float(), fake_logits.float())
+                real_logits, fake_logits, d_loss = self.forward(
+                    _discriminator_step, model, batch, fake, wrapped=wrapped_d
+                )
             opt_d.zero_grad(set_to_none=True)
-            d_loss.backward()
+            self.backward(d_loss)
             if clip is not None:
                 nn.utils.clip_grad_norm_(model.discriminator.parameters(), clip)
             opt_d.step()
@@ -76,10 +91,12 @@ class GanTrainer(Trainer):
         try:
             for _ in range(spec.gan_g_steps):
                 with self.autocast():
-                    fake_logits_g = model.discriminate(model.generate(n, self.generator))
+                    fake_logits_g = self.forward(
+                        _generator_step, model, n, self.noise(), wrapped=wrapped_g
+                    )
                     g_loss = generator_loss(fake_logits_g.float())
                 opt_g.zero_grad(set_to_none=True)
-                g_loss.backward()
+                self.backward(g_loss)
                 if clip is not None:
                     nn.utils.clip_grad_norm_(model.generator.parameters(), clip)
                 opt_g.step()
@@ -109,3 +126,17 @@ class GanTrainer(Trainer):
             "d_real": torch.sigmoid(real_logits).mean(),
             "d_fake": torch.sigmoid(fake_logits).mean(),
         }
+
+
+def _discriminator_step(
+    model: GAN, real: torch.Tensor, fake: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """D's logits on real and fake samples and its loss: one forward pass of D."""
+    real_logits = model.discriminate(real)
+    fake_logits = model.discriminate(fake)
+    return real_logits, fake_logits, discriminator_loss(real_logits.float(), fake_logits.float())
+
+
+def _generator_step(model: GAN, n: int, noise) -> torch.Tensor:
+    """D's logits on ``n`` fresh fakes: one forward pass of G (D frozen)."""
+    return model.discriminate(model.generate(n, noise))

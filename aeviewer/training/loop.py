@@ -16,14 +16,16 @@ from pathlib import Path
 
 import torch
 from torch import nn
+from torch.nn.modules.batchnorm import _BatchNorm
 
 from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
-from aeviewer.errors import RunError
+from aeviewer.errors import AeviewerError, RunError
 from aeviewer.io.records import metrics_line
 from aeviewer.training.checkpoints import CheckpointWriter
 from aeviewer.training.control import TrainingControl
 from aeviewer.training.data_record import check_same_data, data_record
+from aeviewer.training.distributed import Distributed
 from aeviewer.training.events import (
     Checkpointed,
     EpochEnd,
@@ -64,6 +66,7 @@ def train(
     states_every: int | None = None,
     progress_interval: float = PROGRESS_INTERVAL_S,
     on_model: Callable[[nn.Module], None] | None = None,
+    distributed: Distributed | None = None,
 ) -> Iterator[Event]:
     """Train the model ``config`` describes, yielding events.
 
@@ -93,32 +96,28 @@ def train(
     on_model
         Called once with the model before training starts, so that a caller can copy its
         weights between events (the model is not trained while the generator is suspended).
+    distributed
+        Train as one rank of this data-parallel process group: the batch size is global, each
+        rank trains on its slice of every batch, epoch terms are summed across ranks, and only
+        rank 0 writes ``run_dir``. An error in set-up on any rank ends every rank.
 
     Subnormal floats are flushed to zero in the thread that iterates the generator while it
     runs (see :mod:`aeviewer.training.subnormals`).
     """
     control = control or TrainingControl()
+    if distributed is not None and not distributed.primary:
+        # Only rank 0 writes the run directory; the others train the same steps with it.
+        run_dir = None
     with flushed_subnormals():
         try:
-            setup = set_up(config, dataset, lambda: control.stop_requested)
+            prepared = _prepare(config, dataset, control, run_dir, resume_from, distributed)
         except SetupStopped:
             yield Finished("stopped", 0, 0, "Stopped while the run was being set up.")
             return
-        # The config with its automatic settings (epochs, warm-up, patience) decided.
-        config = setup.config
-        record = data_record(setup.dataset, config.data, setup.train_indices, setup.val_indices)
+        setup, run, record = prepared
         where = str(run_dir) if run_dir is not None else "the saved training state"
-        if resume_from is not None:
-            check_resumable(resume_from, config, where)
-            check_same_data(resume_from.data, setup.dataset, where, digest=record["content_sha256"])
         if on_model is not None:
             on_model(setup.model)
-        run = None
-        if run_dir is not None:
-            if resume_from is None:
-                run = RunDirectory.create(run_dir, config, record)
-            else:
-                run = RunDirectory.reopen(run_dir, config, resume_from.epoch, record)
         loop = _Loop(setup, control, run, progress_interval, record)
         loop.states_every = states_every
         try:
@@ -133,6 +132,42 @@ def train(
             yield from events
         finally:
             loop.close()
+
+
+def _prepare(
+    config: RunConfig,
+    dataset: Dataset | None,
+    control: TrainingControl,
+    run_dir: str | Path | None,
+    resume_from: TrainingState | None,
+    distributed: Distributed | None,
+) -> tuple[RunSetup, RunDirectory | None, dict]:
+    """Set the run up and open its directory; a data-parallel run shares any rank's error with
+    every rank (then wraps the model), so that no rank waits for a peer that gave up."""
+    error: AeviewerError | None = None
+    setup = run = record = None
+    try:
+        setup = set_up(config, dataset, lambda: control.stop_requested, distributed)
+        # The config with its automatic settings (epochs, warm-up, patience) decided.
+        config = setup.config
+        record = data_record(setup.dataset, config.data, setup.train_indices, setup.val_indices)
+        where = str(run_dir) if run_dir is not None else "the saved training state"
+        if resume_from is not None:
+            check_resumable(resume_from, config, where)
+            check_same_data(resume_from.data, setup.dataset, where, digest=record["content_sha256"])
+        if run_dir is not None:
+            if resume_from is None:
+                run = RunDirectory.create(run_dir, config, record)
+            else:
+                run = RunDirectory.reopen(run_dir, config, resume_from.epoch, record)
+    except AeviewerError as exc:
+        if distributed is None:
+            raise
+        error = exc
+    if distributed is not None:
+        distributed.agree(error)
+        setup.trainer.distribute(distributed)
+    return setup, run, record
 
 
 def check_resumable(state: TrainingState, config: RunConfig, where: str) -> None:
@@ -191,6 +226,8 @@ class _Loop:
         self._saved_epoch = -1
         self.states_every: int | None = None
         self.early = EarlyStopping(spec.patience or 0)
+        #: The fewest rows a rank's slice of a batch may have (batch norm needs two).
+        self.min_rows = 2 if any(isinstance(m, _BatchNorm) for m in self.model.modules()) else 1
         self.best_state: dict[str, torch.Tensor] | None = None
 
     # -- resuming ------------------------------------------------------------------------------
@@ -288,6 +325,9 @@ class _Loop:
             return "stopped"
         order = torch.randperm(n, generator=setup.shuffle).to(x.device)
         collected: dict[str, list[torch.Tensor]] = {}
+        ranks = setup.distributed
+        counts: list[float] = []
+        skipped = 0
         self.model.train()
         stage_steps = trainer.epochs_in(stage) * n_batches
         warmup = min(spec.warmup_steps or 0, stage_steps // 2)
@@ -306,7 +346,16 @@ class _Loop:
                         self.lr_changes.append(change)
                         yield change
             trainer.set_lr_factor(lr_factor(first_step + b, stage_steps, warmup, spec.schedule))
-            terms = trainer.train_step(x[order[b * bs : (b + 1) * bs]])
+            rows = order[b * bs : (b + 1) * bs]
+            if ranks is not None:
+                if rows.shape[0] // ranks.world_size < self.min_rows:
+                    # Batch norm cannot train on a slice of one row: every rank skips the
+                    # short last batch alike.
+                    skipped += int(rows.shape[0])
+                    continue
+                rows, count = self._rows_of_rank(rows)
+                counts.append(count)
+            terms = trainer.train_step(x[rows])
             for name, value in terms.items():
                 collected.setdefault(name, []).append(value)
             self.step += 1
@@ -314,7 +363,8 @@ class _Loop:
             if now - last >= self.progress_interval or b == n_batches - 1:
                 last = now
                 loss = float(terms["loss"])
-                if not math.isfinite(loss):
+                # Ranks decide together, at the epoch's end, on the terms summed across them.
+                if ranks is None and not math.isfinite(loss):
                     self.divergence = f"the loss became {loss} at epoch {epoch}, batch {b + 1}"
                     return "diverged"
                 seen = min((b + 1) * bs, n)
@@ -322,9 +372,14 @@ class _Loop:
                     epoch, b + 1, n_batches, self.step, loss, seen / max(now - start, 1e-9), stage
                 )
         seconds = time.perf_counter() - start
-        sizes = torch.full((n_batches,), float(bs), device=x.device)
-        sizes[-1] = n - bs * (n_batches - 1)
-        train_terms = _weighted_means(collected, sizes, n)
+        if ranks is None:
+            sizes = torch.full((n_batches,), float(bs), device=x.device)
+            sizes[-1] = n - bs * (n_batches - 1)
+            train_terms = _weighted_means(collected, sizes, n)
+        else:
+            trainer.clear_slice()
+            sizes = torch.tensor(counts, device=x.device)
+            train_terms = _weighted_means(collected, sizes, n - skipped, ranks.all_reduce_sum)
         val_terms = self._validate()
         if val_terms is None:
             return "stopped"
@@ -365,6 +420,18 @@ class _Loop:
         if stage in FINAL_STAGES and self.early.should_stop:
             return "converged"
         return "completed"
+
+    def _rows_of_rank(self, rows: torch.Tensor) -> tuple[torch.Tensor, float]:
+        """This rank's rows of a global batch and how many of them count (tells the trainer
+        its slice). A rank left without rows by a short last batch steps on one row that counts
+        for nothing, so that every rank takes part in every gradient all-reduce."""
+        total = int(rows.shape[0])
+        start, stop = self.setup.distributed.shard(total)
+        count = stop - start
+        if count == 0:
+            start, stop = 0, 1
+        self.trainer.set_slice(total, start, stop, count / total)
+        return rows[start:stop], float(count)
 
     def _validate(self) -> dict[str, float] | None:
         """Mean validation terms; None when a stop was requested in the middle."""
@@ -443,12 +510,19 @@ class _Loop:
 
 
 def _weighted_means(
-    collected: dict[str, list[torch.Tensor]], weights: torch.Tensor, n: int
+    collected: dict[str, list[torch.Tensor]],
+    weights: torch.Tensor,
+    n: int,
+    reduce: Callable[[torch.Tensor], torch.Tensor] | None = None,
 ) -> dict[str, float]:
-    """Sample-weighted means of per-batch terms, read back with one device sync."""
+    """Sample-weighted means of per-batch terms, read back with one device sync; ``reduce``
+    sums the weighted sums across data-parallel ranks first."""
     if not collected:
         return {}
     names = list(collected)
     stacked = torch.stack([torch.stack(collected[k]).float() for k in names])
-    values = (stacked @ weights / n).tolist()
+    if reduce is None:
+        values = (stacked @ weights / n).tolist()
+    else:
+        values = (reduce(stacked @ weights) / n).tolist()
     return dict(zip(names, values, strict=True))

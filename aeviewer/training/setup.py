@@ -11,10 +11,12 @@ from torch import nn
 
 from aeviewer.config import DataSpec, RunConfig
 from aeviewer.data.dataset import Dataset
+from aeviewer.errors import ConfigError
 from aeviewer.models.info import DataInfo
 from aeviewer.models.pca import PCA, RANDOMIZED_ABOVE
 from aeviewer.models.registry import build_model, count_parameters
 from aeviewer.training.devices import resolve_device, resolve_precision
+from aeviewer.training.distributed import Distributed
 from aeviewer.training.events import Started
 from aeviewer.training.family_snapshots import snapshotter_class
 from aeviewer.training.schedule import resolved_config
@@ -62,6 +64,8 @@ class RunSetup:
     snapshotter: Snapshotter
     shuffle: torch.Generator
     warnings: tuple[str, ...]
+    #: Data-parallel training's process group (None in a single process).
+    distributed: Distributed | None = None
 
     def started(self) -> Started:
         """The :class:`Started` event of this run."""
@@ -91,8 +95,13 @@ def set_up(
     config: RunConfig,
     dataset: Dataset | None = None,
     stop_requested: Callable[[], bool] = lambda: False,
+    distributed: Distributed | None = None,
 ) -> RunSetup:
     """Build a run; ``dataset`` None loads and prepares ``config.data.source``.
+
+    With ``distributed`` the run is one rank of a data-parallel run on that group's device;
+    the trainer is not wrapped yet (see :meth:`Trainer.distribute`), so that set-up needs no
+    collective call and an error on one rank can be shared first.
 
     ``stop_requested`` is asked between the steps (data, model, baseline, snapshot samples);
     when it answers True, :class:`SetupStopped` is raised.
@@ -114,6 +123,13 @@ def set_up(
         dataset = load_prepared(config.data)
         check()
     device = resolve_device(config.train.device)
+    if distributed is not None:
+        check_distributable(config, distributed.world_size)
+        if device.type != distributed.device.type:
+            raise ConfigError(
+                f"the run's device {device} is not the process group's {distributed.device}"
+            )
+        device = distributed.device
     train_idx, val_idx = training_split(dataset, config.data)
     # Automatic epochs, warm-up and patience depend on the size of the training split.
     config = resolved_config(config, int(train_idx.size), bool(val_idx.size))
@@ -162,4 +178,16 @@ def set_up(
         snapshotter=snapshotter,
         shuffle=torch.Generator().manual_seed(seed),
         warnings=warnings,
+        distributed=distributed,
     )
+
+
+def check_distributable(config: RunConfig, world_size: int) -> None:
+    """Raise a ConfigError when ``config`` cannot train on ``world_size`` processes: the batch
+    size is global, so each process needs at least one sample of every batch."""
+    batch = config.train.batch_size
+    if batch < world_size:
+        raise ConfigError(
+            f"batch size {batch} is smaller than the {world_size} processes; the batch size is "
+            f"global (split across processes), so use --batch-size {world_size} or more"
+        )

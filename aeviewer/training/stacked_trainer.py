@@ -41,6 +41,15 @@ class StackedTrainer(AutoencoderTrainer):
         super().__init__(model, config, generator, autocast_dtype)
         self.layer: int | None = None
 
+    def distribute(self, group) -> None:
+        """Data-parallel training, wrapped anew for each stage (see :meth:`begin_stage`)."""
+        self.group = group
+        self._wrap_stage()
+
+    def _wrap_stage(self) -> None:
+        # A pre-training stage leaves the other layers' parameters without gradients.
+        self._wrapped = self.group.wrap(self.model, find_unused=self.layer is not None)
+
     def stages(self) -> tuple[str, ...]:
         """``layer1`` ... ``layerL`` and ``finetune``."""
         return (*(layer_stage(k) for k in range(self.model.n_layers)), FINETUNE)
@@ -61,6 +70,8 @@ class StackedTrainer(AutoencoderTrainer):
         params = model.parameters() if self.layer is None else model.layer_parameters(self.layer)
         self.optimizers = {"model": make_optimizer(spec, params, lr)}
         self._remember_base_lrs()
+        if self.group is not None:
+            self._wrap_stage()
 
     def train_step(self, batch: torch.Tensor) -> dict[str, torch.Tensor]:
         """One step of the running stage's shallow autoencoder (or of the whole stack)."""
@@ -72,9 +83,10 @@ class StackedTrainer(AutoencoderTrainer):
         with torch.no_grad():
             target = model.layer_input(batch, layer)
         with self.autocast():
-            terms = self._layer_terms(model.corrupt(target, self.generator), target, layer)
+            inputs = model.corrupt(target, self.noise())
+            terms = self.forward(self._layer_terms, inputs, target, layer)
         opt.zero_grad(set_to_none=True)
-        terms["loss"].backward()
+        self.backward(terms["loss"])
         clip = self.config.train.grad_clip
         if clip is not None:
             nn.utils.clip_grad_norm_(model.layer_parameters(layer), clip)

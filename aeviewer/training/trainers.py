@@ -17,6 +17,7 @@ from torch import nn
 
 from aeviewer.config import RunConfig, TrainSpec
 from aeviewer.models.losses import nll_from_recon
+from aeviewer.models.noise import BatchSlice, NoiseSource
 
 #: Validation and snapshot batches hold at most this many samples.
 EVAL_BATCH = 4096
@@ -78,6 +79,47 @@ class Trainer(abc.ABC):
         self.base_lrs: dict[str, float] = {}
         self.autocast_dtype = autocast_dtype
         self._device_type = next(model.parameters()).device.type
+        #: Data-parallel training: the process group (None in a single process).
+        self.group = None
+        self._wrapped: nn.Module | None = None
+        self._slice: tuple[int, int, int] | None = None
+        self._loss_scale = 1.0
+
+    # -- data-parallel training ---------------------------------------------------------------
+    def distribute(self, group) -> None:
+        """Train under DistributedDataParallel in ``group``
+        (:class:`aeviewer.training.distributed.Distributed`)."""
+        self.group = group
+        self._wrapped = group.wrap(self.model)
+
+    def set_slice(self, total: int, start: int, stop: int, share: float) -> None:
+        """The next step trains on rows ``start:stop`` of a global batch of ``total`` rows;
+        ``share`` is this rank's part of the batch mean (rows over ``total``; 0 for a rank
+        that only keeps the collective steps in step). DDP averages gradients over ranks, so
+        the loss is scaled by ``share * world_size``: the result is the global batch's mean."""
+        self._slice = (total, start, stop)
+        world = self.group.world_size if self.group is not None else 1
+        self._loss_scale = share * world
+
+    def clear_slice(self) -> None:
+        """Back to whole batches (validation and snapshots draw as a single process does)."""
+        self._slice = None
+        self._loss_scale = 1.0
+
+    def noise(self) -> NoiseSource:
+        """The random source of a training step: this rank's rows of the global batch's draw."""
+        if self._slice is None:
+            return self.generator
+        return BatchSlice(self.generator, *self._slice)
+
+    def forward(self, fn, *args, wrapped: nn.Module | None = None):
+        """``fn(*args)`` as a forward pass of the (data-parallel) model."""
+        wrapped = wrapped if wrapped is not None else self._wrapped
+        return fn(*args) if wrapped is None else wrapped(fn, *args)
+
+    def backward(self, loss: torch.Tensor) -> None:
+        """Backpropagate ``loss`` (scaled to this rank's share of the global batch)."""
+        (loss if self._loss_scale == 1.0 else loss * self._loss_scale).backward()
 
     def autocast(self) -> contextlib.AbstractContextManager:
         """The mixed-precision context of forward passes (a no-op in float32)."""
@@ -157,8 +199,8 @@ class AutoencoderTrainer(Trainer):
         opt = self.optimizers["model"]
         opt.zero_grad(set_to_none=True)
         with self.autocast():
-            terms = model.loss_terms(batch, self.generator)
-        terms["loss"].backward()
+            terms = self.forward(model.loss_terms, batch, self.noise())
+        self.backward(terms["loss"])
         clip = self.config.train.grad_clip
         if clip is not None:
             nn.utils.clip_grad_norm_(model.parameters(), clip)
