@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
 from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError
+from aeviewer.gui.i18n import icon_text
 from aeviewer.gui.model_weights import ModelWeights, with_weights
 from aeviewer.gui.state import RunState, enabled_controls
 from aeviewer.gui.threads import GeneratorWorker
 from aeviewer.gui.worker import EventSource, training_worker
 from aeviewer.training.control import TrainingControl
 from aeviewer.training.events import EpochEnd, Event, Finished, Progress, Resumable, Started
+
+translate = QCoreApplication.translate
 
 if TYPE_CHECKING:
     from aeviewer.training.state import TrainingState
@@ -100,16 +103,34 @@ class TrainingController(QObject):
         style = parent.style()
         icon = style.standardIcon
         self.actions: dict[str, QAction] = {
-            "start": self._action("&Start", parent, icon(QStyle.StandardPixmap.SP_MediaPlay)),
-            "pause": self._action("&Pause", parent, icon(QStyle.StandardPixmap.SP_MediaPause)),
-            "step": self._action(
-                "S&tep one epoch", parent, icon(QStyle.StandardPixmap.SP_MediaSeekForward)
+            "start": self._action(
+                translate("TrainingController", "&Start"),
+                parent,
+                icon(QStyle.StandardPixmap.SP_MediaPlay),
             ),
-            "stop": self._action("St&op", parent, icon(QStyle.StandardPixmap.SP_MediaStop)),
-            "reset": self._action("&Reset", parent, icon(QStyle.StandardPixmap.SP_BrowserReload)),
-            "start_pause": self._action("Start / Pause", parent),
+            "pause": self._action(
+                translate("TrainingController", "&Pause"),
+                parent,
+                icon(QStyle.StandardPixmap.SP_MediaPause),
+            ),
+            "step": self._action(
+                translate("TrainingController", "S&tep one epoch"),
+                parent,
+                icon(QStyle.StandardPixmap.SP_MediaSeekForward),
+            ),
+            "stop": self._action(
+                translate("TrainingController", "St&op"),
+                parent,
+                icon(QStyle.StandardPixmap.SP_MediaStop),
+            ),
+            "reset": self._action(
+                translate("TrainingController", "&Reset"),
+                parent,
+                icon(QStyle.StandardPixmap.SP_BrowserReload),
+            ),
+            "start_pause": self._action(translate("TrainingController", "Start / Pause"), parent),
         }
-        self.actions["step"].setIconText("Step")
+        self.actions["step"].setIconText(translate("TrainingController", "Step"))
         self.actions["start_pause"].setShortcut(QKeySequence(Qt.Key.Key_Space))
         # Application-wide, so Space works whichever child has the focus; a line edit or spin
         # box still takes it as text because they accept the shortcut override for spaces.
@@ -118,12 +139,23 @@ class TrainingController(QObject):
         self.actions["stop"].setShortcut(QKeySequence("Ctrl+."))
         self.actions["reset"].setShortcut(QKeySequence("Ctrl+R"))
         self.actions["start"].setToolTip(
-            "Train: a new model, or the current one further by the epochs set (Space)"
+            translate(
+                "TrainingController",
+                "Train: a new model, or the current one further by the epochs set (Space)",
+            )
         )
-        self.actions["pause"].setToolTip("Pause or resume training (Space)")
-        self.actions["step"].setToolTip("Train one more epoch, then pause (Ctrl+T)")
-        self.actions["stop"].setToolTip("End the run, keeping the model (Ctrl+.)")
-        self.actions["reset"].setToolTip("Throw the model away and start from scratch (Ctrl+R)")
+        self.actions["pause"].setToolTip(
+            translate("TrainingController", "Pause or resume training (Space)")
+        )
+        self.actions["step"].setToolTip(
+            translate("TrainingController", "Train one more epoch, then pause (Ctrl+T)")
+        )
+        self.actions["stop"].setToolTip(
+            translate("TrainingController", "End the run, keeping the model (Ctrl+.)")
+        )
+        self.actions["reset"].setToolTip(
+            translate("TrainingController", "Throw the model away and start from scratch (Ctrl+R)")
+        )
         self.actions["start"].triggered.connect(self.start)
         self.actions["pause"].triggered.connect(self.toggle_pause)
         self.actions["step"].triggered.connect(self.step)
@@ -135,6 +167,8 @@ class TrainingController(QObject):
     @staticmethod
     def _action(text: str, parent: QWidget, icon=None) -> QAction:
         action = QAction(text, parent)
+        # Without the mnemonic, Japanese "(&S)" included, which Qt's own stripping keeps.
+        action.setIconText(icon_text(text))
         if icon is not None:
             action.setIcon(icon)
         return action
@@ -297,8 +331,11 @@ class TrainingController(QObject):
         resume = self.resume_state
         if self.state is RunState.FINISHED and resume is None:
             self.request_failed.emit(
-                "this model cannot be continued (its training state was lost when it diverged); "
-                "Reset to train a new one"
+                translate(
+                    "TrainingController",
+                    "this model cannot be continued (its training state was lost when it "
+                    "diverged); Reset to train a new one",
+                )
             )
             return False
         try:
@@ -377,8 +414,16 @@ class TrainingController(QObject):
             self.actions[name].setEnabled(enabled)
         resume = self.state is RunState.PAUSED
         pause = self.actions["pause"]
-        pause.setText("&Resume" if resume else "&Pause")
-        pause.setIconText("Resume" if resume else "Pause")
+        pause.setText(
+            translate("TrainingController", "&Resume")
+            if resume
+            else translate("TrainingController", "&Pause")
+        )
+        pause.setIconText(
+            translate("TrainingController", "Resume")
+            if resume
+            else translate("TrainingController", "Pause")
+        )
         style = self.parent().style()
         pixmap = (
             QStyle.StandardPixmap.SP_MediaPlay if resume else QStyle.StandardPixmap.SP_MediaPause

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import QMenu, QProgressBar, QStyle, QToolBar
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError, ConfigError
 from aeviewer.gui import dialogs, file_dialogs
+from aeviewer.gui.i18n import icon_text
 from aeviewer.gui.state import RunState
 from aeviewer.gui.threads import FunctionWorker
 from aeviewer.training.events import EpochEnd, Event, Finished, LrChanged, Snapshot, Started
@@ -32,11 +32,6 @@ if TYPE_CHECKING:
 MAX_SNAPSHOTS = 10
 #: Autosave after every this many epochs, and whenever a run pauses or ends.
 AUTOSAVE_EVERY = 5
-
-
-def icon_text(text: str) -> str:
-    """A menu text without its mnemonic (``&Open`` or Japanese ``開く(&O)``) and ellipsis."""
-    return re.sub(r"\(&\w\)|&", "", text).rstrip("…").strip()
 
 
 def data_note(loaded: Any, dataset: Dataset) -> str:

@@ -131,7 +131,7 @@ def test_a_window_built_in_japanese_speaks_japanese(qtbot):
     assert after["menus"][0] == "ファイル(&F)"
     assert before["docks"] == ["Data", "Model", "Training"]
     assert after["docks"] == ["データ", "モデル", "学習"]
-    for part in ("menus", "tabs"):
+    for part in ("menus", "tabs", "actions"):
         assert len(after[part]) == len(before[part])
         same = [a for a, b in zip(after[part], before[part], strict=True) if a == b]
         assert same in ([], ["GAN"]), f"{part} not all translated: {after[part]}"

@@ -12,6 +12,7 @@ effect at the next start.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -119,6 +120,12 @@ def remove_translators(app: QCoreApplication, translators: Sequence[QTranslator]
         app.removeTranslator(translator)
         translator.deleteLater()
     QLocale.setDefault(QLocale.system())
+
+
+def icon_text(text: str) -> str:
+    """A menu text without its mnemonic (``&Open`` or Japanese ``開く(&O)``) and ellipsis, for
+    a tool button (Qt's own stripping keeps the ``(O)``)."""
+    return re.sub(r"\(&\w\)|&", "", text).rstrip("…").strip()
 
 
 def has_cjk_font() -> bool:

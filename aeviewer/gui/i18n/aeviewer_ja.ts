@@ -1308,6 +1308,74 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
 </context>
 <context>
+    <name>TrainingController</name>
+    <message>
+        <source>&amp;Start</source>
+        <extracomment>Returns the config and data set of the next run; raises AeviewerError when they are invalid. The signals of let-go workers that have not reported ``finished`` yet. A worker built by Start while others wound down; started when they have ended. The state the next Start continues from (None: Start builds a new model). Builds the event source of a run; the real engine unless a test swaps it.</extracomment>
+        <translation>開始(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>一時停止(&amp;P)</translation>
+    </message>
+    <message>
+        <source>S&amp;tep one epoch</source>
+        <translation>1 エポック進める(&amp;T)</translation>
+    </message>
+    <message>
+        <source>St&amp;op</source>
+        <translation>停止(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset</source>
+        <translation>リセット(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Start / Pause</source>
+        <translation>開始 / 一時停止</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>1 エポック</translation>
+    </message>
+    <message>
+        <source>Train: a new model, or the current one further by the epochs set (Space)</source>
+        <translation>学習します。新しいモデル、または現在のモデルを設定したエポック数だけさらに学習します(Space)</translation>
+    </message>
+    <message>
+        <source>Pause or resume training (Space)</source>
+        <translation>学習を一時停止または再開します(Space)</translation>
+    </message>
+    <message>
+        <source>Train one more epoch, then pause (Ctrl+T)</source>
+        <translation>もう 1 エポック学習して一時停止します(Ctrl+T)</translation>
+    </message>
+    <message>
+        <source>End the run, keeping the model (Ctrl+.)</source>
+        <translation>モデルを残したまま実行を終了します(Ctrl+.)</translation>
+    </message>
+    <message>
+        <source>Throw the model away and start from scratch (Ctrl+R)</source>
+        <translation>モデルを破棄して最初からやり直します(Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>this model cannot be continued (its training state was lost when it diverged); Reset to train a new one</source>
+        <translation>このモデルは続きを学習できません(発散したときに学習状態が失われました)。リセットして新しいモデルを学習してください</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>再開(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>再開</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>一時停止</translation>
+    </message>
+</context>
+<context>
     <name>TrainingStatus</name>
     <message>
         <source>idle</source>
