@@ -2,6 +2,22 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja" sourcelanguage="en">
 <context>
+    <name>AnomaliesView</name>
+    <message>
+        <source>One-class table…</source>
+        <extracomment>How many of the most anomalous samples the gallery shows. The class a one-class run was trained on (its normal class), if any. The run config the panels describe (set by the main window), for the one-class table. The one-class table&apos;s window, made when first asked for.</extracomment>
+        <translation>1 クラス表…</translation>
+    </message>
+    <message>
+        <source>ROC AUC of the current family and of PCA with each class in turn as the normal one, measured in the background (needs labelled data)</source>
+        <translation>各クラスを順に正常クラスとしたときの、現在のモデルの種類と PCA の ROC AUC をバックグラウンドで測定します(ラベル付きデータが必要です)</translation>
+    </message>
+    <message>
+        <source>Cannot measure the one-class table</source>
+        <translation>1 クラス表を測定できません</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>Reset the model?</source>
@@ -658,6 +674,95 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>latent size {0} is at least the input size {1} and nothing else regularises the model: it can learn the identity and reach zero error while learning nothing. Use a smaller latent, or a sparse or denoising model.</source>
         <translation>潜在次元 {0} が入力の次元 {1} 以上で、ほかに正則化もありません。モデルは恒等写像を学んで誤差ゼロに達し、何も学習しないおそれがあります。潜在次元を小さくするか、スパースまたはデノイジングのモデルを使ってください。</translation>
+    </message>
+</context>
+<context>
+    <name>OneClassTableDialog</name>
+    <message>
+        <source>One-class table</source>
+        <extracomment>Progress bar resolution per class. Column titles of the published figures.</extracomment>
+        <translation>1 クラス表</translation>
+    </message>
+    <message>
+        <source>all, or for example 0, 2, 5</source>
+        <extracomment>The table measured (or being measured); None before the first Start.</extracomment>
+        <translation>all、または例えば 0, 2, 5</translation>
+    </message>
+    <message>
+        <source>The classes to take in turn as the normal one</source>
+        <translation>順に正常クラスとするクラス</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>開始</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV に書き出す…</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>クラス</translation>
+    </message>
+    <message>
+        <source>Each class of {0} in turn is the normal one: a {1} model with latent size {2} and the Training panel&apos;s settings trains on that class alone, and its reconstruction error scores every held-out sample (the other classes are the anomalies). ROC AUC beside PCA with {2} components.</source>
+        <translation>{0} の各クラスを順に正常クラスとします。潜在次元 {2} の{1}モデルを学習パネルの設定でそのクラスだけで学習し、その再構成誤差で検証用のすべてのサンプルを採点します(他のクラスが異常)。{2} 成分の PCA と ROC AUC を並べて示します。</translation>
+    </message>
+    <message>
+        <source>No class {0}: the classes are 0 to {1}.</source>
+        <translation>クラス {0} はありません。クラスは 0 から {1} です。</translation>
+    </message>
+    <message>
+        <source>Training class {0} …</source>
+        <translation>クラス {0} を学習中…</translation>
+    </message>
+    <message>
+        <source>Stopping …</source>
+        <translation>停止中…</translation>
+    </message>
+    <message>
+        <source>Training class {0} ({1} of {2}) …</source>
+        <translation>クラス {0} を学習中({1}/{2})…</translation>
+    </message>
+    <message>
+        <source>The table could not be measured: {0}</source>
+        <translation>表を測定できませんでした: {0}</translation>
+    </message>
+    <message>
+        <source>Cancelled after {0} of {1} classes.</source>
+        <translation>{1} クラス中 {0} クラスで中止しました。</translation>
+    </message>
+    <message>
+        <source>Done: {0} classes.</source>
+        <translation>完了: {0} クラス。</translation>
+    </message>
+    <message>
+        <source>normal class</source>
+        <translation>正常クラス</translation>
+    </message>
+    <message>
+        <source>mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>Published figures: {0}. Means over the classes measured.</source>
+        <translation>公表値: {0}。平均は測定したクラスについてのものです。</translation>
+    </message>
+    <message>
+        <source>ROC AUC; means over the classes measured.</source>
+        <translation>ROC AUC。平均は測定したクラスについてのものです。</translation>
+    </message>
+    <message>
+        <source>Export one-class table</source>
+        <translation>1 クラス表を書き出す</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>書き出しに失敗しました</translation>
     </message>
 </context>
 <context>
@@ -1373,6 +1478,118 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>Pause</source>
         <translation>一時停止</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPanel</name>
+    <message>
+        <source>Passes over the training split. auto: about 8,000 optimiser steps whatever the data size, stopping early once the validation loss stops improving (the best weights are kept). A number trains exactly that many epochs; after a run, Start trains that many more.</source>
+        <translation>学習用データを何周するかです。自動(auto): データの大きさによらず約 8,000 回の最適化ステップを行い、検証損失が改善しなくなったら早期終了します(最良の重みを残します)。数値を指定するとちょうどそのエポック数だけ学習し、実行後に「開始」を押すとさらにその数だけ学習します。</translation>
+    </message>
+    <message>
+        <source>How the learning rate moves: a short linear warm-up, then a half cosine down to zero (cosine), or constant. auto: cosine, constant for a GAN. The rate is drawn on the loss plot.</source>
+        <translation>学習率の変化のさせ方: 短い線形ウォームアップのあと半周期のコサインでゼロまで下げる (cosine) か、一定 (constant) です。auto は cosine、GAN では constant です。学習率は損失のグラフに描かれます。</translation>
+    </message>
+    <message>
+        <source>Steps of linear warm-up at the start of each stage (auto: 5% of the steps, at most 500).</source>
+        <translation>各段階の最初に行う線形ウォームアップのステップ数です(自動: 全ステップの 5%、最大 500)。</translation>
+    </message>
+    <message>
+        <source>Early stopping: epochs without a better validation loss before training stops and keeps the best weights. auto: on when Epochs is auto; 0 switches it off.</source>
+        <translation>早期終了: 検証損失が改善しないまま何エポック続いたら学習を止めて最良の重みを残すかです。自動: エポック数が自動のときに有効。0 で無効になります。</translation>
+    </message>
+    <message>
+        <source>bf16 trains under bfloat16 mixed precision (about twice as fast on CPUs with AVX512-BF16 or AMX and on recent GPUs); auto uses it only where it is fast.</source>
+        <translation>bf16 は bfloat16 の混合精度で学習します(AVX512-BF16 や AMX を持つ CPU や最近の GPU では約 2 倍速)。auto は速くなる環境でのみ使います。</translation>
+    </message>
+    <message>
+        <source>Clip the gradient&apos;s norm to this value before each step (off: no clipping); 1.0 often tames a diverging run.</source>
+        <translation>各ステップの前に勾配のノルムをこの値で切り詰めます(なし: 切り詰めない)。発散する学習も 1.0 で落ち着くことがよくあります。</translation>
+    </message>
+    <message>
+        <source>Samples per gradient step; smaller batches give noisier but more frequent updates.</source>
+        <translation>勾配ステップあたりのサンプル数です。小さいバッチほど更新はノイズが多くなりますが、頻繁になります。</translation>
+    </message>
+    <message>
+        <source>The optimiser&apos;s step size; it can change while training and the change is marked on the loss curve.</source>
+        <translation>最適化のステップ幅です。学習中にも変更でき、変更は損失曲線に印が付きます。</translation>
+    </message>
+    <message>
+        <source>The discriminator&apos;s step size (the learning rate above is the generator&apos;s); it can change while training too.</source>
+        <translation>識別器のステップ幅です(上の学習率は生成器のもの)。これも学習中に変更できます。</translation>
+    </message>
+    <message>
+        <source>Adam adapts a step size per parameter; SGD takes plain gradient steps.</source>
+        <translation>Adam はパラメータごとにステップ幅を適応させ、SGD は単純な勾配ステップを取ります。</translation>
+    </message>
+    <message>
+        <source>Seeds the weights&apos; initialisation and the batch order, so a run can be repeated.</source>
+        <translation>重みの初期化とバッチの順序の乱数シードです。同じ実行を再現できます。</translation>
+    </message>
+    <message>
+        <source>Where the model trains: this machine&apos;s CPU or a GPU it really has.</source>
+        <translation>モデルを学習する場所: このマシンの CPU、または実際に搭載されている GPU です。</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <extracomment>The order of the control buttons.</extracomment>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>エポック数</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>バッチサイズ</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学習率</translation>
+    </message>
+    <message>
+        <source>Discriminator lr</source>
+        <translation>識別器の学習率</translation>
+    </message>
+    <message>
+        <source>Optimiser</source>
+        <translation>最適化手法</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>スケジュール</translation>
+    </message>
+    <message>
+        <source>Warm-up steps</source>
+        <translation>ウォームアップ</translation>
+    </message>
+    <message>
+        <source>Early stopping</source>
+        <translation>早期終了</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Gradient clip</source>
+        <translation>勾配クリップ</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>シード</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>デバイス</translation>
+    </message>
+    <message>
+        <source>Generator lr</source>
+        <translation>生成器の学習率</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自動</translation>
     </message>
 </context>
 <context>

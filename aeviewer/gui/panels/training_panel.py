@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -18,32 +18,68 @@ from PySide6.QtWidgets import (
 
 from aeviewer.config import OPTIMIZERS, PRECISIONS, SCHEDULES, TrainSpec
 
+translate = QCoreApplication.translate
+
 #: The value of a spin box that means "decided automatically".
 AUTO = -1
 
 TIPS: dict[str, str] = {
-    "epochs": "Passes over the training split. auto: about 8,000 optimiser steps whatever the "
-    "data size, stopping early once the validation loss stops improving (the best weights are "
-    "kept). A number trains exactly that many epochs; after a run, Start trains that many more.",
-    "schedule": "How the learning rate moves: a short linear warm-up, then a half cosine down to "
-    "zero (cosine), or constant. auto: cosine, constant for a GAN. The rate is drawn on the loss "
-    "plot.",
-    "warmup": "Steps of linear warm-up at the start of each stage (auto: 5% of the steps, at most "
-    "500).",
-    "patience": "Early stopping: epochs without a better validation loss before training stops "
-    "and keeps the best weights. auto: on when Epochs is auto; 0 switches it off.",
-    "precision": "bf16 trains under bfloat16 mixed precision (about twice as fast on CPUs with "
-    "AVX512-BF16 or AMX and on recent GPUs); auto uses it only where it is fast.",
-    "grad_clip": "Clip the gradient's norm to this value before each step (off: no clipping); "
-    "1.0 often tames a diverging run.",
-    "batch": "Samples per gradient step; smaller batches give noisier but more frequent updates.",
-    "lr": "The optimiser's step size; it can change while training and the change is marked "
-    "on the loss curve.",
-    "lr_d": "The discriminator's step size (the learning rate above is the generator's); it can "
-    "change while training too.",
-    "optimizer": "Adam adapts a step size per parameter; SGD takes plain gradient steps.",
-    "seed": "Seeds the weights' initialisation and the batch order, so a run can be repeated.",
-    "device": "Where the model trains: this machine's CPU or a GPU it really has.",
+    "epochs": QT_TRANSLATE_NOOP(
+        "TrainingPanel",
+        "Passes over the training split. auto: about 8,000 optimiser steps whatever the "
+        "data size, stopping early once the validation loss stops improving (the best weights "
+        "are kept). A number trains exactly that many epochs; after a run, Start trains that "
+        "many more.",
+    ),
+    "schedule": QT_TRANSLATE_NOOP(
+        "TrainingPanel",
+        "How the learning rate moves: a short linear warm-up, then a half cosine down to "
+        "zero (cosine), or constant. auto: cosine, constant for a GAN. The rate is drawn on the "
+        "loss plot.",
+    ),
+    "warmup": QT_TRANSLATE_NOOP(
+        "TrainingPanel",
+        "Steps of linear warm-up at the start of each stage (auto: 5% of the steps, at most 500).",
+    ),
+    "patience": QT_TRANSLATE_NOOP(
+        "TrainingPanel",
+        "Early stopping: epochs without a better validation loss before training stops "
+        "and keeps the best weights. auto: on when Epochs is auto; 0 switches it off.",
+    ),
+    "precision": QT_TRANSLATE_NOOP(
+        "TrainingPanel",
+        "bf16 trains under bfloat16 mixed precision (about twice as fast on CPUs with "
+        "AVX512-BF16 or AMX and on recent GPUs); auto uses it only where it is fast.",
+    ),
+    "grad_clip": QT_TRANSLATE_NOOP(
+        "TrainingPanel",
+        "Clip the gradient's norm to this value before each step (off: no clipping); "
+        "1.0 often tames a diverging run.",
+    ),
+    "batch": QT_TRANSLATE_NOOP(
+        "TrainingPanel",
+        "Samples per gradient step; smaller batches give noisier but more frequent updates.",
+    ),
+    "lr": QT_TRANSLATE_NOOP(
+        "TrainingPanel",
+        "The optimiser's step size; it can change while training and the change is marked "
+        "on the loss curve.",
+    ),
+    "lr_d": QT_TRANSLATE_NOOP(
+        "TrainingPanel",
+        "The discriminator's step size (the learning rate above is the generator's); it can "
+        "change while training too.",
+    ),
+    "optimizer": QT_TRANSLATE_NOOP(
+        "TrainingPanel", "Adam adapts a step size per parameter; SGD takes plain gradient steps."
+    ),
+    "seed": QT_TRANSLATE_NOOP(
+        "TrainingPanel",
+        "Seeds the weights' initialisation and the batch order, so a run can be repeated.",
+    ),
+    "device": QT_TRANSLATE_NOOP(
+        "TrainingPanel", "Where the model trains: this machine's CPU or a GPU it really has."
+    ),
 }
 
 #: The order of the control buttons.
@@ -74,7 +110,7 @@ class TrainingPanel(QWidget):
         self.grad_clip = QDoubleSpinBox()
         self.grad_clip.setRange(0.0, 1e6)
         self.grad_clip.setDecimals(3)
-        self.grad_clip.setSpecialValueText("off")
+        self.grad_clip.setSpecialValueText(translate("TrainingPanel", "off"))
         self.batch = QSpinBox()
         self.batch.setRange(1, 65536)
         self.lr = QDoubleSpinBox()
@@ -98,19 +134,20 @@ class TrainingPanel(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for label, field, tip in (
-            ("Epochs", self.epochs, TIPS["epochs"]),
-            ("Batch size", self.batch, TIPS["batch"]),
-            ("Learning rate", self.lr, TIPS["lr"]),
-            ("Discriminator lr", self.lr_d, TIPS["lr_d"]),
-            ("Optimiser", self.optimizer, TIPS["optimizer"]),
-            ("Schedule", self.schedule, TIPS["schedule"]),
-            ("Warm-up steps", self.warmup, TIPS["warmup"]),
-            ("Early stopping", self.patience, TIPS["patience"]),
-            ("Precision", self.precision, TIPS["precision"]),
-            ("Gradient clip", self.grad_clip, TIPS["grad_clip"]),
-            ("Seed", self.seed, TIPS["seed"]),
-            ("Device", self.device, TIPS["device"]),
+            (translate("TrainingPanel", "Epochs"), self.epochs, TIPS["epochs"]),
+            (translate("TrainingPanel", "Batch size"), self.batch, TIPS["batch"]),
+            (translate("TrainingPanel", "Learning rate"), self.lr, TIPS["lr"]),
+            (translate("TrainingPanel", "Discriminator lr"), self.lr_d, TIPS["lr_d"]),
+            (translate("TrainingPanel", "Optimiser"), self.optimizer, TIPS["optimizer"]),
+            (translate("TrainingPanel", "Schedule"), self.schedule, TIPS["schedule"]),
+            (translate("TrainingPanel", "Warm-up steps"), self.warmup, TIPS["warmup"]),
+            (translate("TrainingPanel", "Early stopping"), self.patience, TIPS["patience"]),
+            (translate("TrainingPanel", "Precision"), self.precision, TIPS["precision"]),
+            (translate("TrainingPanel", "Gradient clip"), self.grad_clip, TIPS["grad_clip"]),
+            (translate("TrainingPanel", "Seed"), self.seed, TIPS["seed"]),
+            (translate("TrainingPanel", "Device"), self.device, TIPS["device"]),
         ):
+            tip = translate("TrainingPanel", tip)
             field.setToolTip(tip)
             form.addRow(label, field)
             form.labelForField(field).setToolTip(tip)
@@ -202,7 +239,11 @@ class TrainingPanel(QWidget):
         self._gan = kind == "gan"
         self._form.setRowVisible(self.lr_d, self._gan)
         label = self._form.labelForField(self.lr)
-        label.setText("Generator lr" if self._gan else "Learning rate")
+        label.setText(
+            translate("TrainingPanel", "Generator lr")
+            if self._gan
+            else translate("TrainingPanel", "Learning rate")
+        )
 
     def set_devices(self, devices: list[str]) -> None:
         """Offer ``auto`` and the devices this machine really has, keeping the choice."""
@@ -225,7 +266,7 @@ def _auto_spin(minimum: int, maximum: int) -> QSpinBox:
     """A spin box whose lowest value reads "auto"."""
     spin = QSpinBox()
     spin.setRange(minimum, maximum)
-    spin.setSpecialValueText("auto")
+    spin.setSpecialValueText(translate("TrainingPanel", "auto"))
     return spin
 
 
