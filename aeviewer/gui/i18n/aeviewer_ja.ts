@@ -18,6 +18,135 @@
     </message>
 </context>
 <context>
+    <name>DataPanel</name>
+    <message>
+        <source>MNIST digits (download)</source>
+        <translation>MNIST 手書き数字(ダウンロード)</translation>
+    </message>
+    <message>
+        <source>Fashion-MNIST clothes (download)</source>
+        <translation>Fashion-MNIST 衣類(ダウンロード)</translation>
+    </message>
+    <message>
+        <source>KMNIST Japanese characters (download)</source>
+        <translation>KMNIST くずし字(ダウンロード)</translation>
+    </message>
+    <message>
+        <source>auto (no column named label, class, target or y)</source>
+        <translation>自動(label、class、target、y という名前の列はありません)</translation>
+    </message>
+    <message>
+        <source>auto: {0}</source>
+        <translation>自動: {0}</translation>
+    </message>
+    <message>
+        <source>none (every column is a feature)</source>
+        <translation>なし(すべての列が特徴量)</translation>
+    </message>
+    <message>
+        <source>column {0}: {1}</source>
+        <translation>列 {0}: {1}</translation>
+    </message>
+    <message>
+        <source>column {0}</source>
+        <translation>列 {0}</translation>
+    </message>
+    <message>
+        <source>{0} (built-in, {1})</source>
+        <translation>{0}(組み込み、{1})</translation>
+    </message>
+    <message>
+        <source>{0} (built-in)</source>
+        <translation>{0}(組み込み)</translation>
+    </message>
+    <message>
+        <source>{0} (folder)</source>
+        <translation>{0}(フォルダ)</translation>
+    </message>
+    <message>
+        <source>{0} (file)</source>
+        <translation>{0}(ファイル)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt;: {1} images of {2}</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt;: {2} の画像 {1} 枚</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{0}&lt;/b&gt;: {1} vectors of {2}</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt;: {2} 次元のベクトル {1} 個</translation>
+    </message>
+    <message>
+        <source>{0} features, values {1} … {2}</source>
+        <translation>特徴量 {0} 個、値の範囲 {1} … {2}</translation>
+    </message>
+    <message>
+        <source>{0} classes: {1}</source>
+        <translation>{0} クラス: {1}</translation>
+    </message>
+    <message>
+        <source>{0} marked anomalies</source>
+        <translation>異常の印 {0} 個</translation>
+    </message>
+    <message>
+        <source>Built-in data sets are generated in code; downloads are cached.</source>
+        <extracomment>Where the loaded data&apos;s labels came from (``DataSpec.label_column``). The running load (superseded ones are asked to quit and then ignored).</extracomment>
+        <translation>組み込みデータセットはコードで生成されます。ダウンロードしたものはキャッシュされます。</translation>
+    </message>
+    <message>
+        <source>Open file…</source>
+        <translation>ファイルを開く…</translation>
+    </message>
+    <message>
+        <source>CSV/TSV, NPY/NPZ or IDX (Ctrl+O)</source>
+        <translation>CSV/TSV、NPY/NPZ または IDX(Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Open folder…</source>
+        <translation>フォルダを開く…</translation>
+    </message>
+    <message>
+        <source>A folder of PNG/JPEG images; sub-folders are classes</source>
+        <translation>PNG/JPEG 画像のフォルダ。サブフォルダがクラスになります</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Which column of the table holds the class labels; auto takes a column named label, class, target or y (any case)</source>
+        <translation>表のどの列がクラスラベルかを指定します。自動では label、class、target、y という名前(大文字小文字は問わない)の列を使います</translation>
+    </message>
+    <message>
+        <source>Labels:</source>
+        <translation>ラベル:</translation>
+    </message>
+    <message>
+        <source>No data loaded</source>
+        <translation>データが読み込まれていません</translation>
+    </message>
+    <message>
+        <source>Loading {0} …</source>
+        <extracomment>The normalisation and the normal class the loaded data are trained with.</extracomment>
+        <translation>{0} を読み込み中…</translation>
+    </message>
+    <message>
+        <source>Open a data file</source>
+        <translation>データファイルを開く</translation>
+    </message>
+    <message>
+        <source>Open a folder of images</source>
+        <translation>画像のフォルダを開く</translation>
+    </message>
+    <message>
+        <source>Cannot load the data set</source>
+        <translation>データセットを読み込めません</translation>
+    </message>
+    <message>
+        <source>Labels of {0}:</source>
+        <translation>{0} のラベル:</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>Reset the model?</source>
@@ -73,6 +202,11 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>aeviewer did not close cleanly last time. Restore the work it saved automatically?</source>
         <translation>前回 aeviewer は正常に終了しませんでした。自動保存された作業を復元しますか?</translation>
+    </message>
+    <message>
+        <source>Data files (*.csv *.tsv *.txt *.npy *.npz *.idx *.gz *-ubyte *.idx1-ubyte *.idx3-ubyte);;All files (*)</source>
+        <extracomment>Translated by the file dialog (the &quot;FileDialogs&quot; context).</extracomment>
+        <translation>データファイル (*.csv *.tsv *.txt *.npy *.npz *.idx *.gz *-ubyte *.idx1-ubyte *.idx3-ubyte);;すべてのファイル (*)</translation>
     </message>
 </context>
 <context>

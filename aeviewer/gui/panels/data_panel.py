@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -30,16 +30,20 @@ from aeviewer.gui.panels.data_preparation import PreparationBox
 from aeviewer.gui.threads import FunctionWorker
 from aeviewer.gui.widgets.sample_preview import SamplePreview
 
+translate = QCoreApplication.translate
+
 #: Downloadable data sets offered in the list: source name -> label.
 DOWNLOAD_LABELS: dict[str, str] = {
-    "mnist": "MNIST digits (download)",
-    "fashion-mnist": "Fashion-MNIST clothes (download)",
-    "kmnist": "KMNIST Japanese characters (download)",
+    "mnist": QT_TRANSLATE_NOOP("DataPanel", "MNIST digits (download)"),
+    "fashion-mnist": QT_TRANSLATE_NOOP("DataPanel", "Fashion-MNIST clothes (download)"),
+    "kmnist": QT_TRANSLATE_NOOP("DataPanel", "KMNIST Japanese characters (download)"),
 }
 
-FILE_FILTER = (
+#: Translated by the file dialog (the "FileDialogs" context).
+FILE_FILTER = QT_TRANSLATE_NOOP(
+    "FileDialogs",
     "Data files (*.csv *.tsv *.txt *.npy *.npz *.idx *.gz *-ubyte *.idx1-ubyte *.idx3-ubyte);;"
-    "All files (*)"
+    "All files (*)",
 )
 
 
@@ -95,12 +99,12 @@ def _columns_or_none(source: str) -> TableColumns | None:
 def label_choices(columns: TableColumns) -> list[tuple[str | None, str]]:
     """The label choices a table offers: (``DataSpec.label_column`` value, text shown)."""
     if columns.auto is None:
-        auto = "auto (no column named label, class, target or y)"
+        auto = translate("DataPanel", "auto (no column named label, class, target or y)")
     else:
-        auto = f"auto: {_column_text(columns, columns.auto)}"
+        auto = translate("DataPanel", "auto: {0}").format(_column_text(columns, columns.auto))
     choices: list[tuple[str | None, str]] = [
         (LABELS_AUTO, auto),
-        (None, "none (every column is a feature)"),
+        (None, translate("DataPanel", "none (every column is a feature)")),
     ]
     for j in range(columns.width):
         value = columns.names[j] if columns.names is not None else str(j)
@@ -110,8 +114,8 @@ def label_choices(columns: TableColumns) -> list[tuple[str | None, str]]:
 
 def _column_text(columns: TableColumns, j: int) -> str:
     if columns.names is not None:
-        return f"column {j + 1}: {columns.names[j]}"
-    return f"column {j + 1}"
+        return translate("DataPanel", "column {0}: {1}").format(j + 1, columns.names[j])
+    return translate("DataPanel", "column {0}").format(j + 1)
 
 
 def source_label(source: str) -> str:
@@ -119,30 +123,43 @@ def source_label(source: str) -> str:
     (file)``, ``images (folder)``."""
     if source.startswith("builtin:"):
         name, _, options = source.removeprefix("builtin:").partition("?")
-        return (
-            f"{name} (built-in, {options.replace('&', ', ')})" if options else f"{name} (built-in)"
-        )
+        if options:
+            return translate("DataPanel", "{0} (built-in, {1})").format(
+                name, options.replace("&", ", ")
+            )
+        return translate("DataPanel", "{0} (built-in)").format(name)
     if source in DOWNLOAD_LABELS:
-        return DOWNLOAD_LABELS[source]
+        return translate("DataPanel", DOWNLOAD_LABELS[source])
     path = Path(source).expanduser()
-    return f"{path.name or source} ({'folder' if path.is_dir() else 'file'})"
+    if path.is_dir():
+        return translate("DataPanel", "{0} (folder)").format(path.name or source)
+    return translate("DataPanel", "{0} (file)").format(path.name or source)
 
 
 def describe(dataset: Dataset) -> str:
     """A few lines about a data set: size, shape, value range and classes."""
     shape = "×".join(str(s) for s in dataset.sample_shape)
-    kind = "images" if dataset.is_image else "vectors"
+    if dataset.is_image:
+        size = translate("DataPanel", "<b>{0}</b>: {1} images of {2}")
+    else:
+        size = translate("DataPanel", "<b>{0}</b>: {1} vectors of {2}")
     lo, hi = dataset.value_range
     lines = [
-        f"<b>{dataset.name}</b>: {dataset.n_samples:,} {kind} of {shape}",
-        f"{dataset.n_features:,} features, values {lo:.3g} … {hi:.3g}",
+        size.format(dataset.name, f"{dataset.n_samples:,}", shape),
+        translate("DataPanel", "{0} features, values {1} … {2}").format(
+            f"{dataset.n_features:,}", f"{lo:.3g}", f"{hi:.3g}"
+        ),
     ]
     if dataset.n_classes:
         counts = dataset.class_counts()
         names = ", ".join(list(counts)[:8]) + (" …" if len(counts) > 8 else "")
-        lines.append(f"{dataset.n_classes} classes: {names}")
+        lines.append(translate("DataPanel", "{0} classes: {1}").format(dataset.n_classes, names))
     if dataset.anomalies is not None:
-        lines.append(f"{int(dataset.anomalies.sum()):,} marked anomalies")
+        lines.append(
+            translate("DataPanel", "{0} marked anomalies").format(
+                f"{int(dataset.anomalies.sum()):,}"
+            )
+        )
     return "<br>".join(lines)
 
 
@@ -176,35 +193,44 @@ class DataPanel(QWidget):
         self._load_number = 0
 
         self.sources = QComboBox()
-        self.sources.setToolTip("Built-in data sets are generated in code; downloads are cached.")
+        self.sources.setToolTip(
+            translate(
+                "DataPanel", "Built-in data sets are generated in code; downloads are cached."
+            )
+        )
         from aeviewer.data.builtins import BUILTINS
 
         for name, info in BUILTINS.items():
-            self.sources.addItem(f"{name} (built-in)", f"builtin:{name}")
+            self.sources.addItem(source_label(f"builtin:{name}"), f"builtin:{name}")
             self.sources.setItemData(self.sources.count() - 1, info.description, _tip_role())
         self.sources.insertSeparator(self.sources.count())
         for name, label in DOWNLOAD_LABELS.items():
-            self.sources.addItem(label, name)
-        self.open_file_button = QPushButton("Open file…")
-        self.open_file_button.setToolTip("CSV/TSV, NPY/NPZ or IDX (Ctrl+O)")
-        self.open_folder_button = QPushButton("Open folder…")
-        self.open_folder_button.setToolTip("A folder of PNG/JPEG images; sub-folders are classes")
+            self.sources.addItem(translate("DataPanel", label), name)
+        self.open_file_button = QPushButton(translate("DataPanel", "Open file…"))
+        self.open_file_button.setToolTip(translate("DataPanel", "CSV/TSV, NPY/NPZ or IDX (Ctrl+O)"))
+        self.open_folder_button = QPushButton(translate("DataPanel", "Open folder…"))
+        self.open_folder_button.setToolTip(
+            translate("DataPanel", "A folder of PNG/JPEG images; sub-folders are classes")
+        )
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(translate("DataPanel", "Cancel"))
         self.labels = QComboBox()
         self.labels.setToolTip(
-            "Which column of the table holds the class labels; auto takes a column named "
-            "label, class, target or y (any case)"
+            translate(
+                "DataPanel",
+                "Which column of the table holds the class labels; auto takes a column named "
+                "label, class, target or y (any case)",
+            )
         )
         self.labels_row = QWidget()
         labels_layout = QHBoxLayout(self.labels_row)
         labels_layout.setContentsMargins(0, 0, 0, 0)
-        self.labels_title = QLabel("Labels:")
+        self.labels_title = QLabel(translate("DataPanel", "Labels:"))
         labels_layout.addWidget(self.labels_title)
         labels_layout.addWidget(self.labels, 1)
         self.labels_row.setVisible(False)
-        self.info = QLabel("No data loaded")
+        self.info = QLabel(translate("DataPanel", "No data loaded"))
         self.info.setWordWrap(True)
         self.preview = SamplePreview()
         #: The normalisation and the normal class the loaded data are trained with.
@@ -248,7 +274,7 @@ class DataPanel(QWidget):
         signals.errored.connect(partial(self._on_failed, number, source, label_column))
         signals.aborted.connect(partial(self._on_cancelled, number))
         self._task = task
-        self.info.setText(f"Loading {source} …")
+        self.info.setText(translate("DataPanel", "Loading {0} …").format(source))
         self.progress.setRange(0, 0)
         self._show_loading(True)
         task.start()
@@ -272,14 +298,16 @@ class DataPanel(QWidget):
     @Slot()
     def open_file(self) -> None:
         """Ask for a data file and load it."""
-        path = file_dialogs.ask_open_path(self, "Open a data file", FILE_FILTER)
+        path = file_dialogs.ask_open_path(
+            self, translate("DataPanel", "Open a data file"), FILE_FILTER
+        )
         if path:
             self.load(path)
 
     @Slot()
     def open_folder(self) -> None:
         """Ask for a folder of images and load it."""
-        path = file_dialogs.ask_folder(self, "Open a folder of images")
+        path = file_dialogs.ask_folder(self, translate("DataPanel", "Open a folder of images"))
         if path:
             self.load(path)
 
@@ -321,7 +349,7 @@ class DataPanel(QWidget):
         if columns is not None:
             self._show_labels(source, columns, label_column)
         self.load_failed.emit(message)
-        dialogs.show_error(self, "Cannot load the data set", message)
+        dialogs.show_error(self, translate("DataPanel", "Cannot load the data set"), message)
 
     def _on_cancelled(self, number: int) -> None:
         if number != self._load_number:
@@ -346,7 +374,11 @@ class DataPanel(QWidget):
     def _restore(self) -> None:
         self._select(self.source)
         self._show_labels()
-        self.info.setText(describe(self.dataset) if self.dataset is not None else "No data loaded")
+        self.info.setText(
+            describe(self.dataset)
+            if self.dataset is not None
+            else translate("DataPanel", "No data loaded")
+        )
 
     def _show_loading(self, loading: bool) -> None:
         self.progress.setVisible(loading)
@@ -377,12 +409,16 @@ class DataPanel(QWidget):
         self.labels_row.setVisible(columns is not None)
         # Named when it is not the loaded data: a table that failed to load, offered to retry.
         other = source is not None and source != self.source
-        self.labels_title.setText(f"Labels of {Path(source).name}:" if other else "Labels:")
+        self.labels_title.setText(
+            translate("DataPanel", "Labels of {0}:").format(Path(source).name)
+            if other
+            else translate("DataPanel", "Labels:")
+        )
         if columns is None:
             return
         choices = label_choices(columns)
         if choice not in [value for value, _ in choices]:
-            choices.append((choice, f"column {choice}"))
+            choices.append((choice, translate("DataPanel", "column {0}").format(choice)))
         self.labels.blockSignals(True)
         self.labels.clear()
         for _, text in choices:
