@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     from aeviewer.config import ModelSpec, TrainSpec
     from aeviewer.gui.main_window import MainWindow
     from aeviewer.gui.state import RunState
-    from aeviewer.gui.threads import await_workers
+    from aeviewer.gui.threads import await_workers, running_threads
     from aeviewer.training.events import Finished
 
     window = MainWindow()
@@ -117,6 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         controller = window.controller
         if controller.state is not RunState.IDLE:
             controller.reset()
+        if state["family"] + 1 == len(FAMILIES) and running_threads():
+            # Read RSS only once every worker has let go (the run just reset, a projection,
+            # a poll): memory still in use by work in flight is not growth.
+            QTimer.singleShot(100, next_run)
+            return
         state["family"] += 1
         if state["family"] == len(FAMILIES):
             state["family"] = 0
