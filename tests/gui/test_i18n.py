@@ -135,3 +135,6 @@ def test_a_window_built_in_japanese_speaks_japanese(qtbot):
         assert len(after[part]) == len(before[part])
         same = [a for a, b in zip(after[part], before[part], strict=True) if a == b]
         assert same in ([], ["GAN"]), f"{part} not all translated: {after[part]}"
+    assert after["buttons"], "no buttons found"
+    untranslated = set(after["buttons"]) & set(before["buttons"])
+    assert not untranslated, f"buttons not translated: {untranslated}"

@@ -407,8 +407,20 @@ Choose No to keep training the current model with its old settings.</source>
 <context>
     <name>LossView</name>
     <message>
+        <source>Press Start (Space) to train; PCA&apos;s loss at the same size appears as a dashed line</source>
+        <translation>「開始」(Space) で学習します。同じ次元の PCA の損失が破線で表示されます</translation>
+    </message>
+    <message>
+        <source>Log scale</source>
+        <extracomment>The pen of PCA&apos;s reference line. The shortest time between two redraws of the curves while data stream in. A redraw costs the GUI thread about 8 ms while training on 2 CPUs; at one a second instead of two its share of a core fell from about 4.2% to 2.6% (GUI-thread CPU time over steady epochs of the default model). The pens of the learning-rate curves, one per optimiser group in turn. The height of the learning-rate plot under the loss plot, in pixels. The width of the y axes of both plots, so that their x axes line up. A term this many times larger than the total loss starts hidden. Colours of the loss terms, in order of first appearance.</extracomment>
+        <translation>対数軸</translation>
+    </message>
+    <message>
+        <source>A true logarithmic y axis</source>
+        <translation>y 軸を対数目盛にします</translation>
+    </message>
+    <message>
         <source>Learning rate</source>
-        <extracomment>The plot&apos;s title before a run starts. The pen of PCA&apos;s reference line. The shortest time between two redraws of the curves while data stream in. A redraw costs the GUI thread about 8 ms while training on 2 CPUs; at one a second instead of two its share of a core fell from about 4.2% to 2.6% (GUI-thread CPU time over steady epochs of the default model). The pens of the learning-rate curves, one per optimiser group in turn. The height of the learning-rate plot under the loss plot, in pixels. The width of the y axes of both plots, so that their x axes line up. A term this many times larger than the total loss starts hidden. Colours of the loss terms, in order of first appearance.</extracomment>
         <translation>学習率</translation>
     </message>
     <message>
@@ -416,8 +428,60 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>スケジュールが設定した学習率をエポックごとに損失の下に表示します</translation>
     </message>
     <message>
-        <source>learning rate</source>
+        <source>Exponential moving average: weight of the past, 0 … 0.99</source>
+        <translation>指数移動平均: 過去の重み、0 … 0.99</translation>
+    </message>
+    <message>
+        <source>Epochs</source>
+        <translation>エポック</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>ステップ</translation>
+    </message>
+    <message>
+        <source>Wall time</source>
+        <translation>経過時間</translation>
+    </message>
+    <message>
+        <source>Plot against epochs, optimiser steps or training seconds</source>
+        <translation>横軸をエポック、最適化ステップ、または学習時間(秒)にします</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV に書き出す…</translation>
+    </message>
+    <message>
+        <source>Export image…</source>
+        <translation>画像を書き出す…</translation>
+    </message>
+    <message>
+        <source>Smoothing</source>
         <extracomment>Says which curves are hidden and how to show them.</extracomment>
+        <translation>平滑化</translation>
+    </message>
+    <message>
+        <source>X axis</source>
+        <translation>横軸</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>損失</translation>
+    </message>
+    <message>
+        <source>train loss (batches)</source>
+        <translation>学習損失(バッチ)</translation>
+    </message>
+    <message>
+        <source>PCA with {0} components: validation MSE {1}</source>
+        <translation>{0} 成分の PCA: 検証 MSE {1}</translation>
+    </message>
+    <message>
+        <source>{0} · latent {1} · {2} parameters · {3} train / {4} validation samples · {5}</source>
+        <translation>{0} · 潜在次元 {1} · パラメータ {2} 個 · 学習 {3} / 検証 {4} サンプル · {5}</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
         <translation>学習率</translation>
     </message>
     <message>
@@ -427,6 +491,87 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>lr {0}</source>
         <translation>学習率 {0}</translation>
+    </message>
+    <message>
+        <source>{0} (right axis)</source>
+        <translation>{0}(右軸)</translation>
+    </message>
+    <message>
+        <source>Hidden: {0} (on another scale). Click an entry in the legend to show or hide its curve.</source>
+        <translation>非表示: {0}(別の尺度)。凡例の項目をクリックすると曲線を表示/非表示にできます。</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>エポック</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>ステップ</translation>
+    </message>
+    <message>
+        <source>training time (s)</source>
+        <translation>学習時間(秒)</translation>
+    </message>
+    <message>
+        <source>Export loss curves</source>
+        <translation>損失曲線を書き出す</translation>
+    </message>
+    <message>
+        <source>Export loss plot</source>
+        <translation>損失のグラフを書き出す</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png);;SVG drawing (*.svg)</source>
+        <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
+    </message>
+    <message>
+        <source>Nothing to export</source>
+        <translation>書き出すものがありません</translation>
+    </message>
+    <message>
+        <source>There are no loss curves yet: train a model first.</source>
+        <translation>損失曲線がまだありません。先にモデルを学習してください。</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>書き出しに失敗しました</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <extracomment>Legend words of splits and loss terms, translated when shown (others as they are).</extracomment>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>val</source>
+        <translation>検証</translation>
+    </message>
+    <message>
+        <source>recon</source>
+        <translation>再構成</translation>
+    </message>
+    <message>
+        <source>kl</source>
+        <translation>KL</translation>
+    </message>
+    <message>
+        <source>sparsity</source>
+        <translation>スパース性</translation>
+    </message>
+    <message>
+        <source>d_loss</source>
+        <translation>識別器の損失</translation>
+    </message>
+    <message>
+        <source>g_loss</source>
+        <translation>生成器の損失</translation>
+    </message>
+    <message>
+        <source>d_real</source>
+        <translation>D(本物)</translation>
+    </message>
+    <message>
+        <source>d_fake</source>
+        <translation>D(生成)</translation>
     </message>
     <message>
         <source>loss (binary cross-entropy)</source>

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,8 +41,12 @@ from aeviewer.gui.widgets.steady_viewbox import SteadyViewBox
 from aeviewer.io.atomic import atomic_write_text
 from aeviewer.training.events import EpochEnd, Finished, LrChanged, Progress, Started
 
-#: The plot's title before a run starts.
-IDLE_TITLE = "Press Start (Space) to train; PCA's loss at the same size appears as a dashed line"
+translate = QCoreApplication.translate
+
+#: The plot's title before a run starts (translated when shown).
+IDLE_TITLE = QT_TRANSLATE_NOOP(
+    "LossView", "Press Start (Space) to train; PCA's loss at the same size appears as a dashed line"
+)
 
 #: The pen of PCA's reference line.
 PCA_PEN = {"color": "#555555", "width": 1.5}
@@ -141,8 +145,8 @@ class LossView(View):
         self._batch_ema = Ema(0.0)
         self._batch_smoothed: list[float] = []
 
-        self.log_scale = QCheckBox("Log scale")
-        self.log_scale.setToolTip("A true logarithmic y axis")
+        self.log_scale = QCheckBox(translate("LossView", "Log scale"))
+        self.log_scale.setToolTip(translate("LossView", "A true logarithmic y axis"))
         self.show_lr = QCheckBox(self.tr("Learning rate"))
         self.show_lr.setChecked(True)
         self.show_lr.setToolTip(
@@ -151,15 +155,19 @@ class LossView(View):
         self.smoothing = QSlider(Qt.Orientation.Horizontal)
         self.smoothing.setRange(0, 99)
         self.smoothing.setFixedWidth(140)
-        self.smoothing.setToolTip("Exponential moving average: weight of the past, 0 … 0.99")
+        self.smoothing.setToolTip(
+            translate("LossView", "Exponential moving average: weight of the past, 0 … 0.99")
+        )
         self.smoothing_label = QLabel()
         self.x_axis = QComboBox()
-        self.x_axis.addItem("Epochs", "epoch")
-        self.x_axis.addItem("Steps", "step")
-        self.x_axis.addItem("Wall time", "time")
-        self.x_axis.setToolTip("Plot against epochs, optimiser steps or training seconds")
-        self.export_csv_button = QPushButton("Export CSV…")
-        self.export_image_button = QPushButton("Export image…")
+        self.x_axis.addItem(translate("LossView", "Epochs"), "epoch")
+        self.x_axis.addItem(translate("LossView", "Steps"), "step")
+        self.x_axis.addItem(translate("LossView", "Wall time"), "time")
+        self.x_axis.setToolTip(
+            translate("LossView", "Plot against epochs, optimiser steps or training seconds")
+        )
+        self.export_csv_button = QPushButton(translate("LossView", "Export CSV…"))
+        self.export_image_button = QPushButton(translate("LossView", "Export image…"))
         #: Says which curves are hidden and how to show them.
         self.hidden_hint = QLabel("")
         self.hidden_hint.setStyleSheet("color: #777777;")
@@ -169,11 +177,11 @@ class LossView(View):
         controls.addWidget(self.log_scale)
         controls.addWidget(self.show_lr)
         controls.addSpacing(12)
-        controls.addWidget(QLabel("Smoothing"))
+        controls.addWidget(QLabel(translate("LossView", "Smoothing")))
         controls.addWidget(self.smoothing)
         controls.addWidget(self.smoothing_label)
         controls.addSpacing(12)
-        controls.addWidget(QLabel("X axis"))
+        controls.addWidget(QLabel(translate("LossView", "X axis")))
         controls.addWidget(self.x_axis)
         controls.addStretch(1)
         controls.addWidget(self.export_csv_button)
@@ -186,7 +194,7 @@ class LossView(View):
         self.plot = self.plot_widget.getPlotItem()
         # No grid: its antialiased translucent lines cost most of a repaint (24 of 37 ms at
         # 1000x750 on the reference machine), time the training thread would wait for the GIL.
-        self.plot.setLabel("left", "loss")
+        self.plot.setLabel("left", translate("LossView", "loss"))
         self.plot.setClipToView(True)
         self.plot.setDownsampling(auto=True, mode="peak")
         self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="k", **LIGHT_LEGEND_BOX)
@@ -194,7 +202,7 @@ class LossView(View):
             [],
             [],
             pen=pg.mkPen((31, 119, 180, 90), width=1),
-            name="train loss (batches)",
+            name=translate("LossView", "train loss (batches)"),
             antialias=False,
         )
         # Curves are redrawn at most REDRAW_MS apart, however often data arrive: while training,
@@ -220,7 +228,7 @@ class LossView(View):
         self.pca_line.setVisible(False)
         self.plot.addItem(self.pca_line)
         self.lr_lines: list[tuple[LrChanged, pg.InfiniteLine]] = []
-        self.plot.setTitle(IDLE_TITLE, color="#777777", size="10pt")
+        self.plot.setTitle(translate("LossView", IDLE_TITLE), color="#777777", size="10pt")
         self._make_lr_plot()
 
         layout = QVBoxLayout(self)
@@ -298,7 +306,7 @@ class LossView(View):
         self._batch_smoothed.clear()
         self._redraw_timer.stop()
         self.batch_curve.setData([], [])
-        self.plot.setTitle(IDLE_TITLE, color="#777777", size="10pt")
+        self.plot.setTitle(translate("LossView", IDLE_TITLE), color="#777777", size="10pt")
 
     def set_dataset(self, dataset) -> None:
         """A new data set means a new model, so the curves go."""
@@ -321,15 +329,26 @@ class LossView(View):
         pca = event.pca_val_loss
         if has_pca_reference(model.kind) and pca is not None and math.isfinite(pca):
             self._pca_loss = pca
-            self._pca_label = f"PCA with {model.latent} components: validation MSE {pca:.4g}"
+            self._pca_label = translate(
+                "LossView", "PCA with {0} components: validation MSE {1}"
+            ).format(model.latent, f"{pca:.4g}")
             self._show_pca(True)
             self._place_pca_line()
         else:
             self._pca_loss = None
             self._show_pca(False)
         self.plot.setTitle(
-            f"{model.kind} · latent {model.latent} · {event.n_parameters:,} parameters · "
-            f"{event.n_train:,} train / {event.n_val:,} validation samples · {event.device}",
+            translate(
+                "LossView",
+                "{0} · latent {1} · {2} parameters · {3} train / {4} validation samples · {5}",
+            ).format(
+                model.kind,
+                model.latent,
+                f"{event.n_parameters:,}",
+                f"{event.n_train:,}",
+                f"{event.n_val:,}",
+                event.device,
+            ),
             color="#444444",
             size="10pt",
         )
@@ -506,7 +525,7 @@ class LossView(View):
             curve = pg.PlotDataItem([], [], pen=pen)
             curve.setLogMode(False, self.log_scale.isChecked())
             self.right.addItem(curve)
-            self.legend.addItem(curve, f"{key.label} (right axis)")
+            self.legend.addItem(curve, translate("LossView", "{0} (right axis)").format(key.label))
             self.plot.showAxis("right")
             self._place_right_view()
         else:
@@ -533,8 +552,11 @@ class LossView(View):
         if hidden:
             names = ", ".join(hidden)
             self.hidden_hint.setText(
-                f"Hidden: {names} (on another scale). Click an entry in the legend to show "
-                "or hide its curve."
+                translate(
+                    "LossView",
+                    "Hidden: {0} (on another scale). Click an entry in the legend to show or "
+                    "hide its curve.",
+                ).format(names)
             )
         self.hidden_hint.setVisible(bool(hidden))
 
@@ -577,7 +599,11 @@ class LossView(View):
         return float(self._planned_epochs * self._n_batches)
 
     def _update_axis_label(self) -> None:
-        labels = {"epoch": "epoch", "step": "step", "time": "training time (s)"}
+        labels = {
+            "epoch": translate("LossView", "epoch"),
+            "step": translate("LossView", "step"),
+            "time": translate("LossView", "training time (s)"),
+        }
         self.plot.setLabel("bottom", labels.get(self.axis, self.axis))
 
     def _place_pca_line(self) -> None:
@@ -627,7 +653,7 @@ class LossView(View):
         if self._nothing_to_export():
             return
         path = file_dialogs.ask_save_path(
-            self, "Export loss curves", "CSV (*.csv)", name="loss.csv"
+            self, translate("LossView", "Export loss curves"), "CSV (*.csv)", name="loss.csv"
         )
         if path:
             self._export(self.export_csv, path)
@@ -637,7 +663,10 @@ class LossView(View):
         if self._nothing_to_export():
             return
         path = file_dialogs.ask_save_path(
-            self, "Export loss plot", "PNG image (*.png);;SVG drawing (*.svg)", name="loss.png"
+            self,
+            translate("LossView", "Export loss plot"),
+            translate("LossView", "PNG image (*.png);;SVG drawing (*.svg)"),
+            name="loss.png",
         )
         if path:
             self._export(self.export_image, path)
@@ -647,7 +676,9 @@ class LossView(View):
         if self.history.epochs:
             return False
         dialogs.show_warning(
-            self, "Nothing to export", "There are no loss curves yet: train a model first."
+            self,
+            translate("LossView", "Nothing to export"),
+            translate("LossView", "There are no loss curves yet: train a model first."),
         )
         return True
 
@@ -655,4 +686,4 @@ class LossView(View):
         try:
             export(path)
         except (OSError, AeviewerError) as exc:
-            dialogs.show_error(self, "Export failed", f"{path}: {exc}")
+            dialogs.show_error(self, translate("LossView", "Export failed"), f"{path}: {exc}")

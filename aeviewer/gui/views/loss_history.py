@@ -10,13 +10,31 @@ import io
 from dataclasses import dataclass, field
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from aeviewer.training.events import EpochEnd, LrChanged, Progress
 
 translate = QCoreApplication.translate
 
 SPLITS: tuple[str, ...] = ("train", "val")
+
+#: Legend words of splits and loss terms, translated when shown (others as they are).
+WORDS: dict[str, str] = {
+    "train": QT_TRANSLATE_NOOP("LossView", "train"),
+    "val": QT_TRANSLATE_NOOP("LossView", "val"),
+    "loss": QT_TRANSLATE_NOOP("LossView", "loss"),
+    "recon": QT_TRANSLATE_NOOP("LossView", "recon"),
+    "kl": QT_TRANSLATE_NOOP("LossView", "kl"),
+    "sparsity": QT_TRANSLATE_NOOP("LossView", "sparsity"),
+    "d_loss": QT_TRANSLATE_NOOP("LossView", "d_loss"),
+    "g_loss": QT_TRANSLATE_NOOP("LossView", "g_loss"),
+    "d_real": QT_TRANSLATE_NOOP("LossView", "d_real"),
+    "d_fake": QT_TRANSLATE_NOOP("LossView", "d_fake"),
+}
+
+
+def _word(word: str) -> str:
+    return translate("LossView", WORDS[word]) if word in WORDS else word
 
 
 def ema(values: np.ndarray, alpha: float) -> np.ndarray:
@@ -59,8 +77,8 @@ class CurveKey:
 
     @property
     def label(self) -> str:
-        """The legend text."""
-        text = f"{self.split} {self.term}"
+        """The legend text (its words in the user's language)."""
+        text = f"{_word(self.split)} {_word(self.term)}"
         return text if self.stage is None else f"{text} · {self.stage}"
 
 
