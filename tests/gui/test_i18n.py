@@ -3,8 +3,10 @@ fresh, ``--lang`` picks the language, and a window built in Japanese shows Japan
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -138,3 +140,45 @@ def test_a_window_built_in_japanese_speaks_japanese(qtbot):
     assert after["buttons"], "no buttons found"
     untranslated = set(after["buttons"]) & set(before["buttons"])
     assert not untranslated, f"buttons not translated: {untranslated}"
+
+
+def _run_gui(tmp_path, *args: str, fonts: bool) -> subprocess.CompletedProcess:
+    """Start ``aeviewer ARGS`` offscreen until its window shows, with its own settings, and
+    with the system's fonts or none at all."""
+    env = dict(os.environ)
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        AEVIEWER_EXIT_WHEN_SHOWN="1",
+        AEVIEWER_STATE_DIR=str(tmp_path / "state"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+    )
+    if not fonts:
+        conf = tmp_path / "fonts.conf"
+        conf.write_text(
+            f"<fontconfig><dir>{tmp_path / 'no-fonts'}</dir>"
+            f"<cachedir>{tmp_path / 'font-cache'}</cachedir></fontconfig>",
+            encoding="utf-8",
+        )
+        env["FONTCONFIG_FILE"] = str(conf)
+    return subprocess.run(
+        [sys.executable, "-m", "aeviewer", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+
+
+def test_without_a_japanese_font_the_app_says_so_once(tmp_path):
+    result = _run_gui(tmp_path, "--lang", "ja", fonts=False)
+    assert result.returncode == 0, result.stderr
+    assert "aeviewer-shown" in result.stdout
+    assert result.stderr.count("no font for Japanese") == 1
+    assert "fonts-noto-cjk" in result.stderr
+
+
+def test_an_unknown_language_is_refused_before_the_window(tmp_path):
+    result = _run_gui(tmp_path, "--lang", "fr", fonts=True)
+    assert result.returncode == 2
+    assert "unknown language 'fr'" in result.stderr
+    assert "aeviewer-shown" not in result.stdout
