@@ -251,6 +251,13 @@ class DataPanel(QWidget):
         layout.addWidget(self.preparation)
         layout.addWidget(self.preview)
         layout.addStretch(1)
+        # Long choices (translations are often longer) elide in the dock instead of widening
+        # the panel past it, which would clip the buttons on the right.
+        for combo in self.findChildren(QComboBox):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(12)
         self._show_loading(False)
 
         self.sources.activated.connect(self._on_source_picked)
