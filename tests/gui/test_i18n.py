@@ -182,3 +182,17 @@ def test_an_unknown_language_is_refused_before_the_window(tmp_path):
     assert result.returncode == 2
     assert "unknown language 'fr'" in result.stderr
     assert "aeviewer-shown" not in result.stdout
+
+
+def test_the_view_menu_remembers_a_language_for_the_next_start(qtbot):
+    window = open_window(qtbot)
+    menu = window.language_menu
+    assert menu.menuAction() in window.view_menu.actions()
+    assert menu.actions_by_code[None].isChecked()  # the system's language by default
+    menu.actions_by_code["ja"].trigger()
+    assert QSettings().value(i18n.SETTINGS_KEY) == "ja"
+    assert i18n.choose_language() == "ja"
+    assert "next time" in window.statusBar().currentMessage()
+    menu.actions_by_code[None].trigger()
+    assert QSettings().value(i18n.SETTINGS_KEY) is None
+    window.close()
