@@ -220,6 +220,9 @@ class MainWindow(QMainWindow):
                 self.view_menu.insertAction(self._tabs_separator, action)
                 self.tab_actions.append(action)
         link_views(self.views)
+        # The Anomalies view's one-class table measures the family and settings the panels
+        # describe.
+        self.view("Anomalies").config_source = self.run_config
         self.show_family_views()
         settings = QSettings()
         for view in self.views:

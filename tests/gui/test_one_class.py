@@ -4,7 +4,7 @@ reach the run, the Anomalies view takes the normal class as its truth."""
 from __future__ import annotations
 
 import numpy as np
-from gui_helpers import TIMEOUT_MS
+from gui_helpers import TIMEOUT_MS, small_train
 
 from aeviewer.gui import dialogs
 from aeviewer.gui.state import RunState
@@ -82,3 +82,44 @@ def test_data_without_labels_offer_no_normal_class(qtbot, window, tmp_path):
     box = window.data_panel.preparation
     assert not box.normal_class_combo.isEnabled()
     assert window.run_config().data.normal_class is None
+
+
+def test_the_anomalies_view_measures_the_one_class_table(qtbot, window, tmp_path):
+    anomalies = window.view("Anomalies")
+    assert anomalies.oneclass_button.isEnabled()
+    dialog = anomalies.open_one_class_table()
+    assert dialog is not None and dialog.isVisible()
+    assert "ae model with latent size 2" in dialog.about.text()
+    dialog.classes_edit.setText("0, 3")
+    dialog.start()
+    assert dialog.is_running and dialog.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.is_running, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not running_threads(), timeout=TIMEOUT_MS)
+    table = dialog.table
+    assert table.classes == [0, 3]
+    cells = [table.value("ae", c) for c in (0, 3)] + [table.value("pca", c) for c in (0, 3)]
+    assert all(0.0 <= v <= 1.0 for v in cells)
+    assert dialog.grid.rowCount() == 3 and dialog.grid.item(2, 0).text() == "mean"
+    assert dialog.grid.item(0, 1).text() == f"{table.value('ae', 0):.3f}"
+    assert "Done: 2 classes" in dialog.status.text()
+    path = tmp_path / "oneclass.csv"
+    dialog.export_csv(str(path))
+    assert path.read_text().splitlines()[0] == "class,ae,pca"
+
+    # Cancel stops at the next batch and keeps what was measured (here: nothing yet).
+    window.training_panel.set_spec(small_train(500))
+    dialog.set_inputs(window.dataset, window.run_config())
+    dialog.start()
+    dialog.cancel()
+    qtbot.waitUntil(lambda: not dialog.is_running, timeout=TIMEOUT_MS)
+    assert "Cancelled after 0 of 2" in dialog.status.text()
+    dialog.close()
+
+
+def test_a_bad_class_list_says_so(qtbot, window):
+    dialog = window.view("Anomalies").open_one_class_table()
+    dialog.classes_edit.setText("0, 99")
+    dialog.start()
+    assert not dialog.is_running
+    assert "No class 99" in dialog.status.text()
+    dialog.close()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,8 +31,12 @@ from aeviewer.analysis.thresholds import (
     flag_counts,
     percentile_of,
 )
+from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
+from aeviewer.errors import AeviewerError
+from aeviewer.gui import dialogs
 from aeviewer.gui.views.base import View
+from aeviewer.gui.views.oneclass_table import OneClassTableDialog
 from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
 from aeviewer.gui.widgets.legend import LEGEND_BOX
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
@@ -66,6 +71,10 @@ class AnomaliesView(View):
         self._selection: np.ndarray | None = None
         #: The class a one-class run was trained on (its normal class), if any.
         self._normal_class: int | None = None
+        #: The run config the panels describe (set by the main window), for the one-class table.
+        self.config_source: Callable[[], RunConfig] | None = None
+        #: The one-class table's window, made when first asked for.
+        self.oneclass_dialog: OneClassTableDialog | None = None
         self._build()
 
     # -- construction ----------------------------------------------------------------------------
@@ -86,6 +95,16 @@ class AnomaliesView(View):
         top.addWidget(self.mode_combo)
         top.addWidget(self.value_spin)
         top.addWidget(self.count_label, 1)
+        self.oneclass_button = QPushButton(self.tr("One-class table…"))
+        self.oneclass_button.setToolTip(
+            self.tr(
+                "ROC AUC of the current family and of PCA with each class in turn as the "
+                "normal one, measured in the background (needs labelled data)"
+            )
+        )
+        self.oneclass_button.setEnabled(False)
+        self.oneclass_button.clicked.connect(self.open_one_class_table)
+        top.addWidget(self.oneclass_button)
         top.addWidget(self.export_button)
 
         self.canvas = pg.GraphicsLayoutWidget()
@@ -155,6 +174,36 @@ class AnomaliesView(View):
         self._dataset = dataset
         self.reset()
         self._fill_truth_combo()
+        self.oneclass_button.setEnabled(dataset is not None and dataset.n_classes > 1)
+        if self.oneclass_dialog is not None:
+            # A table of the old data means nothing for the new ones.
+            self.oneclass_dialog.cancel()
+            self.oneclass_dialog.close()
+
+    def shutdown(self) -> None:
+        """Cancel a one-class table under way (nothing waits for it)."""
+        if self.oneclass_dialog is not None:
+            self.oneclass_dialog.cancel()
+
+    def open_one_class_table(self) -> OneClassTableDialog | None:
+        """Show the one-class table's window for the open data set and the panels' model."""
+        dataset, source = self._dataset, self.config_source
+        if dataset is None or source is None:
+            return None
+        try:
+            config = source()
+        except AeviewerError as exc:
+            dialogs.show_error(self, self.tr("Cannot measure the one-class table"), str(exc))
+            return None
+        dialog = self.oneclass_dialog
+        if dialog is None:
+            dialog = self.oneclass_dialog = OneClassTableDialog(self)
+            dialog.setWindowFlag(Qt.WindowType.Window)
+        if not dialog.is_running:
+            dialog.set_inputs(dataset, config)
+        dialog.show()
+        dialog.raise_()
+        return dialog
 
     def on_started(self, event: Started) -> None:
         """A one-class run (trained on its normal class only) makes that class the truth."""
