@@ -28,6 +28,13 @@ MODEL_FILTER = QT_TRANSLATE_NOOP(
 )
 DATA_FILTER = QT_TRANSLATE_NOOP("FileDialogs", "CSV table (*.csv);;NumPy array (*.npy)")
 
+#: The shown names of the parts of a model export.
+PART_NAMES: dict[str, str] = {
+    "full": QT_TRANSLATE_NOOP("FileDialogs", "full (encoder and decoder)"),
+    "encoder": QT_TRANSLATE_NOOP("FileDialogs", "encoder"),
+    "decoder": QT_TRANSLATE_NOOP("FileDialogs", "decoder"),
+}
+
 
 def onnx_available() -> bool:
     """True when both onnx and onnxruntime can be imported."""
@@ -101,7 +108,8 @@ class ExportOptions(QDialog):
                 translate("FileDialogs", "needs the onnx extra: {0}").format(ONNX_INSTALL)
             )
         self.part = QComboBox()
-        self.part.addItems(list(EXPORT_PARTS))
+        for name in EXPORT_PARTS:
+            self.part.addItem(translate("FileDialogs", PART_NAMES.get(name, name)), name)
         self.hint = QLabel(
             "" if onnx else translate("FileDialogs", "ONNX needs: {0}").format(ONNX_INSTALL)
         )
@@ -123,12 +131,12 @@ class ExportOptions(QDialog):
         # A safetensors file always holds the whole model.
         whole = self.format.currentData() == "safetensors"
         if whole:
-            self.part.setCurrentText("full")
+            self.part.setCurrentIndex(self.part.findData("full"))
         self.part.setEnabled(not whole)
 
     def choice(self) -> tuple[str, str]:
         """The chosen format and part."""
-        return self.format.currentData(), self.part.currentText()
+        return self.format.currentData(), self.part.currentData()
 
 
 def ask_export_options(parent: QWidget | None) -> tuple[str, str] | None:

@@ -21,10 +21,18 @@ class LanguageMenu(QMenu):
         self.group = QActionGroup(self)
         self.group.setExclusive(True)
         saved = i18n.saved_language()
-        system = QLocale.languageToString(QLocale.system().language())
+        system_locale = QLocale.system()
+        system = system_locale.nativeLanguageName() or QLocale.languageToString(
+            system_locale.language()
+        )
         self.actions_by_code: dict[str | None, QAction] = {}
         entries: list[tuple[str | None, str]] = [
-            (None, translate("LanguageMenu", "System default ({0})").format(system)),
+            (
+                None,
+                translate("LanguageMenu", "System default ({0})").format(system)
+                if system_locale.language() != QLocale.Language.C
+                else translate("LanguageMenu", "System default"),
+            ),
             *i18n.LANGUAGES.items(),
         ]
         for code, name in entries:

@@ -176,6 +176,19 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>CSV 表 (*.csv);;NumPy 配列 (*.npy)</translation>
     </message>
     <message>
+        <source>full (encoder and decoder)</source>
+        <extracomment>The shown names of the parts of a model export.</extracomment>
+        <translation>全体(エンコーダとデコーダ)</translation>
+    </message>
+    <message>
+        <source>encoder</source>
+        <translation>エンコーダ</translation>
+    </message>
+    <message>
+        <source>decoder</source>
+        <translation>デコーダ</translation>
+    </message>
+    <message>
         <source>Export model</source>
         <translation>モデルを書き出す</translation>
     </message>
@@ -286,6 +299,10 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>System default ({0})</source>
         <translation>システムの設定 ({0})</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>システムの設定</translation>
     </message>
     <message>
         <source>The language changes the next time aeviewer starts.</source>
