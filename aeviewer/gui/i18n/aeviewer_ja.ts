@@ -4,8 +4,29 @@
 <context>
     <name>AnomaliesView</name>
     <message>
+        <source>Score</source>
+        <extracomment>How many of the most anomalous samples the gallery shows.</extracomment>
+        <translation>スコア</translation>
+    </message>
+    <message>
+        <source>Percentile</source>
+        <translation>パーセンタイル</translation>
+    </message>
+    <message>
+        <source>Contamination</source>
+        <translation>汚染率</translation>
+    </message>
+    <message>
+        <source>Truth</source>
+        <extracomment>The class a one-class run was trained on (its normal class), if any. The run config the panels describe (set by the main window), for the one-class table. The one-class table&apos;s window, made when first asked for.</extracomment>
+        <translation>正解</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>しきい値</translation>
+    </message>
+    <message>
         <source>One-class table…</source>
-        <extracomment>How many of the most anomalous samples the gallery shows. The class a one-class run was trained on (its normal class), if any. The run config the panels describe (set by the main window), for the one-class table. The one-class table&apos;s window, made when first asked for.</extracomment>
         <translation>1 クラス表…</translation>
     </message>
     <message>
@@ -13,8 +34,120 @@
         <translation>各クラスを順に正常クラスとしたときの、現在のモデルの種類と PCA の ROC AUC をバックグラウンドで測定します(ラベル付きデータが必要です)</translation>
     </message>
     <message>
+        <source>Reconstruction error</source>
+        <translation>再構成誤差</translation>
+    </message>
+    <message>
+        <source>score</source>
+        <translation>スコア</translation>
+    </message>
+    <message>
+        <source>samples</source>
+        <translation>サンプル数</translation>
+    </message>
+    <message>
+        <source>false positive rate</source>
+        <translation>偽陽性率</translation>
+    </message>
+    <message>
+        <source>true positive rate</source>
+        <translation>真陽性率</translation>
+    </message>
+    <message>
+        <source>Precision-recall</source>
+        <translation>適合率-再現率</translation>
+    </message>
+    <message>
+        <source>recall</source>
+        <translation>再現率</translation>
+    </message>
+    <message>
+        <source>precision</source>
+        <translation>適合率</translation>
+    </message>
+    <message>
+        <source>Most anomalous</source>
+        <translation>最も異常なサンプル</translation>
+    </message>
+    <message>
+        <source>Error heat maps</source>
+        <translation>誤差のヒートマップ</translation>
+    </message>
+    <message>
         <source>Cannot measure the one-class table</source>
         <translation>1 クラス表を測定できません</translation>
+    </message>
+    <message>
+        <source>No scores yet.</source>
+        <translation>スコアはまだありません。</translation>
+    </message>
+    <message>
+        <source>anomaly labels as given</source>
+        <translation>与えられた異常ラベル</translation>
+    </message>
+    <message>
+        <source>normal class: {0}</source>
+        <translation>正常クラス: {0}</translation>
+    </message>
+    <message>
+        <source>none (no ROC)</source>
+        <translation>なし(ROC なし)</translation>
+    </message>
+    <message>
+        <source>normal ({0})</source>
+        <translation>正常({0})</translation>
+    </message>
+    <message>
+        <source>anomalous ({0})</source>
+        <translation>異常({0})</translation>
+    </message>
+    <message>
+        <source>ROC (needs labels or anomaly flags)</source>
+        <translation>ROC(ラベルまたは異常フラグが必要)</translation>
+    </message>
+    <message>
+        <source>Precision-recall (needs truth)</source>
+        <translation>適合率-再現率(正解が必要)</translation>
+    </message>
+    <message>
+        <source>flags {0} of {1} ({2}%) above {3}</source>
+        <translation>{1} 個中 {0} 個({2}%)が {3} を超えて異常</translation>
+    </message>
+    <message>
+        <source> · precision {0} · recall {1}</source>
+        <translation> · 適合率 {0} · 再現率 {1}</translation>
+    </message>
+    <message>
+        <source>Most anomalous {0} of {1}</source>
+        <translation>{1} 個中で最も異常な {0} 個</translation>
+    </message>
+    <message>
+        <source>most anomalous</source>
+        <translation>最も異常なもの</translation>
+    </message>
+    <message>
+        <source>No reconstructions for the {0} selected (needs a decoder)</source>
+        <translation>選択した {0} 個の再構成はありません(デコーダが必要)</translation>
+    </message>
+    <message>
+        <source>{0} selected</source>
+        <translation>選択した {0} 個</translation>
+    </message>
+    <message>
+        <source>fixed samples</source>
+        <translation>固定サンプル</translation>
+    </message>
+    <message>
+        <source>|error| per pixel, {0}</source>
+        <translation>画素ごとの |誤差|、{0}</translation>
+    </message>
+    <message>
+        <source>|error| per feature, {0}</source>
+        <translation>特徴量ごとの |誤差|、{0}</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>モデル</translation>
     </message>
 </context>
 <context>

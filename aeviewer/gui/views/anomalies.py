@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -46,7 +46,13 @@ Decoder = Callable[[np.ndarray], np.ndarray]
 #: How many of the most anomalous samples the gallery shows.
 N_GALLERY = 16
 _N_BINS = 60
-_MODE_LABELS = {"score": "Score", "percentile": "Percentile", "contamination": "Contamination"}
+translate = QCoreApplication.translate
+
+_MODE_LABELS = {
+    "score": QT_TRANSLATE_NOOP("AnomaliesView", "Score"),
+    "percentile": QT_TRANSLATE_NOOP("AnomaliesView", "Percentile"),
+    "contamination": QT_TRANSLATE_NOOP("AnomaliesView", "Contamination"),
+}
 _DEFAULTS = {"score": 0.0, "percentile": 95.0, "contamination": 0.05}
 _NORMAL_COLOR = (150, 150, 150)
 _ANOMALY_COLOR = (214, 39, 40)
@@ -82,16 +88,16 @@ class AnomaliesView(View):
         self.truth_combo = QComboBox()
         self.mode_combo = QComboBox()
         for mode in THRESHOLD_MODES:
-            self.mode_combo.addItem(_MODE_LABELS[mode], mode)
+            self.mode_combo.addItem(translate("AnomaliesView", _MODE_LABELS[mode]), mode)
         self.value_spin = QDoubleSpinBox()
         self.value_spin.setDecimals(4)
         self.value_spin.setKeyboardTracking(False)
         self.count_label = QLabel("")
         self.export_button = ExportButton(self.export_plot, self.export_data, "anomalies")
         top = QHBoxLayout()
-        top.addWidget(QLabel("Truth"))
+        top.addWidget(QLabel(translate("AnomaliesView", "Truth")))
         top.addWidget(self.truth_combo)
-        top.addWidget(QLabel("Threshold"))
+        top.addWidget(QLabel(translate("AnomaliesView", "Threshold")))
         top.addWidget(self.mode_combo)
         top.addWidget(self.value_spin)
         top.addWidget(self.count_label, 1)
@@ -109,9 +115,11 @@ class AnomaliesView(View):
 
         self.canvas = pg.GraphicsLayoutWidget()
         ci = self.canvas.ci
-        self.histogram = ci.addPlot(row=0, col=0, colspan=2, title="Reconstruction error")
-        self.histogram.setLabel("bottom", "score")
-        self.histogram.setLabel("left", "samples")
+        self.histogram = ci.addPlot(
+            row=0, col=0, colspan=2, title=translate("AnomaliesView", "Reconstruction error")
+        )
+        self.histogram.setLabel("bottom", translate("AnomaliesView", "score"))
+        self.histogram.setLabel("left", translate("AnomaliesView", "samples"))
         self.histogram.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
         self.hist_curves = {
             "all": self.histogram.plot(
@@ -130,19 +138,20 @@ class AnomaliesView(View):
         self.histogram.addItem(self.threshold_line)
 
         self.roc = ci.addPlot(row=1, col=0, title="ROC")
-        self.roc.setLabel("bottom", "false positive rate")
-        self.roc.setLabel("left", "true positive rate")
+        self.roc.setLabel("bottom", translate("AnomaliesView", "false positive rate"))
+        self.roc.setLabel("left", translate("AnomaliesView", "true positive rate"))
         self.roc.plot([0, 1], [0, 1], pen=pg.mkPen((110, 110, 110), style=Qt.PenStyle.DashLine))
         self.roc_legend = self.roc.addLegend(offset=(-10, -10), labelTextSize="8pt", **LEGEND_BOX)
-        self.pr = ci.addPlot(row=1, col=1, title="Precision-recall")
-        self.pr.setLabel("bottom", "recall")
-        self.pr.setLabel("left", "precision")
+        self.pr = ci.addPlot(row=1, col=1, title=translate("AnomaliesView", "Precision-recall"))
+        self.pr.setLabel("bottom", translate("AnomaliesView", "recall"))
+        self.pr.setLabel("left", translate("AnomaliesView", "precision"))
         self.pr_legend = self.pr.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
         self.roc_curves: dict[str, pg.PlotDataItem] = {}
         self.pr_curves: dict[str, pg.PlotDataItem] = {}
         for name, color in (("model", _MODEL_COLOR), ("PCA", _PCA_COLOR)):
-            self.roc_curves[name] = self.roc.plot(pen=pg.mkPen(color, width=2), name=name)
-            self.pr_curves[name] = self.pr.plot(pen=pg.mkPen(color, width=2), name=name)
+            shown = _source_name(name)
+            self.roc_curves[name] = self.roc.plot(pen=pg.mkPen(color, width=2), name=shown)
+            self.pr_curves[name] = self.pr.plot(pen=pg.mkPen(color, width=2), name=shown)
         self.operating_point = pg.ScatterPlotItem(size=9, brush=(255, 220, 90), pen=None)
         self.roc.addItem(self.operating_point)
         for plot in (self.roc, self.pr):
@@ -150,8 +159,12 @@ class AnomaliesView(View):
             plot.showGrid(x=True, y=True, alpha=0.2)
 
         self.galleries = self.canvas.ci.addLayout(row=0, col=2, rowspan=2)
-        self.gallery_panel = MosaicPanel(self.galleries, "Most anomalous", 0, 0)
-        self.heat_panel = MosaicPanel(self.galleries, "Error heat maps", 2, 0)
+        self.gallery_panel = MosaicPanel(
+            self.galleries, translate("AnomaliesView", "Most anomalous"), 0, 0
+        )
+        self.heat_panel = MosaicPanel(
+            self.galleries, translate("AnomaliesView", "Error heat maps"), 2, 0
+        )
         ci.layout.setColumnStretchFactor(0, 3)
         ci.layout.setColumnStretchFactor(1, 3)
         ci.layout.setColumnStretchFactor(2, 2)
@@ -230,7 +243,7 @@ class AnomaliesView(View):
         self.gallery_panel.clear()
         self.heat_panel.clear()
         self.histogram.enableAutoRange()
-        self.count_label.setText("No scores yet.")
+        self.count_label.setText(translate("AnomaliesView", "No scores yet."))
 
     def on_snapshot(self, event: Snapshot) -> None:
         """Draw the scores of the snapshot."""
@@ -314,11 +327,15 @@ class AnomaliesView(View):
         self.truth_combo.clear()
         ds = self._dataset
         if ds is not None and ds.anomalies is not None:
-            self.truth_combo.addItem("anomaly labels as given", "anomalies")
+            self.truth_combo.addItem(
+                translate("AnomaliesView", "anomaly labels as given"), "anomalies"
+            )
         if ds is not None and ds.labels is not None:
             for c in range(ds.n_classes):
-                self.truth_combo.addItem(f"normal class: {ds.class_name(c)}", c)
-        self.truth_combo.addItem("none (no ROC)", None)
+                self.truth_combo.addItem(
+                    translate("AnomaliesView", "normal class: {0}").format(ds.class_name(c)), c
+                )
+        self.truth_combo.addItem(translate("AnomaliesView", "none (no ROC)"), None)
         default = self.truth_combo.findData(self._normal_class)
         if self._normal_class is None or default < 0:
             default = self.truth_combo.findData("anomalies")
@@ -355,8 +372,14 @@ class AnomaliesView(View):
         legend = self.histogram.legend
         legend.clear()
         if truth is not None and truth.any() and not truth.all():
-            legend.addItem(self.hist_curves["normal"], f"normal ({int((~truth).sum())})")
-            legend.addItem(self.hist_curves["anomalous"], f"anomalous ({int(truth.sum())})")
+            legend.addItem(
+                self.hist_curves["normal"],
+                translate("AnomaliesView", "normal ({0})").format(int((~truth).sum())),
+            )
+            legend.addItem(
+                self.hist_curves["anomalous"],
+                translate("AnomaliesView", "anomalous ({0})").format(int(truth.sum())),
+            )
 
     def _draw_curves(self, scores: np.ndarray, truth: np.ndarray | None) -> None:
         self.auc, self.average_precision = {}, {}
@@ -380,11 +403,15 @@ class AnomaliesView(View):
             self.average_precision[name] = metrics.average_precision(s, truth)
             roc_curve.setData(fpr, tpr)
             pr_curve.setData(recall, precision)
-            self.roc_legend.addItem(roc_curve, f"{name} AUC {self.auc[name]:.3f}")
-            self.pr_legend.addItem(pr_curve, f"{name} AP {self.average_precision[name]:.3f}")
-        title = "ROC" if usable else "ROC (needs labels or anomaly flags)"
-        self.roc.setTitle(title)
-        self.pr.setTitle("Precision-recall" if usable else "Precision-recall (needs truth)")
+            shown = _source_name(name)
+            self.roc_legend.addItem(roc_curve, f"{shown} AUC {self.auc[name]:.3f}")
+            self.pr_legend.addItem(pr_curve, f"{shown} AP {self.average_precision[name]:.3f}")
+        if usable:
+            self.roc.setTitle("ROC")
+            self.pr.setTitle(translate("AnomaliesView", "Precision-recall"))
+        else:
+            self.roc.setTitle(translate("AnomaliesView", "ROC (needs labels or anomaly flags)"))
+            self.pr.setTitle(translate("AnomaliesView", "Precision-recall (needs truth)"))
 
     def _relabel(self) -> None:
         snap = self._snapshot
@@ -401,11 +428,15 @@ class AnomaliesView(View):
         self.threshold_line.setPos(shown)
         self.threshold_line.blockSignals(False)
         share = 100 * flags.mean()
-        text = f"flags {int(flags.sum())} of {flags.size} ({share:.1f}%) above {value:.4g}"
+        text = translate("AnomaliesView", "flags {0} of {1} ({2}%) above {3}").format(
+            int(flags.sum()), flags.size, f"{share:.1f}", f"{value:.4g}"
+        )
         truth = self.truth()
         if truth is not None and truth.any() and not truth.all():
             counts = flag_counts(flags, truth)
-            text += f" · precision {counts.precision:.2f} · recall {counts.recall:.2f}"
+            text += translate("AnomaliesView", " · precision {0} · recall {1}").format(
+                f"{counts.precision:.2f}", f"{counts.recall:.2f}"
+            )
             fpr = counts.false_positives / max(counts.false_positives + counts.true_negatives, 1)
             self.operating_point.setData([fpr], [counts.recall])
         else:
@@ -428,12 +459,18 @@ class AnomaliesView(View):
             top = np.argsort(-scores, kind="stable")[:N_GALLERY]
             captions = [_caption(scores[r], scores[r] > threshold) for r in top]
             self._show(self.gallery_panel, ds.x[idx[top]], captions)
-            self.gallery_panel.set_title(f"Most anomalous {len(top)} of {len(scores)}")
+            self.gallery_panel.set_title(
+                translate("AnomaliesView", "Most anomalous {0} of {1}").format(
+                    len(top), len(scores)
+                )
+            )
             if selection_shown:
                 return
             if self._decoder is not None and snap.latents is not None:
                 recon = np.asarray(self._decoder(np.asarray(snap.latents)[top]), np.float32)
-                self._show_errors(ds.x[idx[top]], recon, captions, "most anomalous")
+                self._show_errors(
+                    ds.x[idx[top]], recon, captions, translate("AnomaliesView", "most anomalous")
+                )
                 return
         self._show_recon_errors(snap, scores, threshold)
 
@@ -457,11 +494,18 @@ class AnomaliesView(View):
         if originals is None:
             self.heat_panel.clear()
             self.heat_panel.set_title(
-                f"No reconstructions for the {len(self._selection)} selected (needs a decoder)"
+                translate(
+                    "AnomaliesView", "No reconstructions for the {0} selected (needs a decoder)"
+                ).format(len(self._selection))
             )
             return
         captions = [_caption(scores[r], scores[r] > threshold) for r in shown]
-        self._show_errors(originals, recon, captions, f"{len(shown)} selected")
+        self._show_errors(
+            originals,
+            recon,
+            captions,
+            translate("AnomaliesView", "{0} selected").format(len(shown)),
+        )
 
     def _show_recon_errors(self, snap: Snapshot, scores: np.ndarray, threshold: float) -> None:
         if snap.originals is None or snap.reconstructions is None:
@@ -478,7 +522,9 @@ class AnomaliesView(View):
             row = row_of.get(int(snap.recon_indices[i])) if snap.recon_indices is not None else None
             flagged = row is not None and scores[row] > threshold
             captions.append(_caption(errors[i], flagged))
-        self._show_errors(originals[order], recon[order], captions, "fixed samples")
+        self._show_errors(
+            originals[order], recon[order], captions, translate("AnomaliesView", "fixed samples")
+        )
 
     def _show_errors(
         self, originals: np.ndarray, recon: np.ndarray, captions: list[str], what: str
@@ -494,7 +540,11 @@ class AnomaliesView(View):
         else:
             self.heat_panel.set_images(error[None], n_columns=1, colormap=HEAT_MAP)
         self.heat_panel.set_title(
-            f"|error| per {'pixel' if ds and ds.is_image else 'feature'}, {what}"
+            (
+                translate("AnomaliesView", "|error| per pixel, {0}")
+                if ds and ds.is_image
+                else translate("AnomaliesView", "|error| per feature, {0}")
+            ).format(what)
         )
 
     def _show(self, panel: MosaicPanel, samples: np.ndarray, captions: list[str]) -> None:
@@ -565,7 +615,10 @@ class AnomaliesView(View):
         snap = self._snapshot
         if snap is None:
             raise ValueError(f"{path}: there are no anomaly scores to export yet")
-        columns = {"index": np.asarray(snap.eval_indices), "score": np.asarray(snap.scores)}
+        columns = {
+            "index": np.asarray(snap.eval_indices),
+            "score": np.asarray(snap.scores),
+        }
         if snap.pca_scores is not None:
             columns["pca_score"] = np.asarray(snap.pca_scores)
         columns["flagged"] = self.flags()
@@ -590,6 +643,11 @@ def histogram_edges(scores: np.ndarray, log: bool) -> np.ndarray:
     if log:
         return np.geomspace(lo, hi, _N_BINS + 1)
     return np.linspace(lo, hi, _N_BINS + 1)
+
+
+def _source_name(name: str) -> str:
+    """``model`` or ``PCA`` as legends show it."""
+    return translate("AnomaliesView", "model") if name == "model" else name
 
 
 def _caption(score: float, flagged: bool) -> str:
