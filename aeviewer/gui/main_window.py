@@ -624,7 +624,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         state = settings.value("window/state")
         if state is None or not self.restoreState(state):
-            self.resizeDocks(list(self.docks.values()), [300, 280, 320], Qt.Orientation.Vertical)
+            self.resizeDocks(list(self.docks.values()), [260, 380, 260], Qt.Orientation.Vertical)
         self._restored_source = settings.value("data/source") or None
         model, train = settings.value("run/model"), settings.value("run/train")
         if model and train:

@@ -89,7 +89,7 @@ def test_only_the_chosen_familys_options_show(window):
     assert visible(panel.stage_epochs)
     panel.family.setCurrentIndex(panel.family.findData("sparse"))
     assert visible(panel.sparsity_weight) and not visible(panel.sparsity_rate)
-    panel.sparsity_kind.setCurrentText("kl")
+    panel.sparsity_kind.setCurrentIndex(panel.sparsity_kind.findData("kl"))
     assert visible(panel.sparsity_rate)
     assert panel.spec().sparsity.kind == "kl"
     assert panel.family.toolTip().startswith("A penalty drives the code's activations")
