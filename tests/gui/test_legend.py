@@ -54,3 +54,15 @@ def test_bars_count_as_data(qtbot, widget):
     qtbot.wait(300)
     placer.place()
     assert placer.corner == (0, 0)
+
+
+def test_histogram_steps_count_at_their_centres(qtbot, widget):
+    plot = widget.getPlotItem()
+    placer = keep_clear(plot)
+    edges = np.linspace(0, 1, 21)
+    plot.plot(edges, np.linspace(1, 0, 20), stepMode="center", name="falling")
+    plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)
+    qtbot.wait(300)
+    placer.place()
+    assert placer.corner == (1, 0)
+    assert placer.covered((0, 0)) > 0

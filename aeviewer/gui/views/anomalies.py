@@ -38,7 +38,7 @@ from aeviewer.gui import dialogs
 from aeviewer.gui.views.base import View
 from aeviewer.gui.views.oneclass_table import OneClassTableDialog
 from aeviewer.gui.widgets.image_grid import HEAT_MAP, MosaicPanel, as_images
-from aeviewer.gui.widgets.legend import LEGEND_BOX
+from aeviewer.gui.widgets.legend import LEGEND_BOX, keep_clear
 from aeviewer.gui.widgets.view_export import ExportButton, export_plot, export_table
 from aeviewer.training.events import Snapshot, Started
 
@@ -120,7 +120,7 @@ class AnomaliesView(View):
         )
         self.histogram.setLabel("bottom", translate("AnomaliesView", "score"))
         self.histogram.setLabel("left", translate("AnomaliesView", "samples"))
-        self.histogram.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
+        keep_clear(self.histogram, self.histogram.addLegend(labelTextSize="8pt", **LEGEND_BOX))
         self.hist_curves = {
             "all": self.histogram.plot(
                 stepMode="center", fillLevel=0, brush=(*_NORMAL_COLOR, 120), pen=_NORMAL_COLOR
@@ -141,11 +141,13 @@ class AnomaliesView(View):
         self.roc.setLabel("bottom", translate("AnomaliesView", "false positive rate"))
         self.roc.setLabel("left", translate("AnomaliesView", "true positive rate"))
         self.roc.plot([0, 1], [0, 1], pen=pg.mkPen((110, 110, 110), style=Qt.PenStyle.DashLine))
-        self.roc_legend = self.roc.addLegend(offset=(-10, -10), labelTextSize="8pt", **LEGEND_BOX)
+        self.roc_legend = self.roc.addLegend(labelTextSize="8pt", **LEGEND_BOX)
+        keep_clear(self.roc, self.roc_legend)
         self.pr = ci.addPlot(row=1, col=1, title=translate("AnomaliesView", "Precision-recall"))
         self.pr.setLabel("bottom", translate("AnomaliesView", "recall"))
         self.pr.setLabel("left", translate("AnomaliesView", "precision"))
-        self.pr_legend = self.pr.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
+        self.pr_legend = self.pr.addLegend(labelTextSize="8pt", **LEGEND_BOX)
+        keep_clear(self.pr, self.pr_legend)
         self.roc_curves: dict[str, pg.PlotDataItem] = {}
         self.pr_curves: dict[str, pg.PlotDataItem] = {}
         for name, color in (("model", _MODEL_COLOR), ("PCA", _PCA_COLOR)):

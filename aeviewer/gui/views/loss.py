@@ -36,7 +36,7 @@ from aeviewer.gui.views.loss_history import (
     has_pca_reference,
     term_axis,
 )
-from aeviewer.gui.widgets.legend import LIGHT_LEGEND_BOX
+from aeviewer.gui.widgets.legend import LIGHT_LEGEND_BOX, keep_clear
 from aeviewer.gui.widgets.steady_viewbox import SteadyViewBox
 from aeviewer.io.atomic import atomic_write_text
 from aeviewer.training.events import EpochEnd, Finished, LrChanged, Progress, Started
@@ -197,7 +197,8 @@ class LossView(View):
         self.plot.setLabel("left", translate("LossView", "loss"))
         self.plot.setClipToView(True)
         self.plot.setDownsampling(auto=True, mode="peak")
-        self.legend = self.plot.addLegend(offset=(-10, 10), labelTextColor="k", **LIGHT_LEGEND_BOX)
+        self.legend = self.plot.addLegend(labelTextColor="k", **LIGHT_LEGEND_BOX)
+        keep_clear(self.plot, self.legend)
         self.batch_curve = self.plot.plot(
             [],
             [],

@@ -123,6 +123,10 @@ def _points_in(x, y, x0: float, x1: float, y0: float, y1: float) -> int:
         return 0
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
+    if x.size == y.size + 1:
+        x = 0.5 * (x[:-1] + x[1:])  # a histogram's bin edges: its steps' centres
+    if x.size != y.size:
+        return 0
     inside = int(np.count_nonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)))
     finite = np.isfinite(x) & np.isfinite(y)
     xs, ys = x[finite], y[finite]

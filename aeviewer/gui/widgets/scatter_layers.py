@@ -17,7 +17,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QColor
 
-from aeviewer.gui.widgets.legend import LEGEND_BOX
+from aeviewer.gui.widgets.legend import LEGEND_BOX, keep_clear
 
 _TAB10 = (
     (31, 119, 180),
@@ -183,7 +183,8 @@ class ScatterLayers:
         plot.addItem(self.image, ignoreBounds=True)
         self.bounds = pg.PlotCurveItem(pen=pg.mkPen(None))
         plot.addItem(self.bounds)
-        self.legend = plot.addLegend(offset=(-10, 10), labelTextSize="8pt", **LEGEND_BOX)
+        self.legend = plot.addLegend(labelTextSize="8pt", **LEGEND_BOX)
+        keep_clear(plot, self.legend)
         self._samples: list[pg.ScatterPlotItem] = []
         self._legend_key: tuple[tuple[str, str], ...] = ()
         self._positions = np.zeros((0, 2), np.float32)
