@@ -19,30 +19,21 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from aeviewer.config import DataSpec, ModelSpec, RunConfig, TrainSpec
 from aeviewer.data.dataset import Dataset
 from aeviewer.training.loop import train
+from benchmarks.mnist_data import mnist_images
 
 N_IMAGES = 8_000
 EPOCHS = 15
 PAIRS = 3
 TARGET_RATIO = 1.05
-MNIST = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 Row = tuple[str, float, str]
 
 
 def _dataset() -> Dataset:
-    from aeviewer.data import load_source
-
-    for candidate in sorted(MNIST.rglob("t10k-images*")):
-        loaded = load_source(str(candidate))
-        x = loaded.x[:N_IMAGES].astype(np.float32)
-        return Dataset(x=x, sample_shape=loaded.sample_shape, name="mnist", source="mnist")
-    x = np.random.default_rng(0).random((N_IMAGES, 784), dtype=np.float32)
-    return Dataset(x=x, sample_shape=(1, 28, 28), name="random", source="bench:random")
+    return mnist_images(N_IMAGES)
 
 
 def _config(checkpoint_every: int) -> RunConfig:

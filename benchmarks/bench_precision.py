@@ -19,9 +19,7 @@ from __future__ import annotations
 import os
 import statistics
 from dataclasses import replace
-from pathlib import Path
 
-import numpy as np
 import torch
 
 from aeviewer.config import DataSpec, ModelSpec, RunConfig, TrainSpec
@@ -30,25 +28,18 @@ from aeviewer.training.devices import resolve_device, resolve_precision
 from aeviewer.training.events import EpochEnd
 from aeviewer.training.loop import train
 from benchmarks.bench_engine import engine_samples_per_s, plain_samples_per_s
+from benchmarks.mnist_data import mnist_images
 
 EPOCHS = 2
 PAIRS = 3
 TARGET_SPEED = 1.8
 TARGET_LOSS = 0.02
-MNIST = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 Row = tuple[str, float, str]
 
 
 def _dataset() -> Dataset:
-    from aeviewer.data import load_source
-
-    for candidate in sorted(MNIST.rglob("t10k-images*")):
-        loaded = load_source(str(candidate))
-        x = np.ascontiguousarray(loaded.x, dtype=np.float32)
-        return Dataset(x=x, sample_shape=(784,), name="mnist", source="bench:mnist")
-    x = np.random.default_rng(0).random((10_000, 784), dtype=np.float32)
-    return Dataset(x=x, sample_shape=(784,), name="random", source="bench:random")
+    return mnist_images(flat=True)
 
 
 def _config(device: str, precision: str, val_fraction: float = 0.0) -> RunConfig:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -34,6 +33,7 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.training.devices import resolve_device
 from aeviewer.training.events import Finished
 from aeviewer.training.loop import train
+from benchmarks.mnist_data import mnist_images
 
 N_FIT = 10_000
 N_TRANSFORM = 70_000
@@ -44,20 +44,14 @@ REPEATS = 5
 BATCH = 4096
 FIT_TARGET = 1.05
 TRANSFORM_TARGET = 0.9
-MNIST = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
 Row = tuple[str, float, str]
 
 
 def _images() -> tuple[np.ndarray, str]:
     """MNIST test images as float32 ``(10000, 28, 28)`` in [0, 1], and what they are."""
-    from aeviewer.data import load_source
-
-    for candidate in sorted(MNIST.rglob("t10k-images*")):
-        loaded = load_source(str(candidate))
-        return loaded.x[:N_FIT].reshape(-1, 28, 28).astype(np.float32), "MNIST"
-    rng = np.random.default_rng(0)
-    return rng.random((N_FIT, 28, 28), dtype=np.float32), "random images"
+    data = mnist_images(N_FIT)
+    return data.x.reshape(-1, 28, 28), "MNIST" if data.name == "mnist" else "random images"
 
 
 def _clock(device: torch.device) -> float:
