@@ -107,6 +107,21 @@ def test_bad_settings_are_one_clear_line(tmp_path, capsys):
     assert exited.value.code == 2 and "invalid choice" in capsys.readouterr().err
 
 
+def test_a_precision_the_device_cannot_run_is_one_line(tmp_path, capsys, monkeypatch):
+    from aeviewer.errors import DeviceError
+    from aeviewer.training import setup
+
+    def refuse(precision, device):
+        raise DeviceError("bf16 mixed precision cannot run on the test device; use fp32")
+
+    monkeypatch.setattr(setup, "resolve_precision", refuse)
+    args = ["train", "--data", "builtin:moons", "--limit", "300", "--quiet", "--epochs", "2"]
+    assert cli_main([*args, "--precision", "bf16", "--out", str(tmp_path / "r")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "cannot run on the test device" in lines[0], lines
+    assert not (tmp_path / "r" / "metrics.jsonl").exists()
+
+
 def test_early_stopping_needs_a_validation_split():
     with pytest.raises(ConfigError, match="no validation split"):
         RunConfig(data=DataSpec(val_fraction=0.0), train=TrainSpec(patience=5))

@@ -191,6 +191,48 @@ def test_invalid_config_for_the_data_gives_a_dialog(qtbot, window, monkeypatch):
     window.controller.reset()
 
 
+def test_settings_that_make_no_sense_say_so_and_train_nothing(qtbot, window, monkeypatch):
+    from aeviewer.config import DataSpec
+    from aeviewer.errors import DeviceError
+    from aeviewer.training import setup
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(dialogs, "show_error", lambda _, t, msg: shown.append((t, msg)))
+    monkeypatch.setattr(dialogs, "show_warning", lambda _, t, msg: shown.append((t, msg)))
+    epochs: list[EpochEnd] = []
+    window.controller.event.connect(lambda e: epochs.append(e) if is_epoch(e) else None)
+
+    # A warm-up longer than the run (2 epochs of 5 steps).
+    window.training_panel.set_spec(replace(small_train(2), warmup_steps=1000))
+    with qtbot.waitSignal(window.controller.errored, timeout=TIMEOUT_MS):
+        click(qtbot, window, "start")
+    qtbot.waitUntil(lambda: not running_threads(), timeout=TIMEOUT_MS)
+    assert "warm-up of 1000 steps" in shown[-1][1]
+    window.controller.reset()
+
+    # A precision the device cannot run.
+    def refuse(precision, device):
+        raise DeviceError("bf16 mixed precision cannot run on the test device; use fp32")
+
+    monkeypatch.setattr(setup, "resolve_precision", refuse)
+    window.training_panel.set_spec(replace(small_train(2), precision="bf16"))
+    with qtbot.waitSignal(window.controller.errored, timeout=TIMEOUT_MS):
+        click(qtbot, window, "start")
+    qtbot.waitUntil(lambda: not running_threads(), timeout=TIMEOUT_MS)
+    assert "cannot run on the test device" in shown[-1][1]
+    window.controller.reset()
+
+    # Early stopping without a validation split (an opened run's data had none).
+    window.pin_data_spec(DataSpec(source=window.data_panel.source, val_fraction=0.0))
+    window.training_panel.set_spec(replace(small_train(2), patience=3))
+    with qtbot.waitSignal(window.controller.request_failed, timeout=TIMEOUT_MS):
+        click(qtbot, window, "start")
+    assert shown[-1][0] == "Cannot start training"
+    assert "no validation split" in shown[-1][1]
+    assert epochs == []
+    assert window.state is RunState.IDLE
+
+
 def test_diverged_run_says_what_to_try(qtbot, window, monkeypatch):
     warnings: list[tuple[str, str]] = []
     monkeypatch.setattr(dialogs, "show_warning", lambda _, t, msg: warnings.append((t, msg)))
