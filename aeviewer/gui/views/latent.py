@@ -124,6 +124,10 @@ class LatentView(View):
         self._selection = np.zeros(0, np.int64)
         self._ends: list[int | None] = [None, None]
         self._cache: dict[tuple[int, str], np.ndarray] = {}
+        #: (data set, evaluation indices, order by class, class bounds) of the last class
+        #: layering: the order is the same for every snapshot of a run and costs most of an
+        #: update with a million points.
+        self._class_order: tuple[Dataset, np.ndarray, np.ndarray, np.ndarray] | None = None
         #: The running projection and the (epoch, method) it computes; a new one supersedes it.
         self._pending: tuple[FunctionWorker, tuple[int, str]] | None = None
         #: The running decoded-grid computation, and its number (older ones are ignored).
@@ -534,14 +538,30 @@ class LatentView(View):
         if color_by == "class" and labels is not None and self._dataset is not None:
             n_classes = max(self._dataset.n_classes, int(labels.max()) + 1)
             colors = class_colors(n_classes)
-            order = np.argsort(labels, kind="stable")
-            bounds = np.searchsorted(labels[order], np.arange(n_classes + 1))
+            order, bounds = self._order_by_class(frame, labels, n_classes)
             return [
                 Layer(self._dataset.class_name(c), order[bounds[c] : bounds[c + 1]], colors[c])
                 for c in range(n_classes)
                 if bounds[c + 1] > bounds[c]
             ]
         return [Layer(translate("LatentView", "samples"), np.arange(n), pg.mkColor(31, 119, 180))]
+
+    def _order_by_class(
+        self, frame: LatentFrame, labels: np.ndarray, n_classes: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows sorted by class and each class's bounds in them (kept while they hold)."""
+        cached = self._class_order
+        if (
+            cached is not None
+            and cached[0] is self._dataset
+            and len(cached[3]) == n_classes + 1
+            and np.array_equal(cached[1], frame.eval_indices)
+        ):
+            return cached[2], cached[3]
+        order = np.argsort(labels, kind="stable")
+        bounds = np.searchsorted(labels[order], np.arange(n_classes + 1))
+        self._class_order = (self._dataset, np.array(frame.eval_indices), order, bounds)
+        return order, bounds
 
     def _anomaly_flags(self, frame: LatentFrame) -> tuple[np.ndarray | None, str]:
         ds = self._dataset
