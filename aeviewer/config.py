@@ -32,6 +32,8 @@ OPTIMIZERS: tuple[str, ...] = ("adam", "adamw", "sgd", "rmsprop")
 SCHEDULES: tuple[str, ...] = ("auto", "cosine", "constant")
 PRECISIONS: tuple[str, ...] = ("fp32", "bf16", "auto")
 NORMALIZATIONS: tuple[str, ...] = ("auto", "none", "minmax", "zscore")
+#: Where training reads the samples from: chosen by size, all in memory, or streamed from disk.
+STORAGES: tuple[str, ...] = ("auto", "memory", "streamed")
 NOISE_KINDS: tuple[str, ...] = ("gaussian", "uniform", "mask")
 SPARSITY_KINDS: tuple[str, ...] = ("l1", "kl")
 #: The most hidden (or convolutional) layers a model may have.
@@ -129,10 +131,15 @@ class DataSpec:
     normal_class: int | None = None
     limit: int | None = None
     label_column: str | None = LABELS_AUTO
+    #: ``memory``: load the samples; ``streamed``: map a float32 ``.npy`` file and read the
+    #: batches from it; ``auto``: stream ``.npy`` files larger than 1 GiB.
+    storage: str = "auto"
 
     def __post_init__(self) -> None:
         if not self.source:
             raise ConfigError("a data source is required")
+        if self.storage not in STORAGES:
+            raise ConfigError(f"unknown data storage {self.storage!r}; choose one of {STORAGES}")
         label = self.label_column
         if isinstance(label, int) and not isinstance(label, bool):
             label = str(label)

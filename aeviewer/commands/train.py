@@ -107,6 +107,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--val-fraction", type=float, default=defaults_data.val_fraction)
     add("--normalize", choices=NORMALIZATIONS, default="auto")
     add("--limit", type=int, metavar="N", help="use at most N samples")
+    storage = parser.add_mutually_exclusive_group()
+    storage.add_argument(
+        "--data-in-memory",
+        dest="storage",
+        action="store_const",
+        const="memory",
+        default="auto",
+        help="load the samples into memory (the default, except for .npy files over 1 GiB)",
+    )
+    storage.add_argument(
+        "--data-streamed",
+        dest="storage",
+        action="store_const",
+        const="streamed",
+        help="map a float32 .npy file and read each batch from it (data larger than memory)",
+    )
     add_label_options(parser)
     add(
         "--schedule",
@@ -180,6 +196,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             normal_class=args.normal_class,
             limit=args.limit,
             label_column=label_choice(args),
+            storage=args.storage,
         ),
         model=ModelSpec(
             kind=args.model,
@@ -397,7 +414,7 @@ def _train(args: argparse.Namespace, config: RunConfig, out, state, group=None) 
             printer.pca = None if config.model.kind == "gan" else event.pca_val_loss
             # Stacked pre-training stages come before the fine-tuning epochs.
             printer.epochs = event.total_epochs
-            for warning in event.warnings:
+            for warning in () if secondary else event.warnings:
                 sys.stderr.write(f"aeviewer: warning: {warning}\n")
             if not args.quiet and event.first_epoch:
                 sys.stderr.write(f"resuming after epoch {event.first_epoch}\n")

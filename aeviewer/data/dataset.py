@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from aeviewer.data.mapped import CHUNK_ROWS, is_mapped, row_chunks
 from aeviewer.errors import DatasetError
 
 NormKind = Literal["none", "minmax", "zscore"]
@@ -118,9 +119,10 @@ class Dataset:
             raise DatasetError(
                 f"{where}: sample shape {self.sample_shape} does not match {x.shape[1]} features"
             )
-        if not np.isfinite(x).all():
-            row = int(np.argwhere(~np.isfinite(x))[0, 0])
-            raise DatasetError(f"{where}: sample {row} holds NaN or infinity")
+        for start, chunk in enumerate(row_chunks(x)):
+            if not np.isfinite(chunk).all():
+                row = start * CHUNK_ROWS + int(np.argwhere(~np.isfinite(chunk))[0, 0])
+                raise DatasetError(f"{where}: sample {row} holds NaN or infinity")
         n = x.shape[0]
         if self.labels is not None:
             if self.labels.shape != (n,) or not np.issubdtype(self.labels.dtype, np.integer):
@@ -181,7 +183,10 @@ class Dataset:
     @property
     def value_range(self) -> tuple[float, float]:
         """Minimum and maximum of the (normalised) samples."""
-        return float(self.x.min()), float(self.x.max())
+        if not is_mapped(self.x):
+            return float(self.x.min()), float(self.x.max())
+        ranges = [(float(c.min()), float(c.max())) for c in row_chunks(self.x)]
+        return min(r[0] for r in ranges), max(r[1] for r in ranges)
 
     @property
     def in_unit_interval(self) -> bool:

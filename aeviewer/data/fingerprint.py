@@ -12,6 +12,7 @@ import hashlib
 import numpy as np
 
 from aeviewer.data.dataset import Dataset
+from aeviewer.data.mapped import release_pages
 
 #: Rows hashed per update, so a large data set is never copied whole to make it contiguous.
 CHUNK_ROWS = 8192
@@ -25,6 +26,7 @@ def content_hash(dataset: Dataset) -> str:
     for start in range(0, x.shape[0], CHUNK_ROWS):
         chunk = np.ascontiguousarray(x[start : start + CHUNK_ROWS], dtype=np.float32)
         digest.update(memoryview(chunk).cast("B"))
+        release_pages(x)
     if dataset.labels is not None:
         digest.update(b"labels")
         digest.update(np.ascontiguousarray(dataset.labels, dtype=np.int64).tobytes())

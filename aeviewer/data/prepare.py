@@ -6,6 +6,8 @@ import numpy as np
 
 from aeviewer.config import DataSpec
 from aeviewer.data.dataset import Dataset
+from aeviewer.data.mapped import is_mapped
+from aeviewer.errors import DatasetError
 
 
 def prepare(dataset: Dataset, spec: DataSpec) -> Dataset:
@@ -22,7 +24,21 @@ def prepare(dataset: Dataset, spec: DataSpec) -> Dataset:
         keep = np.sort(rng.choice(dataset.n_samples, spec.limit, replace=False))
         dataset = dataset.subset(keep)
     if spec.normalize == "auto":
-        return dataset if dataset.in_unit_interval else dataset.normalized("zscore")
+        if dataset.in_unit_interval:
+            return dataset
+        _check_copyable(dataset, "z-scoring")
+        return dataset.normalized("zscore")
     if spec.normalize == "none":
         return dataset
+    _check_copyable(dataset, spec.normalize)
     return dataset.normalized(spec.normalize)  # type: ignore[arg-type]
+
+
+def _check_copyable(dataset: Dataset, what: str) -> None:
+    """Refuse to normalise streamed data (that would copy them all into memory)."""
+    if is_mapped(dataset.x):
+        raise DatasetError(
+            f"{dataset.source}: streamed data are trained on as they are, and {what} them would "
+            "copy them into memory; store them normalised (or in [0, 1]), use --normalize "
+            "none, or load them into memory (--data-in-memory)"
+        )

@@ -46,6 +46,7 @@ from aeviewer.training.state import (
     restore_global_rng,
     restore_optimizer,
 )
+from aeviewer.training.streaming import MappedRows, Prefetching
 from aeviewer.training.subnormals import flushed_subnormals
 from aeviewer.training.trainers import EVAL_BATCH
 
@@ -326,51 +327,50 @@ class _Loop:
         order = torch.randperm(n, generator=setup.shuffle).to(x.device)
         collected: dict[str, list[torch.Tensor]] = {}
         ranks = setup.distributed
-        counts: list[float] = []
-        skipped = 0
+        plan = self._plan(order, n_batches, bs)
+        reader = None
+        if isinstance(x, MappedRows):
+            reader = Prefetching(x, [rows for _, rows, _ in plan])
         self.model.train()
         stage_steps = trainer.epochs_in(stage) * n_batches
         warmup = min(spec.warmup_steps or 0, stage_steps // 2)
         first_step = (stage_epoch - 1) * n_batches
         start = last = time.perf_counter()
-        for b in range(n_batches):
-            # stop_requested first: an epoch budget spent right after a stop re-pauses the
-            # control, and checkpoint() would then wait although a stop was asked for.
-            if control.stop_requested or not control.checkpoint():
-                return "stopped"
-            changes = control.take_lr_changes()
-            if changes:
-                for group, lr in changes.items():
-                    if trainer.set_lr(group, lr):
-                        change = LrChanged(epoch, self.step, group, lr)
-                        self.lr_changes.append(change)
-                        yield change
-            trainer.set_lr_factor(lr_factor(first_step + b, stage_steps, warmup, spec.schedule))
-            rows = order[b * bs : (b + 1) * bs]
-            if ranks is not None:
-                if rows.shape[0] // ranks.world_size < self.min_rows:
-                    # Batch norm cannot train on a slice of one row: every rank skips the
-                    # short last batch alike.
-                    skipped += int(rows.shape[0])
-                    continue
-                rows, count = self._rows_of_rank(rows)
-                counts.append(count)
-            terms = trainer.train_step(x[rows])
-            for name, value in terms.items():
-                collected.setdefault(name, []).append(value)
-            self.step += 1
-            now = time.perf_counter()
-            if now - last >= self.progress_interval or b == n_batches - 1:
-                last = now
-                loss = float(terms["loss"])
-                # Ranks decide together, at the epoch's end, on the terms summed across them.
-                if ranks is None and not math.isfinite(loss):
-                    self.divergence = f"the loss became {loss} at epoch {epoch}, batch {b + 1}"
-                    return "diverged"
-                seen = min((b + 1) * bs, n)
-                yield Progress(
-                    epoch, b + 1, n_batches, self.step, loss, seen / max(now - start, 1e-9), stage
-                )
+        try:
+            for k, (b, rows, part) in enumerate(plan):
+                # stop_requested first: an epoch budget spent right after a stop re-pauses the
+                # control, and checkpoint() would then wait although a stop was asked for.
+                if control.stop_requested or not control.checkpoint():
+                    return "stopped"
+                changes = control.take_lr_changes()
+                if changes:
+                    for group, lr in changes.items():
+                        if trainer.set_lr(group, lr):
+                            change = LrChanged(epoch, self.step, group, lr)
+                            self.lr_changes.append(change)
+                            yield change
+                factor = lr_factor(first_step + b, stage_steps, warmup, spec.schedule)
+                trainer.set_lr_factor(factor)
+                if part is not None:
+                    trainer.set_slice(*part)
+                terms = trainer.train_step(reader[k] if reader is not None else x[rows])
+                for name, value in terms.items():
+                    collected.setdefault(name, []).append(value)
+                self.step += 1
+                now = time.perf_counter()
+                if now - last >= self.progress_interval or k == len(plan) - 1:
+                    last = now
+                    loss = float(terms["loss"])
+                    # Ranks decide together, at the epoch's end, on the terms summed across them.
+                    if ranks is None and not math.isfinite(loss):
+                        self.divergence = f"the loss became {loss} at epoch {epoch}, batch {b + 1}"
+                        return "diverged"
+                    seen = min((b + 1) * bs, n)
+                    rate = seen / max(now - start, 1e-9)
+                    yield Progress(epoch, b + 1, n_batches, self.step, loss, rate, stage)
+        finally:
+            if reader is not None:
+                reader.close()
         seconds = time.perf_counter() - start
         if ranks is None:
             sizes = torch.full((n_batches,), float(bs), device=x.device)
@@ -378,8 +378,10 @@ class _Loop:
             train_terms = _weighted_means(collected, sizes, n)
         else:
             trainer.clear_slice()
+            counts = [float(round(part[3] * part[0])) for _, _, part in plan]
+            used = sum(part[0] for _, _, part in plan)
             sizes = torch.tensor(counts, device=x.device)
-            train_terms = _weighted_means(collected, sizes, n - skipped, ranks.all_reduce_sum)
+            train_terms = _weighted_means(collected, sizes, used, ranks.all_reduce_sum)
         val_terms = self._validate()
         if val_terms is None:
             return "stopped"
@@ -421,17 +423,32 @@ class _Loop:
             return "converged"
         return "completed"
 
-    def _rows_of_rank(self, rows: torch.Tensor) -> tuple[torch.Tensor, float]:
-        """This rank's rows of a global batch and how many of them count (tells the trainer
-        its slice). A rank left without rows by a short last batch steps on one row that counts
-        for nothing, so that every rank takes part in every gradient all-reduce."""
-        total = int(rows.shape[0])
-        start, stop = self.setup.distributed.shard(total)
-        count = stop - start
-        if count == 0:
-            start, stop = 0, 1
-        self.trainer.set_slice(total, start, stop, count / total)
-        return rows[start:stop], float(count)
+    def _plan(
+        self, order: torch.Tensor, n_batches: int, bs: int
+    ) -> list[tuple[int, torch.Tensor, tuple[int, int, int, float] | None]]:
+        """The epoch's batches: index, rows, and in a data-parallel run this rank's slice of
+        the global batch (total, start, stop, share of the batch mean).
+
+        A rank left without rows by a short last batch steps on one row that counts for
+        nothing, so that every rank takes part in every gradient all-reduce; a model with batch
+        norm, which cannot train on one row, skips such a batch on every rank alike.
+        """
+        ranks = self.setup.distributed
+        plan = []
+        for b in range(n_batches):
+            rows = order[b * bs : (b + 1) * bs]
+            if ranks is None:
+                plan.append((b, rows, None))
+                continue
+            total = int(rows.shape[0])
+            if total // ranks.world_size < self.min_rows:
+                continue
+            start, stop = ranks.shard(total)
+            count = stop - start
+            if count == 0:
+                start, stop = 0, 1
+            plan.append((b, rows[start:stop], (total, start, stop, count / total)))
+        return plan
 
     def _validate(self) -> dict[str, float] | None:
         """Mean validation terms; None when a stop was requested in the middle."""

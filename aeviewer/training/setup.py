@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -11,6 +12,13 @@ from torch import nn
 
 from aeviewer.config import DataSpec, RunConfig
 from aeviewer.data.dataset import Dataset
+from aeviewer.data.mapped import (
+    STREAM_ABOVE_BYTES,
+    is_mapped,
+    map_npy,
+    npy_data_bytes,
+    release_pages,
+)
 from aeviewer.errors import ConfigError
 from aeviewer.models.info import DataInfo
 from aeviewer.models.pca import PCA, RANDOMIZED_ABOVE
@@ -22,15 +30,64 @@ from aeviewer.training.family_snapshots import snapshotter_class
 from aeviewer.training.schedule import resolved_config
 from aeviewer.training.snapshots import Snapshotter
 from aeviewer.training.splits import training_split
-from aeviewer.training.trainers import Trainer, make_trainer
+from aeviewer.training.streaming import MappedRows
+from aeviewer.training.trainers import EVAL_BATCH, Trainer, make_trainer
 
 
 def load_prepared(spec: DataSpec) -> Dataset:
     """Load ``spec.source`` (labels as ``spec.label_column`` says) and prepare it
-    (normalisation, limit) as training expects."""
+    (normalisation, limit) as training expects; a float32 ``.npy`` file is memory-mapped when
+    ``spec.storage`` asks for streaming or, with ``auto``, when it is larger than 1 GiB."""
     from aeviewer.data import load_source, prepare
 
+    path = Path(spec.source)
+    if streams(spec, path):
+        x, shape = map_npy(path)
+        mapped = Dataset(x=x, sample_shape=shape, name=path.stem, source=spec.source)
+        return prepare(mapped, spec)
     return prepare(load_source(spec.source, label_column=spec.label_column), spec)
+
+
+def streams(spec: DataSpec, path: Path) -> bool:
+    """True when ``spec`` trains streamed from the ``.npy`` file ``path``."""
+    if spec.storage == "memory" or path.suffix.lower() != ".npy" or not path.is_file():
+        return False
+    return spec.storage == "streamed" or npy_data_bytes(path) > STREAM_ABOVE_BYTES
+
+
+#: Training samples a streamed data set's PCA baseline is fitted on (a seeded sample).
+PCA_SAMPLE = 20_000
+
+
+def streamed_baseline(
+    x_train: MappedRows, x_val: MappedRows | None, latent: int, seed: int
+) -> tuple[PCA, int, float, str]:
+    """PCA of a seeded sample of a streamed training split, its components, its validation
+    error (over the whole validation split, in chunks) and a note saying so."""
+    sample = x_train.sample(PCA_SAMPLE, seed)
+    release_pages(x_train.x)
+    n, d = sample.shape
+    k = min(latent, n, d)
+    if k < min(n, d) // 4:
+        # Randomised: an exact SVD's workspace would be the largest allocation of the run.
+        pca = PCA.fit(sample, k, method="randomized", seed=seed)
+    else:
+        pca, k = fit_baseline(sample, latent, seed)
+    with torch.no_grad():
+        if x_val is None:
+            val = pca.fitted_mse(k)
+        else:
+            total = 0.0
+            for i in range(0, len(x_val), EVAL_BATCH):
+                chunk = x_val[i : i + EVAL_BATCH]
+                total += pca.reconstruction_mse(chunk, k) * chunk.shape[0]
+            val = total / len(x_val)
+            release_pages(x_val.x)
+    note = (
+        f"the data are streamed from disk; the PCA baseline is fitted on a seeded sample of "
+        f"{sample.shape[0]:,} of the {len(x_train):,} training samples"
+    )
+    return pca, k, val, note
 
 
 def fit_baseline(x_train: torch.Tensor, latent: int, seed: int) -> tuple[PCA, int]:
@@ -56,8 +113,9 @@ class RunSetup:
     trainer: Trainer
     train_indices: np.ndarray
     val_indices: np.ndarray
-    x_train: torch.Tensor
-    x_val: torch.Tensor | None
+    #: The training split: a tensor on the device, or a streamed data set's MappedRows.
+    x_train: torch.Tensor | MappedRows
+    x_val: torch.Tensor | MappedRows | None
     pca: PCA
     pca_k: int
     pca_val_loss: float
@@ -142,12 +200,20 @@ def set_up(
     model.to(device)
     generator = torch.Generator(device=device).manual_seed(seed + 1)
     trainer = make_trainer(model, config, generator, autocast_dtype)
-    x_train = torch.from_numpy(dataset.x[train_idx]).to(device)
-    x_val = torch.from_numpy(dataset.x[val_idx]).to(device) if val_idx.size else None
-    check()
-    pca, k = fit_baseline(x_train, config.model.latent, seed)
-    with torch.no_grad():
-        pca_val = pca.reconstruction_mse(x_val, k) if x_val is not None else pca.fitted_mse(k)
+    streamed_note = ""
+    if is_mapped(dataset.x):
+        x_train = MappedRows(dataset.x, train_idx, device, dataset.source)
+        x_val = MappedRows(dataset.x, val_idx, device, dataset.source) if val_idx.size else None
+        pca, k, pca_val, streamed_note = streamed_baseline(
+            x_train, x_val, config.model.latent, seed
+        )
+    else:
+        x_train = torch.from_numpy(dataset.x[train_idx]).to(device)
+        x_val = torch.from_numpy(dataset.x[val_idx]).to(device) if val_idx.size else None
+        check()
+        pca, k = fit_baseline(x_train, config.model.latent, seed)
+        with torch.no_grad():
+            pca_val = pca.reconstruction_mse(x_val, k) if x_val is not None else pca.fitted_mse(k)
     check()
     snapshotter = snapshotter_class(config.model.kind)(
         dataset,
@@ -159,9 +225,8 @@ def set_up(
         seed=seed,
         noisy_from=model,
     )
-    warnings = tuple(
-        w for w in (config.model.identity_warning(dataset.n_features), precision_note) if w
-    )
+    notes = (config.model.identity_warning(dataset.n_features), precision_note, streamed_note)
+    warnings = tuple(w for w in notes if w)
     return RunSetup(
         config=config,
         dataset=dataset,

@@ -1,0 +1,108 @@
+"""Training on data larger than memory: a streamed .npy against the same data in memory.
+
+Writes a float32 ``.npy`` of ``--rows`` x 784 values in [0, 1] (the issue's target is 700,000
+rows, 2.2 GB) without holding it in memory, then trains the same autoencoder for one epoch
+twice, each in its own process: with the samples in memory (``--data-in-memory``) and streamed
+from the memory-mapped file (``--data-streamed``). Rows: each run's training throughput
+(samples/s of the epoch, from ``metrics.jsonl``) and its peak resident memory (the child's
+``ru_maxrss``), then the ratios: streamed throughput over in-memory (target >= 0.8) and
+streamed peak memory over the file's size (target: under 1.5 GB for 2.2 GB).
+
+Run from the repository root with ``python -m benchmarks.bench_streaming [--rows N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+D = 784
+CHUNK = 50_000
+
+
+def write_npy(path: Path, rows: int, seed: int = 0) -> None:
+    """A ``(rows, D)`` float32 file of low-rank data in [0, 1], written chunk by chunk."""
+    rng = np.random.default_rng(seed)
+    basis = rng.random((16, D), dtype=np.float32) / 16
+    header = {"descr": "<f4", "fortran_order": False, "shape": (rows, D)}
+    with open(path, "wb") as handle:
+        np.lib.format.write_array_header_2_0(handle, header)
+        for start in range(0, rows, CHUNK):
+            n = min(CHUNK, rows - start)
+            codes = rng.random((n, 16), dtype=np.float32)
+            x = codes @ basis + 0.05 * rng.random((n, D), dtype=np.float32)
+            np.clip(x, 0.0, 1.0, out=x)
+            x.astype(np.float32).tofile(handle)
+
+
+#: Runs the CLI, then prints the process's peak resident memory (VmHWM: this process's own,
+#: unlike ru_maxrss, which Linux carries over from the parent across fork and exec).
+CHILD = (
+    "import sys; from aeviewer.cli import main; code = main(sys.argv[1:]); "
+    "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
+    "print('peak_rss_kb', hwm, file=sys.stderr); sys.exit(code)"
+)
+
+
+def train_once(data: Path, out: Path, storage: str, batch: int) -> tuple[float, float]:
+    """Train one epoch in a child process; its samples/s and peak resident memory (bytes)."""
+    command = [
+        sys.executable, "-c", CHILD, "train", "--data", str(data), "--out", str(out),
+        "--epochs", "1", "--batch-size", str(batch), "--hidden", "256", "--latent", "16",
+        "--device", "cpu", "--val-fraction", "0.02", "--quiet", f"--data-{storage}",
+    ]  # fmt: skip
+    child = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if child.returncode != 0:
+        raise SystemExit(f"bench_streaming: the {storage} run failed: {child.stderr[-500:]}")
+    peak = [line.split()[1] for line in child.stderr.splitlines() if line.startswith("peak_rss")]
+    record = json.loads((out / "metrics.jsonl").read_text().splitlines()[-1])
+    return float(record["samples_per_s"]), float(peak[-1]) * 1024.0
+
+
+def run(rows: int | None = None, batch: int = 256, where: Path | None = None) -> list:
+    """Rows ``(name, value, note)`` of the comparison (``rows`` from AEVIEWER_BENCH_STREAM_ROWS,
+    default 700,000)."""
+    rows = rows or int(os.environ.get("AEVIEWER_BENCH_STREAM_ROWS", "700000"))
+    folder = Path(tempfile.mkdtemp(prefix="bench-stream-", dir=where))
+    try:
+        size = rows * D * 4
+        free = shutil.disk_usage(folder).free
+        if free < 1.2 * size:
+            raise SystemExit(f"bench_streaming: {size / 1e9:.1f} GB needed, {free / 1e9:.1f} free")
+        data = folder / "data.npy"
+        write_npy(data, rows)
+        rate_mem, rss_mem = train_once(data, folder / "memory", "in-memory", batch)
+        rate_str, rss_str = train_once(data, folder / "streamed", "streamed", batch)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    setting = f"{rows:,} x {D} float32, {size / 1e9:.2f} GB"
+    return [
+        ("in memory [samples/s]", rate_mem, setting),
+        ("in memory peak RSS [GB]", rss_mem / 1e9, setting),
+        ("streamed [samples/s]", rate_str, setting),
+        ("streamed peak RSS [GB]", rss_str / 1e9, "target < 1.5 GB for 2.2 GB"),
+        ("streamed / in-memory throughput", rate_str / rate_mem, "target >= 0.8"),
+        ("streamed peak RSS / data size", rss_str / size, "target < 0.68 (1.5 / 2.2)"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=700_000)
+    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--dir", type=Path, help="where to write the data (default: a temp dir)")
+    args = parser.parse_args()
+    for name, value, note in run(args.rows, args.batch_size, args.dir):
+        print(f"{name:<36} {value:>12,.2f}  {note}")
+
+
+if __name__ == "__main__":
+    main()
