@@ -188,36 +188,49 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.mark.timeout(120)
-def test_a_missing_peer_ends_in_one_line_after_the_timeout(tmp_path):
-    env = _env() | {
+def _rank0_env() -> dict[str, str]:
+    """rank 0 of 2, with nobody else: what a peer that never comes looks like."""
+    return _env() | {
         "RANK": "0",
         "WORLD_SIZE": "2",
         "LOCAL_RANK": "0",
         "MASTER_ADDR": "127.0.0.1",
         "MASTER_PORT": str(_free_port()),
     }
-    args = ["train", "--data", "builtin:moons?n=400", "--epochs", "1", "--device", "cpu"]
-    result = _aeviewer([*args, "--out", str(tmp_path / "r"), "--dist-timeout", "3"], env, 100)
+
+
+SMALL = ["train", "--data", "builtin:moons?n=400", "--epochs", "1", "--device", "cpu"]
+
+
+@pytest.mark.timeout(120)
+def test_a_missing_peer_ends_in_one_line_after_the_timeout(tmp_path):
+    args = [*SMALL, "--out", str(tmp_path / "r"), "--dist-timeout", "3"]
+    result = _aeviewer(args, _rank0_env(), 100)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "not all 2 processes joined" in result.stderr
 
 
+@pytest.mark.timeout(120)
+def test_a_batch_smaller_than_the_processes_is_refused_before_joining(tmp_path):
+    args = [*SMALL, "--batch-size", "1", "--out", str(tmp_path / "r")]
+    result = _aeviewer(args, _rank0_env(), 100)
+    assert result.returncode == 2
+    assert _error_lines(result.stderr) == [
+        "aeviewer: error: batch size 1 is smaller than the 2 processes; the batch size is "
+        "global (split across processes), so use --batch-size 2 or more"
+    ]
+    assert result.stderr.count("\n") == 1
+
+
 @pytest.mark.timeout(200)
-def test_bad_launches_end_in_one_line_per_process(tmp_path):
+def test_an_unwritable_run_directory_ends_every_process_in_one_line(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    common = ["train", "--nproc", "2", "--data", "builtin:moons?n=400", "--epochs", "1"]
-    common += ["--device", "cpu", "--quiet"]
-    small = _aeviewer([*common, "--batch-size", "1", "--out", str(tmp_path / "r")], _env(), 90)
-    assert small.returncode == 2
-    lines = _error_lines(small.stderr)
-    assert len(lines) == 2 and "batch size 1 is smaller than the 2 processes" in lines[0]
-    assert "Traceback" not in small.stderr
-    unwritable = _aeviewer([*common, "--out", str(blocker / "run")], _env(), 90)
-    assert unwritable.returncode == 2
-    lines = _error_lines(unwritable.stderr)
+    args = [*SMALL, "--nproc", "2", "--quiet", "--out", str(blocker / "run")]
+    result = _aeviewer(args, _env(), 150)
+    assert result.returncode == 2
+    lines = _error_lines(result.stderr)
     assert len(lines) == 2 and all("a-file" in line for line in lines)
     assert any("rank 0 failed" in line for line in lines)
-    assert "Traceback" not in unwritable.stderr
+    assert "Traceback" not in result.stderr
