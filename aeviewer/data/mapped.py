@@ -88,6 +88,23 @@ class RowFile:
         self.close()
 
 
+#: Rows gathered from a mapping between two releases of its pages (:func:`take_rows`).
+TAKE_ROWS = 32
+
+
+def take_rows(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``x[rows]``; from a mapping a few rows at a time, releasing the pages in between (one
+    touched row can bring megabytes of a file cached in large folios into the process)."""
+    if not is_mapped(x):
+        return x[rows]
+    rows = np.asarray(rows)
+    out = np.empty((rows.size, *x.shape[1:]), x.dtype)
+    for start in range(0, rows.size, TAKE_ROWS):
+        out[start : start + TAKE_ROWS] = x[rows[start : start + TAKE_ROWS]]
+        release_pages(x)
+    return out
+
+
 def row_chunks(x: np.ndarray, rows: int = CHUNK_ROWS) -> Iterator[np.ndarray]:
     """``x`` in chunks of ``rows`` rows, releasing a mapping's pages after each."""
     for start in range(0, x.shape[0], rows):

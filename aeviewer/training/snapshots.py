@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from aeviewer.data.dataset import Dataset
+from aeviewer.data.mapped import take_rows
 from aeviewer.models.pca import PCA
 from aeviewer.training.events import Snapshot
 from aeviewer.training.trainers import EVAL_BATCH
@@ -73,8 +74,8 @@ class Snapshotter:
         )
         self.eval_indices.flags.writeable = False
         self.recon_indices.flags.writeable = False
-        self.x_eval = torch.from_numpy(dataset.x[self.eval_indices]).to(device)
-        self.originals = torch.from_numpy(dataset.x[self.recon_indices]).to(device)
+        self.x_eval = torch.from_numpy(take_rows(dataset.x, self.eval_indices)).to(device)
+        self.originals = torch.from_numpy(take_rows(dataset.x, self.recon_indices)).to(device)
         self.inputs = self.originals
         self.noisy: np.ndarray | None = None
         if noisy_from is not None and getattr(noisy_from, "noise", None) is not None:
