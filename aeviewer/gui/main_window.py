@@ -424,6 +424,7 @@ class MainWindow(QMainWindow):
         ended, a model that Start continues, a followed run)."""
         c = self.controller
         following = getattr(self, "following", None)
+        self.status.watch(c.control)
         self.status.set_state(
             c.state,
             state_text(

@@ -27,6 +27,7 @@ class TrainingControl:
         self._batches_at_request = 0
         self._epochs_done = 0
         self._waiting = False
+        self._preparing: tuple[int, int, str] | None = None
 
     # -- requests, from any thread -----------------------------------------------------------
     def stop(self) -> None:
@@ -60,7 +61,18 @@ class TrainingControl:
             self._batches_at_request = self._batches
         self._resume.set()
 
+    def report_preparing(self, index: int, total: int, step: str) -> None:
+        """The loop is at set-up step ``index`` of ``total`` (``step``, a key of
+        :data:`~aeviewer.training.setup.SETUP_STEPS`); read with :attr:`preparing`."""
+        self._preparing = (index, total, step)
+
     # -- state -------------------------------------------------------------------------------
+    @property
+    def preparing(self) -> tuple[int, int, str] | None:
+        """The set-up step the run is at, as ``(index, total, step)``; None before set-up
+        began. A watcher reads it without waiting (one tuple, replaced whole)."""
+        return self._preparing
+
     @property
     def stop_requested(self) -> bool:
         """True once :meth:`stop` was called."""

@@ -38,7 +38,7 @@ from aeviewer.training.events import (
 from aeviewer.training.run_log import logged
 from aeviewer.training.rundir import RunDirectory, load_state, model_record, state_copy
 from aeviewer.training.schedule import EarlyStopping, lr_factor
-from aeviewer.training.setup import RunSetup, SetupStopped, set_up
+from aeviewer.training.setup import SETUP_STEPS, RunSetup, SetupStopped, set_up
 from aeviewer.training.state import (
     TrainingState,
     capture_state,
@@ -148,9 +148,12 @@ def _prepare(
     error: AeviewerError | None = None
     setup = run = record = None
     try:
-        setup = set_up(config, dataset, lambda: control.stop_requested, distributed)
+        setup = set_up(
+            config, dataset, lambda: control.stop_requested, distributed, control.report_preparing
+        )
         # The config with its automatic settings (epochs, warm-up, patience) decided.
         config = setup.config
+        control.report_preparing(len(SETUP_STEPS) - 1, len(SETUP_STEPS), SETUP_STEPS[-1])
         record = data_record(setup.dataset, config.data, setup.train_indices, setup.val_indices)
         where = str(run_dir) if run_dir is not None else "the saved training state"
         if resume_from is not None:

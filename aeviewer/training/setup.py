@@ -149,11 +149,17 @@ class SetupStopped(Exception):
     """A stop was requested while the run was being set up."""
 
 
+#: The steps of a run's set-up, in order: loading the data, building the model, fitting the PCA
+#: baseline, choosing the snapshot samples, and (in the loop) fingerprinting the data.
+SETUP_STEPS: tuple[str, ...] = ("data", "model", "baseline", "snapshots", "fingerprint")
+
+
 def set_up(
     config: RunConfig,
     dataset: Dataset | None = None,
     stop_requested: Callable[[], bool] = lambda: False,
     distributed: Distributed | None = None,
+    on_step: Callable[[int, int, str], None] | None = None,
 ) -> RunSetup:
     """Build a run; ``dataset`` None loads and prepares ``config.data.source``.
 
@@ -162,7 +168,8 @@ def set_up(
     collective call and an error on one rank can be shared first.
 
     ``stop_requested`` is asked between the steps (data, model, baseline, snapshot samples);
-    when it answers True, :class:`SetupStopped` is raised.
+    when it answers True, :class:`SetupStopped` is raised. ``on_step(index, total, step)`` is
+    told each step of :data:`SETUP_STEPS` as it begins.
 
     Raises
     ------
@@ -176,10 +183,15 @@ def set_up(
         if stop_requested():
             raise SetupStopped
 
-    check()
+    def step(name: str) -> None:
+        check()
+        if on_step is not None:
+            on_step(SETUP_STEPS.index(name), len(SETUP_STEPS), name)
+
+    step("data")
     if dataset is None:
         dataset = load_prepared(config.data)
-        check()
+    step("model")
     device = resolve_device(config.train.device)
     if distributed is not None:
         check_distributable(config, distributed.world_size)
@@ -201,6 +213,7 @@ def set_up(
     generator = torch.Generator(device=device).manual_seed(seed + 1)
     trainer = make_trainer(model, config, generator, autocast_dtype)
     streamed_note = ""
+    step("baseline")
     if is_mapped(dataset.x):
         x_train = MappedRows(dataset.x, train_idx, device, dataset.source)
         x_val = MappedRows(dataset.x, val_idx, device, dataset.source) if val_idx.size else None
@@ -214,7 +227,7 @@ def set_up(
         pca, k = fit_baseline(x_train, config.model.latent, seed)
         with torch.no_grad():
             pca_val = pca.reconstruction_mse(x_val, k) if x_val is not None else pca.fitted_mse(k)
-    check()
+    step("snapshots")
     snapshotter = snapshotter_class(config.model.kind)(
         dataset,
         pca,

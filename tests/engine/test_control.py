@@ -5,6 +5,8 @@ import time
 
 from aeviewer.training.control import TrainingControl
 
+from .conftest import small_config
+
 
 def test_a_spent_step_budget_after_stop_does_not_pause_again() -> None:
     control = TrainingControl()
@@ -60,3 +62,27 @@ def test_waiting_reports_a_pause_that_took_effect() -> None:
     assert not control.waiting
     control.epoch_finished()
     assert control.epochs_done == 1
+
+
+def test_set_up_reports_its_steps_in_order(vectors):
+    from aeviewer.training.events import Started
+    from aeviewer.training.loop import train
+    from aeviewer.training.setup import SETUP_STEPS
+
+    class Recording(TrainingControl):
+        def __init__(self) -> None:
+            super().__init__()
+            self.steps: list[tuple[int, int, str]] = []
+
+        def report_preparing(self, index: int, total: int, step: str) -> None:
+            super().report_preparing(index, total, step)
+            self.steps.append((index, total, step))
+
+    control = Recording()
+    assert control.preparing is None
+    for event in train(small_config(epochs=1), vectors, control=control):
+        if isinstance(event, Started):
+            break
+    total = len(SETUP_STEPS)
+    assert control.steps == [(i, total, step) for i, step in enumerate(SETUP_STEPS)]
+    assert control.preparing == (total - 1, total, "fingerprint")

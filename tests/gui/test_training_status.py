@@ -68,3 +68,22 @@ def test_the_state_word_follows_the_session():
     assert state_text(RunState.IDLE, following="running") == "following a run (running)"
     assert state_text(RunState.RUNNING, waiting=True).startswith("waiting")
     assert state_text(RunState.PAUSED) == "paused"
+
+
+def test_preparation_shows_the_set_up_step_the_run_is_at(qtbot):
+    from aeviewer.training.control import TrainingControl
+
+    status = TrainingStatus()
+    qtbot.addWidget(status)
+    control = TrainingControl()
+    status.watch(control)
+    status.set_state(RunState.RUNNING)
+    assert status.preparing.isVisibleTo(status)
+    assert "preparing" in status.position.text()
+    control.report_preparing(2, 5, "baseline")
+    qtbot.waitUntil(lambda: "fitting the PCA baseline" in status.position.text(), timeout=2000)
+    assert status.position.text().startswith("preparing (3/5)")
+    assert (status.preparing.value(), status.preparing.maximum()) == (2, 5)
+    status.on_started(started())
+    assert not status.preparing.isVisibleTo(status)
+    assert status.position.text().startswith("epoch 0/20")

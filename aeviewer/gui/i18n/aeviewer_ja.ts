@@ -478,7 +478,7 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
     <message>
         <source>{0}: {1}</source>
-        <extracomment>Replay keeps at most this many snapshots and this many bytes; older ones are thinned out. Something changed while the tab was hidden; drawn when it is shown. The running projection and the (epoch, method) it computes; a new one supersedes it. The running decoded-grid computation, and its number (older ones are ignored).</extracomment>
+        <extracomment>Replay keeps at most this many snapshots and this many bytes; older ones are thinned out. Something changed while the tab was hidden; drawn when it is shown. (data set, evaluation indices, order by class, class bounds) of the last class layering: the order is the same for every snapshot of a run and costs most of an update with a million points. The running projection and the (epoch, method) it computes; a new one supersedes it. The running decoded-grid computation, and its number (older ones are ignored).</extracomment>
         <translation>{0}: {1}</translation>
     </message>
     <message>
@@ -2064,7 +2064,29 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>停滞</translation>
     </message>
     <message>
+        <source>loading the data</source>
+        <extracomment>What each set-up step of a run does (keys of ``aeviewer.training.setup.SETUP_STEPS``).</extracomment>
+        <translation>データを読み込んでいます</translation>
+    </message>
+    <message>
+        <source>splitting the data, building the model</source>
+        <translation>データを分割し、モデルを構築しています</translation>
+    </message>
+    <message>
+        <source>fitting the PCA baseline</source>
+        <translation>PCA ベースラインを当てはめています</translation>
+    </message>
+    <message>
+        <source>choosing the samples the views show</source>
+        <translation>ビューに表示するサンプルを選んでいます</translation>
+    </message>
+    <message>
+        <source>hashing the data for the run&apos;s record</source>
+        <translation>実行の記録のためにデータのハッシュを計算しています</translation>
+    </message>
+    <message>
         <source>following a run ({0})</source>
+        <extracomment>How often the set-up step is read while a run is prepared, in milliseconds.</extracomment>
         <translation>実行を追跡中({0})</translation>
     </message>
     <message>
@@ -2087,6 +2109,10 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>preparing: splitting the data, building the model, fitting PCA …</source>
         <translation>準備中: データ分割、モデル構築、PCA の当てはめ…</translation>
+    </message>
+    <message>
+        <source>preparing ({0}/{1}): {2} …</source>
+        <translation>準備中 ({0}/{1}): {2}…</translation>
     </message>
     <message>
         <source>epoch {0}/{1} · batch {2}/{3}</source>

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from aeviewer.gui.state import RunState
+from aeviewer.training.control import TrainingControl
 from aeviewer.training.events import EpochEnd, Progress, Started
 
 translate = QCoreApplication.translate
@@ -23,6 +24,17 @@ WORDS: dict[str, str] = {
     "failed": QT_TRANSLATE_NOOP("TrainingStatus", "failed"),
     "stalled": QT_TRANSLATE_NOOP("TrainingStatus", "stalled"),
 }
+
+#: What each set-up step of a run does (keys of ``aeviewer.training.setup.SETUP_STEPS``).
+SETUP_WORDS: dict[str, str] = {
+    "data": QT_TRANSLATE_NOOP("TrainingStatus", "loading the data"),
+    "model": QT_TRANSLATE_NOOP("TrainingStatus", "splitting the data, building the model"),
+    "baseline": QT_TRANSLATE_NOOP("TrainingStatus", "fitting the PCA baseline"),
+    "snapshots": QT_TRANSLATE_NOOP("TrainingStatus", "choosing the samples the views show"),
+    "fingerprint": QT_TRANSLATE_NOOP("TrainingStatus", "hashing the data for the run's record"),
+}
+#: How often the set-up step is read while a run is prepared, in milliseconds.
+PREPARING_POLL_MS = 150
 
 
 def reason_text(word: str) -> str:
@@ -112,7 +124,12 @@ class TrainingStatus(QWidget):
         self.preparing = QProgressBar()
         self.preparing.setRange(0, 0)
         self.preparing.setMaximumWidth(80)
+        self.preparing.setTextVisible(False)
         self.preparing.setVisible(False)
+        self._control: TrainingControl | None = None
+        self._step_timer = QTimer(self)
+        self._step_timer.setInterval(PREPARING_POLL_MS)
+        self._step_timer.timeout.connect(self._show_step)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
         layout.setSpacing(18)
@@ -126,7 +143,7 @@ class TrainingStatus(QWidget):
     def clear(self) -> None:
         """Back to the idle read-out."""
         self._started = None
-        self.preparing.setVisible(False)
+        self._stop_watching()
         for label in (self.position, self.speed, self.eta):
             free_size(label)
         self.position.setText(_position("–", "–", "–", "–"))
@@ -137,12 +154,18 @@ class TrainingStatus(QWidget):
         """Show where the model trains (or will)."""
         self.device.setText(translate("TrainingStatus", "device {0}").format(device))
 
+    def watch(self, control: TrainingControl | None) -> None:
+        """Read the set-up steps of the run that ``control`` controls while it is prepared."""
+        self._control = control
+
     def set_state(self, state: RunState, text: str | None = None) -> None:
         """Show the run state (``text``, or the state's name), and what a run that has not
         started yet waits for."""
         self.state.setText(text or reason_text(state.value))
         preparing = state is RunState.RUNNING and self._started is None
         self.preparing.setVisible(preparing)
+        if not preparing:
+            self._stop_watching()
         if preparing:
             free_size(self.position)
             if text and text == state_text(state, waiting=True):
@@ -156,11 +179,31 @@ class TrainingStatus(QWidget):
                         "preparing: splitting the data, building the model, fitting PCA …",
                     )
                 )
+                self.preparing.setRange(0, 0)
+                self._step_timer.start()
+                self._show_step()
+
+    def _show_step(self) -> None:
+        """Show the set-up step the run is at (read without waiting)."""
+        step = self._control.preparing if self._control is not None else None
+        if step is None or self._started is not None:
+            return
+        index, total, key = step
+        self.preparing.setRange(0, total)
+        self.preparing.setValue(index)
+        what = translate("TrainingStatus", SETUP_WORDS[key]) if key in SETUP_WORDS else key
+        self.position.setText(
+            translate("TrainingStatus", "preparing ({0}/{1}): {2} …").format(index + 1, total, what)
+        )
+
+    def _stop_watching(self) -> None:
+        self._step_timer.stop()
+        self.preparing.setVisible(False)
 
     def on_started(self, event: Started) -> None:
         """A run began: its device and size."""
         self._started = event
-        self.preparing.setVisible(False)
+        self._stop_watching()
         self.set_device(event.device)
         epochs, batches = event.total_epochs, event.n_batches
         hold_size(self.position, _position(epochs, epochs, batches, batches))
