@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import replace
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from aeviewer.commands.data_options import add_label_options, label_choice
 from aeviewer.config import (
@@ -25,6 +25,10 @@ from aeviewer.config import (
 )
 from aeviewer.errors import AeviewerError, ConfigError, RunError
 from aeviewer.models.kinds import MODEL_DESCRIPTIONS
+
+if TYPE_CHECKING:
+    from aeviewer.training.distributed import Distributed, Launch
+    from aeviewer.training.state import TrainingState
 
 BAR_WIDTH = 24
 #: Headless runs have nobody to show snapshots to: the one after the last epoch is enough.
@@ -331,7 +335,7 @@ def run(args: argparse.Namespace) -> int:
     return _train(args, config, out, state)
 
 
-def _run_distributed(args: argparse.Namespace, launch) -> int:
+def _run_distributed(args: argparse.Namespace, launch: Launch) -> int:
     """One rank of a torchrun launch: join the group, agree on how the run starts, train."""
     import os
 
@@ -363,7 +367,9 @@ def _run_distributed(args: argparse.Namespace, launch) -> int:
             raise RunError(f"rank {launch.rank}: lost the other processes: {text}") from None
 
 
-def _distributed_start(args: argparse.Namespace, launch, group, run_id: str):
+def _distributed_start(
+    args: argparse.Namespace, launch: Launch, group: Distributed, run_id: str
+) -> tuple[TrainingState | None, RunConfig, str]:
     """The state to resume from (None for a fresh start), the config and the run directory.
 
     A restart of the launch that created ``--out`` continues it from its newest checkpoint (or
@@ -394,7 +400,13 @@ def _distributed_start(args: argparse.Namespace, launch, group, run_id: str):
     return None, config, out
 
 
-def _train(args: argparse.Namespace, config: RunConfig, out, state, group=None) -> int:
+def _train(
+    args: argparse.Namespace,
+    config: RunConfig,
+    out: str,
+    state: TrainingState | None,
+    group: Distributed | None = None,
+) -> int:
     """Train ``config`` into ``out`` (continuing ``state``), printing as rank 0."""
     from aeviewer.training.events import EpochEnd, Finished, Progress, Started
     from aeviewer.training.loop import train
