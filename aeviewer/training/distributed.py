@@ -148,7 +148,13 @@ class Distributed:
 def device_for(launch: Launch, device: torch.device) -> torch.device:
     """The device of this rank: its own GPU (``cuda:LOCAL_RANK``) on CUDA, else ``device``."""
     if device.type == "cuda":
-        return torch.device("cuda", launch.local_rank % max(torch.cuda.device_count(), 1))
+        count = torch.cuda.device_count()
+        if launch.local_rank >= count:
+            raise RunError(
+                f"rank {launch.rank}: local rank {launch.local_rank} has no GPU of its own (this "
+                f"machine has {count}); start at most {count} processes per machine on CUDA"
+            )
+        return torch.device("cuda", launch.local_rank)
     return device
 
 

@@ -91,6 +91,19 @@ def test_the_launch_comes_from_torchruns_environment():
     assert not launch.primary
 
 
+def test_each_cuda_process_needs_a_gpu_of_its_own(monkeypatch):
+    import torch
+
+    from aeviewer.errors import RunError
+    from aeviewer.training.distributed import Launch, device_for
+
+    assert device_for(Launch(1, 2, 1), torch.device("cpu")) == torch.device("cpu")
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    assert device_for(Launch(3, 4, 1), torch.device("cuda", 0)) == torch.device("cuda", 1)
+    with pytest.raises(RunError, match="no GPU of its own"):
+        device_for(Launch(2, 4, 2), torch.device("cuda", 0))
+
+
 def test_nproc_hands_the_same_command_line_to_torchrun():
     argv = ["train", "--nproc", "2", "--data", "x.npy", "--max-restarts=3", "--out", "r"]
     assert worker_arguments(argv) == ["train", "--data", "x.npy", "--out", "r"]
