@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QStyle, QWidget
 from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError
-from aeviewer.gui.i18n import icon_text
 from aeviewer.gui.model_weights import ModelWeights, with_weights
 from aeviewer.gui.state import RunState, enabled_controls
 from aeviewer.gui.threads import GeneratorWorker
@@ -167,8 +166,6 @@ class TrainingController(QObject):
     @staticmethod
     def _action(text: str, parent: QWidget, icon=None) -> QAction:
         action = QAction(text, parent)
-        # Without the mnemonic, Japanese "(&S)" included, which Qt's own stripping keeps.
-        action.setIconText(icon_text(text))
         if icon is not None:
             action.setIcon(icon)
         return action

@@ -1846,23 +1846,23 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>&amp;Start</source>
         <extracomment>Returns the config and data set of the next run; raises AeviewerError when they are invalid. The signals of let-go workers that have not reported ``finished`` yet. A worker built by Start while others wound down; started when they have ended. The state the next Start continues from (None: Start builds a new model). Builds the event source of a run; the real engine unless a test swaps it.</extracomment>
-        <translation>開始(&amp;S)</translation>
+        <translation>開始</translation>
     </message>
     <message>
         <source>&amp;Pause</source>
-        <translation>一時停止(&amp;P)</translation>
+        <translation>一時停止</translation>
     </message>
     <message>
         <source>S&amp;tep one epoch</source>
-        <translation>1 エポック進める(&amp;T)</translation>
+        <translation>1 エポック進める</translation>
     </message>
     <message>
         <source>St&amp;op</source>
-        <translation>停止(&amp;O)</translation>
+        <translation>停止</translation>
     </message>
     <message>
         <source>&amp;Reset</source>
-        <translation>リセット(&amp;R)</translation>
+        <translation>リセット</translation>
     </message>
     <message>
         <source>Start / Pause</source>
@@ -1898,7 +1898,7 @@ Choose No to keep training the current model with its old settings.</source>
     </message>
     <message>
         <source>&amp;Resume</source>
-        <translation>再開(&amp;R)</translation>
+        <translation>再開</translation>
     </message>
     <message>
         <source>Resume</source>
