@@ -14,7 +14,7 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError
 from aeviewer.gui.model_weights import ModelWeights, with_weights
 from aeviewer.gui.state import RunState, enabled_controls
-from aeviewer.gui.threads import GeneratorWorker
+from aeviewer.gui.threads import GeneratorWorker, pool
 from aeviewer.gui.worker import EventSource, training_worker
 from aeviewer.training.control import TrainingControl
 from aeviewer.training.events import EpochEnd, Event, Finished, Progress, Resumable, Started
@@ -88,6 +88,7 @@ class TrainingController(QObject):
         self._control: TrainingControl | None = None
         #: The signals of let-go workers that have not reported ``finished`` yet.
         self._winding_down: set[QObject] = set()
+        pool().released.connect(self._on_let_go_finished)
         #: A worker built by Start while others wound down; started when they have ended.
         self._queued: GeneratorWorker | None = None
         self._stepping = False
@@ -283,12 +284,11 @@ class TrainingController(QObject):
         if worker is not None:
             self._disconnect(worker)
             worker.quit()
-            # Connected before the check: a worker that ends in between still reports here.
-            worker.signals.finished.connect(self._on_let_go_finished)
-            if worker.is_running():
+            # Not a late connection to the worker's finished: one already emitted in the pool
+            # thread (and still on its way) would never reach it, and a Start queued behind the
+            # worker would wait for ever. The pool, connected before the worker started, says.
+            if pool().holds(worker):
                 self._winding_down.add(worker.signals)
-            else:
-                worker.signals.finished.disconnect(self._on_let_go_finished)
 
     def _drop_queued(self) -> None:
         queued, self._queued = self._queued, None
@@ -297,9 +297,11 @@ class TrainingController(QObject):
             if queued is self._worker:
                 self._worker = self._control = None
 
-    @Slot()
-    def _on_let_go_finished(self) -> None:
-        self._winding_down.discard(self.sender())
+    @Slot(object)
+    def _on_let_go_finished(self, signals: QObject) -> None:
+        if signals not in self._winding_down:
+            return
+        self._winding_down.discard(signals)
         if not self._winding_down and self._queued is not None:
             queued, self._queued = self._queued, None
             queued.start()

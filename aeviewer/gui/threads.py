@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from shiboken6 import isValid
 
 from aeviewer.errors import AeviewerError
 
@@ -80,9 +81,14 @@ class WorkerSignals(QObject):
 class WorkerPool(QObject):
     """The app's thread pool and the workers it runs (one per application, see :func:`pool`).
 
-    ``idle()`` is emitted in the GUI thread when the last running worker's ``finished`` arrived.
+    ``released(signals)`` is emitted in the GUI thread when a worker's ``finished`` arrived
+    (with that worker's signals object, just before it is deleted), ``idle()`` when the last
+    running worker's did. Unlike a connection made to ``finished`` late, which misses a
+    ``finished`` already emitted in the pool thread, these never miss one: the pool connects
+    before the worker starts.
     """
 
+    released = Signal(object)
     idle = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -109,11 +115,16 @@ class WorkerPool(QObject):
         """The workers started and not yet reported finished in the GUI thread."""
         return list(self._active.values())
 
+    def holds(self, worker: Worker) -> bool:
+        """True until ``worker``'s ``finished`` has arrived in the GUI thread."""
+        return self._active.get(worker.signals) is worker
+
     @Slot()
     def _on_finished(self) -> None:
         signals = self.sender()
         self._active.pop(signals, None)
         if isinstance(signals, WorkerSignals):
+            self.released.emit(signals)
             signals.deleteLater()
         if not self._active:
             self.idle.emit()
@@ -282,6 +293,20 @@ class GeneratorWorker(Worker):
             close = getattr(generator, "close", None)
             if close is not None:
                 close()
+
+
+def while_alive(receiver: QObject, slot: Callable[..., Any]) -> Callable[..., None]:
+    """``slot`` (a partial, a lambda), skipped once ``receiver``'s C++ object is deleted.
+
+    Qt disconnects a bound method of a deleted QObject by itself, but not a partial or a
+    lambda; a worker that ends after its window closed would then call into deleted widgets.
+    """
+
+    def call(*args: Any) -> None:
+        if isValid(receiver):
+            slot(*args)
+
+    return call
 
 
 def running_threads() -> list[Worker]:

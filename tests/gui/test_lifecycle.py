@@ -136,12 +136,52 @@ def test_a_start_right_after_reset_waits_for_the_old_run_to_end(qtbot, window):
     controller.event.connect(events.append)
     controller.start()
     assert controller.waiting_for_previous_run
-    assert [w.objectName() for w in running_threads()] == ["aeviewer-training"]
+    # The let-go run only (the window's device list may still be loading beside it).
+    training = [w for w in running_threads() if w.objectName() == "aeviewer-training"]
+    assert len(training) == 1
     with qtbot.waitSignal(
         controller.event, timeout=TIMEOUT_MS, check_params_cb=lambda e: isinstance(e, Started)
     ):
         release.set()
     assert not controller.waiting_for_previous_run
+    controller.reset()
+
+
+def test_a_start_queued_behind_a_worker_whose_end_is_on_its_way_still_starts(qtbot, window):
+    """The race that hung a Start after Reset: the pool thread has emitted ``finished`` (the
+    event is posted, not yet delivered) but has not yet marked the worker done when Reset lets
+    it go. A connection made to ``finished`` at that moment would never fire."""
+    sources: list[str] = []
+    real_source = window.controller.make_source
+
+    def first_ends_at_once(config, dataset, **kwargs):
+        if sources:
+            sources.append("second")
+            return real_source(config, dataset, **kwargs)
+        sources.append("first")
+
+        def source(control):
+            yield Finished("stopped", 0, 0)
+
+        return source
+
+    controller = window.controller
+    controller.make_source = first_ends_at_once
+    controller.start()
+    worker = controller._worker
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    # Without processing events: finished is emitted in the pool thread, still undelivered.
+    while worker._state != "done" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    worker._state = "running"  # the moment between the emit and the state's change
+    controller.reset()
+    with qtbot.waitSignal(
+        controller.event, timeout=TIMEOUT_MS, check_params_cb=lambda e: isinstance(e, Started)
+    ):
+        controller.start()
+    assert sources == ["first", "second"]
+    assert not controller.waiting_for_previous_run
+    worker._state = "done"
     controller.reset()
 
 
