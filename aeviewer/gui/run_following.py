@@ -21,7 +21,7 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.errors import RunError
 from aeviewer.gui import dialogs, file_dialogs
 from aeviewer.gui.state import RunState
-from aeviewer.gui.threads import FunctionWorker
+from aeviewer.gui.threads import FunctionWorker, while_alive
 from aeviewer.training.events import EpochEnd, Event, Snapshot, Started
 
 translate = QCoreApplication.translate
@@ -254,7 +254,9 @@ class RunFollowing(QObject):
             return model, state, started, snapshot
 
         task = FunctionWorker(work, "aeviewer-checkpoint")
-        task.signals.returned.connect(partial(self._on_checkpoint_read, follower, dataset))
+        task.signals.returned.connect(
+            while_alive(self, partial(self._on_checkpoint_read, follower, dataset))
+        )
         task.signals.errored.connect(self._on_checkpoint_failed)
         task.signals.finished.connect(self._on_checkpoint_done)
         self._checkpoint_task = self._track(task)
@@ -320,5 +322,5 @@ class RunFollowing(QObject):
         self._task_count += 1
         number = self._task_count
         self._tasks[number] = task
-        task.signals.finished.connect(partial(self._tasks.pop, number, None))
+        task.signals.finished.connect(while_alive(self, partial(self._tasks.pop, number, None)))
         return number

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QProgressBar, QStyle, QToolBar
+from shiboken6 import isValid
 
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError, ConfigError
@@ -666,11 +667,15 @@ class SessionActions(QObject):
     def _on_task_returned(
         self, on_success: Callable[[Any], None], what: str, report_done: bool, result: object
     ) -> None:
+        if not isValid(self):
+            return  # the window went while the task ran: nothing to show the result in
         on_success(result)
         if report_done:
             self.done.emit(what)
 
     def _on_task_errored(self, failure_title: str, quiet: bool, message: str) -> None:
+        if not isValid(self):
+            return
         if quiet:
             self.window.statusBar().showMessage(f"{failure_title}: {message}", 10_000)
             self.failed.emit(message)
@@ -679,11 +684,15 @@ class SessionActions(QObject):
 
     def _on_task_finished(self, number: int, what: str) -> None:
         self._tasks.pop(number, None)
+        # The slots are partials, which Qt does not disconnect when this object is deleted.
+        alive = isValid(self)
         if what == "autosave":
             self._autosaving = False
-            if self.window.is_closing:
+            if not alive or self.window.is_closing:
                 # Written after the window closed: a clean exit leaves no autosave.
                 self.clear_autosave()
+        if not alive:
+            return
         self._busy(bool(self._tasks) or self._pending_session is not None)
         self.update_actions()
 

@@ -178,3 +178,25 @@ def test_a_step_asked_while_an_epoch_is_ending_trains_the_next_one():
     assert control.checkpoint(timeout=5)  # a batch of epoch n + 1
     control.epoch_finished()
     assert control.paused
+
+
+def test_a_result_for_a_deleted_receiver_is_dropped(qtbot):
+    from functools import partial
+
+    from PySide6.QtWidgets import QLabel
+    from shiboken6 import delete
+
+    from aeviewer.gui.threads import pool, while_alive
+
+    label = QLabel()
+    release = threading.Event()
+    task = FunctionWorker(lambda progress, cancel: release.wait(10) and "done", "test-late")
+    shown: list[str] = []
+    task.signals.returned.connect(while_alive(label, partial(shown.append)))
+    task.signals.returned.connect(while_alive(label, label.setText))
+    task.start()
+    delete(label)  # the window went while the task ran
+    with qtbot.waitSignal(pool().released, timeout=10_000):
+        release.set()
+    assert shown == []
+    assert not running_threads()

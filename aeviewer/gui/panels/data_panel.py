@@ -27,7 +27,7 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError
 from aeviewer.gui import dialogs, file_dialogs
 from aeviewer.gui.panels.data_preparation import PreparationBox
-from aeviewer.gui.threads import FunctionWorker
+from aeviewer.gui.threads import FunctionWorker, while_alive
 from aeviewer.gui.widgets.sample_preview import SamplePreview
 
 translate = QCoreApplication.translate
@@ -276,10 +276,14 @@ class DataPanel(QWidget):
         number = self._load_number
         task = FunctionWorker(load_dataset(source, label_column), "aeviewer-load")
         signals = task.signals
-        signals.progressed.connect(partial(self._on_progress, number))
-        signals.returned.connect(partial(self._on_loaded, number, source, label_column))
-        signals.errored.connect(partial(self._on_failed, number, source, label_column))
-        signals.aborted.connect(partial(self._on_cancelled, number))
+        signals.progressed.connect(while_alive(self, partial(self._on_progress, number)))
+        signals.returned.connect(
+            while_alive(self, partial(self._on_loaded, number, source, label_column))
+        )
+        signals.errored.connect(
+            while_alive(self, partial(self._on_failed, number, source, label_column))
+        )
+        signals.aborted.connect(while_alive(self, partial(self._on_cancelled, number)))
         self._task = task
         self.info.setText(translate("DataPanel", "Loading {0} …").format(source))
         self.progress.setRange(0, 0)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from aeviewer.analysis import projections
 from aeviewer.analysis.thresholds import Threshold
 from aeviewer.data.dataset import Dataset
-from aeviewer.gui.threads import FunctionWorker
+from aeviewer.gui.threads import FunctionWorker, while_alive
 from aeviewer.gui.views.base import View
 from aeviewer.gui.widgets.decoded_grid import decode_grid
 from aeviewer.gui.widgets.replay_history import ReplayHistory
@@ -719,8 +719,12 @@ class LatentView(View):
         self._cancel_grid()
         worker = FunctionWorker(lambda progress, cancel: job(cancel), "aeviewer-decode")
         self._grid_number += 1
-        worker.signals.returned.connect(partial(self._on_grid, self._grid_number))
-        worker.signals.errored.connect(partial(self._on_grid_failed, self._grid_number))
+        worker.signals.returned.connect(
+            while_alive(self, partial(self._on_grid, self._grid_number))
+        )
+        worker.signals.errored.connect(
+            while_alive(self, partial(self._on_grid_failed, self._grid_number))
+        )
         self._grid_pending = worker
         worker.start()
 
@@ -749,8 +753,8 @@ class LatentView(View):
         worker = FunctionWorker(
             lambda progress, cancel: _project_job(latents, method, cancel), "aeviewer-latent"
         )
-        worker.signals.returned.connect(partial(self._on_projected, key))
-        worker.signals.errored.connect(partial(self._on_projection_failed, key))
+        worker.signals.returned.connect(while_alive(self, partial(self._on_projected, key)))
+        worker.signals.errored.connect(while_alive(self, partial(self._on_projection_failed, key)))
         self._pending = (worker, key)
         worker.start()
 

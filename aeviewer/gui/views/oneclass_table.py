@@ -32,7 +32,7 @@ from aeviewer.analysis.published import CITATION
 from aeviewer.config import RunConfig
 from aeviewer.data.dataset import Dataset
 from aeviewer.gui import dialogs, file_dialogs
-from aeviewer.gui.threads import GeneratorWorker
+from aeviewer.gui.threads import GeneratorWorker, while_alive
 from aeviewer.io.atomic import atomic_write_text
 from aeviewer.training.oneclass import (
     OneClassCell,
@@ -181,9 +181,9 @@ class OneClassTableDialog(QDialog):
             droppable=_is_progress,
         )
         signals = worker.signals
-        signals.yielded.connect(partial(self._on_item, self._number))
-        signals.errored.connect(partial(self._on_error, self._number))
-        signals.finished.connect(partial(self._on_finished, self._number))
+        signals.yielded.connect(while_alive(self, partial(self._on_item, self._number)))
+        signals.errored.connect(while_alive(self, partial(self._on_error, self._number)))
+        signals.finished.connect(while_alive(self, partial(self._on_finished, self._number)))
         self._worker = worker
         self.progress.setRange(0, STEPS_PER_CLASS * len(classes))
         self.progress.setValue(0)
