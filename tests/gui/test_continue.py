@@ -62,13 +62,17 @@ def test_an_opened_model_continues_from_its_weights_with_a_fresh_optimiser(qtbot
 def test_a_reopened_session_continues_with_its_whole_state_and_lr_markers(qtbot, window, tmp_path):
     from aeviewer.training.events import LrChanged
 
-    def change_rate(event) -> None:
-        if isinstance(event, EpochEnd) and event.epoch == 1:
-            window.controller.set_lr(5e-4)
-
-    window.controller.event.connect(change_rate)
-    run_to_finished(qtbot, window)
-    window.controller.event.disconnect(change_rate)
+    # One epoch, paused after it (so the change lands before epoch 2 however slow the GUI
+    # thread is), then a new rate and the rest of the run.
+    controller = window.controller
+    window.controller.step()
+    qtbot.waitUntil(lambda: controller.state is RunState.PAUSED, timeout=TIMEOUT_MS)
+    controller.set_lr(5e-4)
+    with qtbot.waitSignal(
+        controller.event, timeout=TIMEOUT_MS, check_params_cb=lambda e: isinstance(e, Finished)
+    ):
+        controller.toggle_pause()
+    qtbot.waitUntil(lambda: window.state is RunState.FINISHED, timeout=TIMEOUT_MS)
     path = tmp_path / "work.aev"
     wait_done(qtbot, window, "save", lambda: window.files.save_session_to(path))
     window.controller.reset()
