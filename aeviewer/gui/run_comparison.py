@@ -210,7 +210,7 @@ class RunComparison(QObject):
         if isinstance(event, Finished):
             self.runs.live_finished(event.reason)
             self._refresh()
-        elif self.runs.live_event(event):
+        elif self.runs.live_event(event, self.tr("this window")):
             self._refresh(overlays=False)
 
     @Slot()

@@ -1438,6 +1438,10 @@ Choose No to keep training the current model with its old settings.</source>
         <source>Cannot open these runs</source>
         <translation>これらの実行を開けません</translation>
     </message>
+    <message>
+        <source>this window</source>
+        <translation>このウィンドウ</translation>
+    </message>
 </context>
 <context>
     <name>RunFollowing</name>
@@ -2062,6 +2066,10 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>stalled</source>
         <translation>停滞</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>エラー</translation>
     </message>
     <message>
         <source>loading the data</source>

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aeviewer.gui.widgets.training_status import reason_text
 from aeviewer.io.run_set import RunEntry
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
@@ -95,13 +96,13 @@ class RunsPanel(QWidget):
         item.setText(0, entry.name)
         item.setIcon(0, colour_icon(entry.colour))
         item.setCheckState(0, Qt.CheckState.Checked if entry.visible else Qt.CheckState.Unchecked)
-        item.setText(1, entry.status)
+        item.setText(1, reason_text(entry.status))
         item.setText(2, entry.key_settings())
         tip = str(entry.path) if entry.path is not None else self.tr("the run of this window")
         if entry.error:
             tip += "\n" + entry.error
         item.setToolTip(0, tip)
-        item.setToolTip(1, entry.error or entry.status)
+        item.setToolTip(1, entry.error or reason_text(entry.status))
 
     def select(self, key: str) -> None:
         """Make run ``key`` the current row."""

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from aeviewer.errors import AeviewerError
 from aeviewer.gui import dialogs
+from aeviewer.gui.widgets.training_status import reason_text
 from aeviewer.io.atomic import atomic_write_text
 
 #: Column headings of the figures (settings keep their config names).
@@ -123,7 +124,9 @@ class RunsTable(QWidget):
             )
             for r, (row, key) in enumerate(zip(rows, keys, strict=True)):
                 for c, column in enumerate(columns):
-                    item = _Item(row.get(column))
+                    value = row.get(column)
+                    # Shown in the user's language; exported as the run directory says it.
+                    item = _Item(reason_text(value) if column == "status" else value)
                     item.setData(KEY_ROLE, key)
                     if column == "data" and row.get("data_differs"):
                         item.setBackground(QBrush(_FLAG))

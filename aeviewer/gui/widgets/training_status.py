@@ -23,6 +23,7 @@ WORDS: dict[str, str] = {
     "diverged": QT_TRANSLATE_NOOP("TrainingStatus", "diverged"),
     "failed": QT_TRANSLATE_NOOP("TrainingStatus", "failed"),
     "stalled": QT_TRANSLATE_NOOP("TrainingStatus", "stalled"),
+    "error": QT_TRANSLATE_NOOP("TrainingStatus", "error"),
 }
 
 #: What each set-up step of a run does (keys of ``aeviewer.training.setup.SETUP_STEPS``).
