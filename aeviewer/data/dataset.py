@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from aeviewer.data.mapped import CHUNK_ROWS, is_mapped, row_chunks
+from aeviewer.data.mapped import CHUNK_ROWS, ConvertedRows, is_mapped, row_chunks
 from aeviewer.errors import DatasetError
 
 NormKind = Literal["none", "minmax", "zscore"]
@@ -78,7 +78,8 @@ class Dataset:
     Parameters
     ----------
     x
-        Samples, float32, shape ``(N, D)``, already normalised by ``normalization``.
+        Samples, float32, shape ``(N, D)``, already normalised by ``normalization``: an array,
+        or the :class:`~aeviewer.data.mapped.ConvertedRows` of a file streamed from disk.
     sample_shape
         Shape of one sample: ``(C, H, W)`` for images, ``(D,)`` for vectors.
     name
@@ -97,7 +98,7 @@ class Dataset:
         The map from raw values to ``x``, kept so values can be mapped back.
     """
 
-    x: np.ndarray
+    x: np.ndarray | ConvertedRows
     sample_shape: tuple[int, ...]
     name: str
     source: str
@@ -110,7 +111,8 @@ class Dataset:
     def __post_init__(self) -> None:
         where = self.source or self.name
         x = self.x
-        if not isinstance(x, np.ndarray) or x.dtype != np.float32 or x.ndim != 2:
+        samples = isinstance(x, np.ndarray | ConvertedRows)
+        if not samples or x.dtype != np.float32 or x.ndim != 2:
             got = _describe(x)
             raise DatasetError(f"{where}: samples must be a float32 array (N, D), got {got}")
         if x.shape[0] == 0:

@@ -1,4 +1,7 @@
-"""Data larger than memory: ``.npy`` files mapped read-only, and passes over them in chunks.
+"""Data larger than memory: files mapped read-only, and passes over them in chunks.
+
+A float32 ``.npy`` file is mapped as the samples themselves; a file stored in another type (an
+IDX file's bytes) is mapped as :class:`ConvertedRows`, which converts the rows read to float32.
 
 A mapped array's pages come into the process as they are read and count as its resident
 memory until they are dropped. Every pass over a mapped data set therefore reads it in chunks
@@ -28,19 +31,77 @@ STREAM_ABOVE_BYTES = 1 << 30
 MAX_HEADER_BYTES = 10_000
 
 
-def _mapping_of(array: np.ndarray) -> mmap.mmap | None:
-    base = array
+class ConvertedRows:
+    """Samples ``(N, D)`` mapped in their stored type and served as float32 when indexed.
+
+    ``raw`` is the mapped array as stored (for example an IDX file's big-endian bytes);
+    ``x[key]`` converts the rows ``key`` selects exactly as the file's in-memory reader does:
+    to float32, divided by ``scale`` when given (255 for 8-bit pixels), and moved to
+    channels-first order when ``channels_last`` gives the stored ``(H, W, C)`` of a sample.
+    """
+
+    dtype = np.dtype(np.float32)
+    ndim = 2
+
+    def __init__(
+        self,
+        raw: np.ndarray,
+        path: str | Path,
+        scale: float | None = None,
+        channels_last: tuple[int, int, int] | None = None,
+    ) -> None:
+        self.raw = raw
+        self.path = Path(path)
+        self.scale = scale
+        self.channels_last = channels_last
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(N, D)``."""
+        return (int(self.raw.shape[0]), int(self.raw.shape[1]))
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def convert(self, block: np.ndarray) -> np.ndarray:
+        """Stored rows ``(B, D)`` as float32 rows (a new array)."""
+        if self.scale is None:
+            out = block.astype(np.float32)
+        else:
+            # As Normalization("minmax", 0, scale).apply does for the samples in memory.
+            out = ((block - np.float32(0.0)) / np.float32(self.scale)).astype(np.float32)
+        if self.channels_last is not None:
+            out = np.moveaxis(out.reshape(-1, *self.channels_last), -1, 1)
+            out = np.ascontiguousarray(out).reshape(block.shape[0], -1)
+        return out
+
+    def __getitem__(self, key: object) -> np.ndarray:
+        rest: tuple = ()
+        if isinstance(key, tuple):
+            key, rest = key[0], key[1:]
+        rows = self.raw[key]
+        if rows.ndim == 1:  # one sample
+            return self.convert(rows[None])[0][rest]
+        return self.convert(rows)[(slice(None), *rest)]
+
+    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
+        out = self[:]
+        return out if dtype is None else out.astype(dtype)
+
+
+def _mapping_of(array: np.ndarray | ConvertedRows) -> mmap.mmap | None:
+    base = array.raw if isinstance(array, ConvertedRows) else array
     while isinstance(base, np.ndarray | memoryview):
         base = base.obj if isinstance(base, memoryview) else base.base
     return base if isinstance(base, mmap.mmap) else None
 
 
-def is_mapped(array: np.ndarray) -> bool:
+def is_mapped(array: np.ndarray | ConvertedRows) -> bool:
     """True when ``array`` is a view of a memory-mapped file."""
     return _mapping_of(array) is not None
 
 
-def release_pages(array: np.ndarray) -> None:
+def release_pages(array: np.ndarray | ConvertedRows) -> None:
     """Drop the pages of ``array``'s mapping from this process (nothing for ordinary arrays)."""
     mapping = _mapping_of(array)
     if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
@@ -48,14 +109,19 @@ def release_pages(array: np.ndarray) -> None:
 
 
 class RowFile:
-    """Rows of a mapped ``.npy`` file read with positional reads (``pread``).
+    """Rows of a mapped file read with positional reads (``pread``), as float32.
 
     Random rows are not read through the mapping: on kernels that cache files in large folios
     one touched row can map megabytes around it into the process. Reading them into a buffer
-    keeps resident memory at the batch itself.
+    keeps resident memory at the batch itself. Rows of :class:`ConvertedRows` are read in their
+    stored type and converted.
     """
 
-    def __init__(self, x: np.ndarray, path: str | Path) -> None:
+    def __init__(self, x: np.ndarray | ConvertedRows, path: str | Path) -> None:
+        self._convert = x.convert if isinstance(x, ConvertedRows) else None
+        if isinstance(x, ConvertedRows):
+            x, path = x.raw, x.path
+        self._fd = -1
         mapping = _mapping_of(x)
         if mapping is None:
             raise DatasetError(f"{path}: the samples are not mapped from the file")
@@ -63,6 +129,7 @@ class RowFile:
         self.offset = x.__array_interface__["data"][0] - start
         self.row_bytes = int(x.shape[1]) * x.itemsize
         self.n_features = int(x.shape[1])
+        self.stored = x.dtype
         try:
             self._fd = os.open(path, os.O_RDONLY)
         except OSError as exc:
@@ -70,13 +137,13 @@ class RowFile:
 
     def read(self, rows: np.ndarray) -> np.ndarray:
         """The samples ``rows`` (``(len(rows), D)`` float32), in the order given."""
-        out = np.empty((len(rows), self.n_features), np.float32)
-        view = memoryview(out).cast("B")
+        out = np.empty((len(rows), self.n_features), self.stored)
+        view = memoryview(out.view(np.uint8)).cast("B")
         size, offset, fd = self.row_bytes, self.offset, self._fd
         for i, row in enumerate(rows.tolist()):
             if os.preadv(fd, [view[i * size : (i + 1) * size]], offset + row * size) != size:
                 raise DatasetError(f"a short read of row {row}: the file changed while training")
-        return out
+        return out if self._convert is None else self._convert(out)
 
     def close(self) -> None:
         """Close the file."""
@@ -92,7 +159,7 @@ class RowFile:
 TAKE_ROWS = 32
 
 
-def take_rows(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def take_rows(x: np.ndarray | ConvertedRows, rows: np.ndarray) -> np.ndarray:
     """``x[rows]``; from a mapping a few rows at a time, releasing the pages in between (one
     touched row can bring megabytes of a file cached in large folios into the process)."""
     if not is_mapped(x):
@@ -105,7 +172,7 @@ def take_rows(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def row_chunks(x: np.ndarray, rows: int = CHUNK_ROWS) -> Iterator[np.ndarray]:
+def row_chunks(x: np.ndarray | ConvertedRows, rows: int = CHUNK_ROWS) -> Iterator[np.ndarray]:
     """``x`` in chunks of ``rows`` rows, releasing a mapping's pages after each."""
     for start in range(0, x.shape[0], rows):
         yield x[start : start + rows]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -12,13 +11,7 @@ from torch import nn
 
 from aeviewer.config import DataSpec, RunConfig
 from aeviewer.data.dataset import Dataset
-from aeviewer.data.mapped import (
-    STREAM_ABOVE_BYTES,
-    is_mapped,
-    map_npy,
-    npy_data_bytes,
-    release_pages,
-)
+from aeviewer.data.mapped import is_mapped, release_pages
 from aeviewer.errors import ConfigError
 from aeviewer.models.info import DataInfo
 from aeviewer.models.pca import PCA, RANDOMIZED_ABOVE
@@ -36,23 +29,16 @@ from aeviewer.training.trainers import EVAL_BATCH, Trainer, make_trainer
 
 def load_prepared(spec: DataSpec) -> Dataset:
     """Load ``spec.source`` (labels as ``spec.label_column`` says) and prepare it
-    (normalisation, limit) as training expects; a float32 ``.npy`` file is memory-mapped when
-    ``spec.storage`` asks for streaming or, with ``auto``, when it is larger than 1 GiB."""
+    (normalisation, limit) as training expects; a float32 ``.npy`` file or an uncompressed IDX
+    file is memory-mapped when ``spec.storage`` asks for streaming or, with ``auto``, when its
+    samples as float32 are larger than 1 GiB (see :mod:`aeviewer.data.storage`)."""
     from aeviewer.data import load_source, prepare
+    from aeviewer.data.storage import streamed_dataset
 
-    path = Path(spec.source)
-    if streams(spec, path):
-        x, shape = map_npy(path)
-        mapped = Dataset(x=x, sample_shape=shape, name=path.stem, source=spec.source)
+    mapped = streamed_dataset(spec)
+    if mapped is not None:
         return prepare(mapped, spec)
     return prepare(load_source(spec.source, label_column=spec.label_column), spec)
-
-
-def streams(spec: DataSpec, path: Path) -> bool:
-    """True when ``spec`` trains streamed from the ``.npy`` file ``path``."""
-    if spec.storage == "memory" or path.suffix.lower() != ".npy" or not path.is_file():
-        return False
-    return spec.storage == "streamed" or npy_data_bytes(path) > STREAM_ABOVE_BYTES
 
 
 #: Training samples a streamed data set's PCA baseline is fitted on (a seeded sample).

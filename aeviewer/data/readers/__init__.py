@@ -17,7 +17,7 @@ from aeviewer.errors import DatasetError
 TABLE_EXTENSIONS = (".csv", ".tsv", ".txt", ".dat")
 IMAGE_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")
 
-__all__ = ["detect_format", "read_path"]
+__all__ = ["detect_format", "folder_idx_file", "read_path"]
 
 
 def detect_format(path: Path) -> str:
@@ -69,7 +69,8 @@ def read_path(
     return read_idx(path, reporter=reporter, source=source)
 
 
-def _read_folder(path: Path, reporter: Reporter, source: str | None) -> Dataset:
+def folder_idx_file(path: Path) -> Path | None:
+    """The IDX image file a folder is read from (the ``train`` one of several), if any."""
     try:
         files = sorted(p for p in path.iterdir() if p.is_file())
     except OSError as exc:
@@ -84,8 +85,13 @@ def _read_folder(path: Path, reporter: Reporter, source: str | None) -> Dataset:
                 "open one of them"
             )
         idx_files = train
-    if idx_files:
-        return read_idx(idx_files[0], reporter=reporter, name=path.name, source=source or str(path))
+    return idx_files[0] if idx_files else None
+
+
+def _read_folder(path: Path, reporter: Reporter, source: str | None) -> Dataset:
+    idx_file = folder_idx_file(path)
+    if idx_file is not None:
+        return read_idx(idx_file, reporter=reporter, name=path.name, source=source or str(path))
     if holds_images(path):
         return read_image_folder(path, reporter=reporter, source=source)
     raise DatasetError(

@@ -41,26 +41,32 @@ def is_idx_images(path: Path) -> bool:
     return looks_like_idx(head) and head[3] >= 2
 
 
-def parse_idx(data: bytes, path: Path) -> np.ndarray:
-    """The array an IDX file holds, in native byte order; raises naming what is wrong."""
-    if len(data) < 4:
-        raise DatasetError(f"{path}: truncated IDX header ({len(data)} bytes, need at least 4)")
-    magic = int.from_bytes(data[:4], "big")
-    if data[:2] != b"\0\0" or data[2] not in IDX_TYPES or not 1 <= data[3] <= 4:
+#: The largest IDX header: magic and four 32-bit sizes.
+MAX_HEADER_BYTES = 4 + 4 * 4
+
+
+def idx_header(head: bytes, size: int, path: Path) -> tuple[np.dtype, tuple[int, ...], int]:
+    """The stored type, shape and header length of an IDX file whose first bytes are ``head``
+    and whose (uncompressed) size is ``size``; raises naming what is wrong, before anything
+    is read past the header."""
+    if len(head) < 4:
+        raise DatasetError(f"{path}: truncated IDX header ({len(head)} bytes, need at least 4)")
+    magic = int.from_bytes(head[:4], "big")
+    if head[:2] != b"\0\0" or head[2] not in IDX_TYPES or not 1 <= head[3] <= 4:
         raise DatasetError(
             f"{path}: wrong magic number {magic} (0x{magic:08x}) at byte 0; an IDX file starts "
             f"with {IMAGES_MAGIC} for images or {LABELS_MAGIC} for labels"
         )
-    dtype, ndim = IDX_TYPES[data[2]], data[3]
+    dtype, ndim = IDX_TYPES[head[2]], head[3]
     header = 4 + 4 * ndim
-    if len(data) < header:
+    if size < header or len(head) < header:
         raise DatasetError(
             f"{path}: truncated IDX header: magic {magic} announces {ndim} dimensions, "
-            f"which need {header} header bytes, but the file holds {len(data)}"
+            f"which need {header} header bytes, but the file holds {size}"
         )
-    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(head[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     expected = math.prod(shape) * dtype.itemsize
-    found = len(data) - header
+    found = size - header
     if found < expected:
         raise DatasetError(
             f"{path}: truncated: the header announces shape {shape} ({expected} data bytes) "
@@ -71,6 +77,12 @@ def parse_idx(data: bytes, path: Path) -> np.ndarray:
             f"{path}: {found - expected} unexpected bytes after the {expected} data bytes "
             f"of shape {shape} (from byte {header + expected})"
         )
+    return dtype, shape, header
+
+
+def parse_idx(data: bytes, path: Path) -> np.ndarray:
+    """The array an IDX file holds, in native byte order; raises naming what is wrong."""
+    dtype, shape, header = idx_header(data[:MAX_HEADER_BYTES], len(data), path)
     array = np.frombuffer(data, dtype, count=math.prod(shape), offset=header).reshape(shape)
     return array.astype(dtype.newbyteorder("="))
 
@@ -114,7 +126,7 @@ def read_idx(
     labels = class_names = None
     labels_path = labels_path_for(path)
     if labels_path is not None:
-        labels, class_names = _read_labels(labels_path, array.shape[0])
+        labels, class_names = read_labels(labels_path, array.shape[0])
     reporter.report(2, 2)
     return build_dataset(
         array,
@@ -127,7 +139,8 @@ def read_idx(
     )
 
 
-def _read_labels(path: Path, n_samples: int) -> tuple[np.ndarray, tuple[str, ...]]:
+def read_labels(path: Path, n_samples: int) -> tuple[np.ndarray, tuple[str, ...]]:
+    """The labels of the 1-D IDX file ``path``, checked against ``n_samples``."""
     values = parse_idx(read_bytes(path), path)
     if values.ndim != 1:
         raise DatasetError(f"{path}: a labels file must be 1-D, found shape {values.shape}")
