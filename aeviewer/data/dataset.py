@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from aeviewer.data.mapped import CHUNK_ROWS, ConvertedRows, is_mapped, row_chunks
+from aeviewer.data.lazy_rows import LazyRows
+from aeviewer.data.mapped import CHUNK_ROWS, is_mapped, row_chunks
 from aeviewer.errors import DatasetError
 
 NormKind = Literal["none", "minmax", "zscore"]
@@ -79,7 +80,7 @@ class Dataset:
     ----------
     x
         Samples, float32, shape ``(N, D)``, already normalised by ``normalization``: an array,
-        or the :class:`~aeviewer.data.mapped.ConvertedRows` of a file streamed from disk.
+        or the :class:`~aeviewer.data.lazy_rows.LazyRows` of data streamed from disk.
     sample_shape
         Shape of one sample: ``(C, H, W)`` for images, ``(D,)`` for vectors.
     name
@@ -98,7 +99,7 @@ class Dataset:
         The map from raw values to ``x``, kept so values can be mapped back.
     """
 
-    x: np.ndarray | ConvertedRows
+    x: np.ndarray | LazyRows
     sample_shape: tuple[int, ...]
     name: str
     source: str
@@ -111,7 +112,7 @@ class Dataset:
     def __post_init__(self) -> None:
         where = self.source or self.name
         x = self.x
-        samples = isinstance(x, np.ndarray | ConvertedRows)
+        samples = isinstance(x, np.ndarray | LazyRows)
         if not samples or x.dtype != np.float32 or x.ndim != 2:
             got = _describe(x)
             raise DatasetError(f"{where}: samples must be a float32 array (N, D), got {got}")
@@ -121,7 +122,9 @@ class Dataset:
             raise DatasetError(
                 f"{where}: sample shape {self.sample_shape} does not match {x.shape[1]} features"
             )
-        for start, chunk in enumerate(row_chunks(x)):
+        # Lazy 8-bit images are finite by construction: no pass decodes them all here.
+        known = isinstance(x, LazyRows) and x.unit_interval
+        for start, chunk in enumerate(() if known else row_chunks(x)):
             if not np.isfinite(chunk).all():
                 row = start * CHUNK_ROWS + int(np.argwhere(~np.isfinite(chunk))[0, 0])
                 raise DatasetError(f"{where}: sample {row} holds NaN or infinity")
@@ -193,6 +196,8 @@ class Dataset:
     @property
     def in_unit_interval(self) -> bool:
         """True when every value lies in [0, 1], so a sigmoid output and BCE fit."""
+        if isinstance(self.x, LazyRows) and self.x.unit_interval:
+            return True
         lo, hi = self.value_range
         return lo >= 0.0 and hi <= 1.0
 

@@ -1,7 +1,9 @@
 """Data larger than memory: files mapped read-only, and passes over them in chunks.
 
 A float32 ``.npy`` file is mapped as the samples themselves; a file stored in another type (an
-IDX file's bytes) is mapped as :class:`ConvertedRows`, which converts the rows read to float32.
+IDX file's bytes) is mapped as :class:`~aeviewer.data.lazy_rows.ConvertedRows`, which converts
+the rows read to float32. Other streamed samples are :class:`~aeviewer.data.lazy_rows.LazyRows`
+that read themselves (an image folder's).
 
 A mapped array's pages come into the process as they are read and count as its resident
 memory until they are dropped. Every pass over a mapped data set therefore reads it in chunks
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from aeviewer.data.lazy_rows import ConvertedRows, LazyRows
 from aeviewer.errors import DatasetError
 
 #: Rows per chunk of a pass over a data set (about 25 MB of 784 float32 features).
@@ -31,77 +34,19 @@ STREAM_ABOVE_BYTES = 1 << 30
 MAX_HEADER_BYTES = 10_000
 
 
-class ConvertedRows:
-    """Samples ``(N, D)`` mapped in their stored type and served as float32 when indexed.
-
-    ``raw`` is the mapped array as stored (for example an IDX file's big-endian bytes);
-    ``x[key]`` converts the rows ``key`` selects exactly as the file's in-memory reader does:
-    to float32, divided by ``scale`` when given (255 for 8-bit pixels), and moved to
-    channels-first order when ``channels_last`` gives the stored ``(H, W, C)`` of a sample.
-    """
-
-    dtype = np.dtype(np.float32)
-    ndim = 2
-
-    def __init__(
-        self,
-        raw: np.ndarray,
-        path: str | Path,
-        scale: float | None = None,
-        channels_last: tuple[int, int, int] | None = None,
-    ) -> None:
-        self.raw = raw
-        self.path = Path(path)
-        self.scale = scale
-        self.channels_last = channels_last
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        """``(N, D)``."""
-        return (int(self.raw.shape[0]), int(self.raw.shape[1]))
-
-    def __len__(self) -> int:
-        return self.shape[0]
-
-    def convert(self, block: np.ndarray) -> np.ndarray:
-        """Stored rows ``(B, D)`` as float32 rows (a new array)."""
-        if self.scale is None:
-            out = block.astype(np.float32)
-        else:
-            # As Normalization("minmax", 0, scale).apply does for the samples in memory.
-            out = ((block - np.float32(0.0)) / np.float32(self.scale)).astype(np.float32)
-        if self.channels_last is not None:
-            out = np.moveaxis(out.reshape(-1, *self.channels_last), -1, 1)
-            out = np.ascontiguousarray(out).reshape(block.shape[0], -1)
-        return out
-
-    def __getitem__(self, key: object) -> np.ndarray:
-        rest: tuple = ()
-        if isinstance(key, tuple):
-            key, rest = key[0], key[1:]
-        rows = self.raw[key]
-        if rows.ndim == 1:  # one sample
-            return self.convert(rows[None])[0][rest]
-        return self.convert(rows)[(slice(None), *rest)]
-
-    def __array__(self, dtype: object = None, copy: object = None) -> np.ndarray:
-        out = self[:]
-        return out if dtype is None else out.astype(dtype)
-
-
-def _mapping_of(array: np.ndarray | ConvertedRows) -> mmap.mmap | None:
+def _mapping_of(array: np.ndarray | LazyRows) -> mmap.mmap | None:
     base = array.raw if isinstance(array, ConvertedRows) else array
     while isinstance(base, np.ndarray | memoryview):
         base = base.obj if isinstance(base, memoryview) else base.base
     return base if isinstance(base, mmap.mmap) else None
 
 
-def is_mapped(array: np.ndarray | ConvertedRows) -> bool:
-    """True when ``array`` is a view of a memory-mapped file."""
-    return _mapping_of(array) is not None
+def is_mapped(array: np.ndarray | LazyRows) -> bool:
+    """True when ``array`` is streamed: a view of a memory-mapped file, or lazy rows."""
+    return isinstance(array, LazyRows) or _mapping_of(array) is not None
 
 
-def release_pages(array: np.ndarray | ConvertedRows) -> None:
+def release_pages(array: np.ndarray | LazyRows) -> None:
     """Drop the pages of ``array``'s mapping from this process (nothing for ordinary arrays)."""
     mapping = _mapping_of(array)
     if mapping is not None and hasattr(mmap, "MADV_DONTNEED"):
@@ -113,7 +58,7 @@ class RowFile:
 
     Random rows are not read through the mapping: on kernels that cache files in large folios
     one touched row can map megabytes around it into the process. Reading them into a buffer
-    keeps resident memory at the batch itself. Rows of :class:`ConvertedRows` are read in their
+    keeps resident memory at the batch itself. Rows of ``ConvertedRows`` are read in their
     stored type and converted.
     """
 
@@ -155,11 +100,19 @@ class RowFile:
         self.close()
 
 
+def row_reader(x: np.ndarray | LazyRows, path: str | Path) -> RowFile | LazyRows:
+    """What reads rows of the streamed samples ``x`` in a batch: positional reads of a mapped
+    file, or lazy rows that read themselves (an image folder's, decoding each image)."""
+    if isinstance(x, LazyRows) and not isinstance(x, ConvertedRows):
+        return x
+    return RowFile(x, path)
+
+
 #: Rows gathered from a mapping between two releases of its pages (:func:`take_rows`).
 TAKE_ROWS = 32
 
 
-def take_rows(x: np.ndarray | ConvertedRows, rows: np.ndarray) -> np.ndarray:
+def take_rows(x: np.ndarray | LazyRows, rows: np.ndarray) -> np.ndarray:
     """``x[rows]``; from a mapping a few rows at a time, releasing the pages in between (one
     touched row can bring megabytes of a file cached in large folios into the process)."""
     if not is_mapped(x):
@@ -172,7 +125,7 @@ def take_rows(x: np.ndarray | ConvertedRows, rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def row_chunks(x: np.ndarray | ConvertedRows, rows: int = CHUNK_ROWS) -> Iterator[np.ndarray]:
+def row_chunks(x: np.ndarray | LazyRows, rows: int = CHUNK_ROWS) -> Iterator[np.ndarray]:
     """``x`` in chunks of ``rows`` rows, releasing a mapping's pages after each."""
     for start in range(0, x.shape[0], rows):
         yield x[start : start + rows]

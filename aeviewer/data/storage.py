@@ -1,7 +1,7 @@
 """Loading a data set into memory or streaming it from its file, chosen by size or forced.
 
-``.npy`` files of float32 and uncompressed IDX files (or a folder read from one) can be
-streamed; with ``storage="auto"`` they are when their samples as float32 exceed
+``.npy`` files of float32, uncompressed IDX files (or a folder read from one) and image
+folders can be streamed; with ``storage="auto"`` they are when their samples as float32 exceed
 :data:`~aeviewer.data.mapped.STREAM_ABOVE_BYTES` (1 GiB). ``"streamed"`` asks for it, and is
 refused in one line for data that cannot be read lazily (a gzipped IDX file, a table, ...).
 """
@@ -15,6 +15,8 @@ from aeviewer.data.dataset import Dataset
 from aeviewer.data.mapped import STREAM_ABOVE_BYTES, map_npy, npy_data_bytes
 from aeviewer.data.readers import detect_format, folder_idx_file
 from aeviewer.data.readers.idx_mapped import idx_float_bytes, is_gzipped, map_idx
+from aeviewer.data.readers.image_folder import holds_images
+from aeviewer.data.readers.image_rows import first_image_bytes, map_image_folder
 from aeviewer.errors import DatasetError
 
 
@@ -42,6 +44,11 @@ def streamed_dataset(spec: DataSpec) -> Dataset | None:
         name = path.name if path.is_dir() else None
         keep = spec.label_column is not None
         return map_idx(idx_file, name=name, source=spec.source, labels=keep)
+    if idx_file is None and path.is_dir() and holds_images(path):
+        if not forced and first_image_bytes(path) <= STREAM_ABOVE_BYTES:
+            return None
+        keep = spec.label_column is not None
+        return map_image_folder(path, source=spec.source, labels=keep)
     if not forced:
         return None
     if idx_file is not None:
@@ -50,8 +57,8 @@ def streamed_dataset(spec: DataSpec) -> Dataset | None:
             "gunzip it to stream it, or load it into memory (--data-in-memory)"
         )
     raise DatasetError(
-        f"{spec.source}: only float32 .npy files and uncompressed IDX files are streamed "
-        "(--data-streamed); load these data into memory (--data-in-memory)"
+        f"{spec.source}: only float32 .npy files, uncompressed IDX files and image folders are "
+        "streamed (--data-streamed); load these data into memory (--data-in-memory)"
     )
 
 

@@ -2,12 +2,13 @@
 
 :class:`MappedRows` looks like the training tensor to the loop: ``rows[index_tensor]`` and
 ``rows[a:b]`` give a float32 tensor on the training device, and ``shape``/``device`` are
-there. Behind it each batch is read from the ``.npy`` file with positional reads (see
-:class:`~aeviewer.data.mapped.RowFile`), pinned and copied without blocking on CUDA, so that
-resident memory stays near one batch however large the file is. A background thread reads the
-next batch while the current one trains (the loop asks for batches in a known order); it is a
-thread, not DataLoader worker processes, because reading is a system call that releases the
-GIL and needs no copy of the data set in another process.
+there. Behind it each batch is read from the mapped file with positional reads (see
+:class:`~aeviewer.data.mapped.RowFile`; an IDX file's rows converted to float32), or decoded
+from an image folder's files, pinned and copied without blocking on CUDA, so that resident
+memory stays near one batch however large the data are. A background thread reads the next
+batch while the current one trains (the loop asks for batches in a known order); it is a
+thread, not DataLoader worker processes, because reading is a system call (and Pillow's
+decoding) that releases the GIL and needs no copy of the data set in another process.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from aeviewer.data.mapped import RowFile
+from aeviewer.data.lazy_rows import LazyRows
+from aeviewer.data.mapped import row_reader
 
 #: glibc's ``mallopt`` parameter of the size above which allocations are separate mappings.
 M_MMAP_THRESHOLD = -3
@@ -50,10 +52,10 @@ class MappedRows:
     """The rows ``indices`` of the mapped samples ``x``, served as tensors on ``device``."""
 
     def __init__(
-        self, x: np.ndarray, indices: np.ndarray, device: torch.device, path: str | Path
+        self, x: np.ndarray | LazyRows, indices: np.ndarray, device: torch.device, path: str | Path
     ) -> None:
         self.x = x
-        self.file = RowFile(x, path)
+        self.file = row_reader(x, path)
         return_large_blocks()
         self.indices = np.asarray(indices, np.int64)
         self.device = device

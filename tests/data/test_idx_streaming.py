@@ -81,7 +81,7 @@ def test_a_streamed_idx_run_equals_one_in_memory(idx: Path, tmp_path: Path, caps
         ("cut-idx3-ubyte", lambda data: data[:-7], "truncated"),
         ("huge-idx3-ubyte", lambda data: data[:4] + b"\xff\xff\xff\xff" + data[8:], "announces"),
         ("packed-idx3-ubyte.gz", None, "gzipped IDX file cannot be streamed"),
-        ("table.csv", None, "only float32 .npy files and uncompressed IDX"),
+        ("table.csv", None, "only float32 .npy files, uncompressed IDX"),
     ],
 )
 def test_forced_streaming_of_a_bad_file_is_one_line(

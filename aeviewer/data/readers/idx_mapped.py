@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from aeviewer.data.dataset import Dataset, Normalization
-from aeviewer.data.mapped import ConvertedRows
+from aeviewer.data.lazy_rows import ConvertedRows
 from aeviewer.data.readers.arrays import BYTE_RANGE, FLOAT_BYTES
 from aeviewer.data.readers.files import GZIP_MAGIC
 from aeviewer.data.readers.idx import MAX_HEADER_BYTES, idx_header, labels_path_for, read_labels

@@ -7,6 +7,8 @@ their class. Grayscale images stay one channel; if any image has colour, all bec
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,8 +50,9 @@ def holds_images(folder: Path) -> bool:
     return bool(image_files(folder) or class_folders(folder))
 
 
-def read_image_folder(path: Path, *, reporter: Reporter, source: str | None = None) -> Dataset:
-    """Load every image below ``path``; sub-folder names become class labels."""
+def folder_listing(path: Path) -> tuple[list[tuple[Path, int]], tuple[str, ...] | None]:
+    """The image files below ``path`` with their labels, and the class names (None when the
+    images lie directly in the folder); raises for a folder without images or mixing both."""
     top, classes = image_files(path), class_folders(path)
     if top and classes:
         raise DatasetError(
@@ -64,13 +67,18 @@ def read_image_folder(path: Path, *, reporter: Reporter, source: str | None = No
         class_names = None
     if not files:
         raise DatasetError(f"{path}: holds no image files ({', '.join(sorted(IMAGE_EXTENSIONS))})")
+    return files, class_names
 
+
+def read_image_folder(path: Path, *, reporter: Reporter, source: str | None = None) -> Dataset:
+    """Load every image below ``path``; sub-folder names become class labels."""
+    files, class_names = folder_listing(path)
     pixels: list[np.ndarray] = []
     first: tuple[str, tuple[int, int]] | None = None
     for i, (file, _) in enumerate(files):
         reporter.report(i, len(files))
         name = file.relative_to(path).as_posix()
-        array = _read_image(file, f"{path}: image {name}")
+        array = read_image(file, f"{path}: image {name}")
         size = (array.shape[1], array.shape[0])
         if first is None:
             first = (name, size)
@@ -102,24 +110,38 @@ def read_image_folder(path: Path, *, reporter: Reporter, source: str | None = No
     )
 
 
-def _read_image(file: Path, label: str) -> np.ndarray:
+def read_image(file: Path, label: str) -> np.ndarray:
     """The pixels of one image file, refusing decompression bombs and files not images.
 
     Only the formats in :data:`PILLOW_FORMATS` are tried, so no file is handed to a plugin that
     runs an external program (Pillow's EPS plugin calls Ghostscript).
     """
+    from PIL import Image
+
+    with _reading(label), Image.open(file, formats=PILLOW_FORMATS) as image:
+        check_allocation(image.width * image.height * 4, "the image's pixels", label, DatasetError)
+        image.load()
+        colour = image.mode not in GRAY_MODES
+        return _pixels(image, colour)
+
+
+def image_header(file: Path, label: str) -> tuple[tuple[int, int], bool]:
+    """The size ``(W, H)`` of one image file and whether it has colour, from its header alone."""
+    from PIL import Image
+
+    with _reading(label), Image.open(file, formats=PILLOW_FORMATS) as image:
+        return image.size, image.mode not in GRAY_MODES
+
+
+@contextmanager
+def _reading(label: str) -> Iterator[None]:
+    """Turn what reading an image can raise into one DatasetError naming it (``label``)."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(file, formats=PILLOW_FORMATS) as image:
-                check_allocation(
-                    image.width * image.height * 4, "the image's pixels", label, DatasetError
-                )
-                image.load()
-                colour = image.mode not in GRAY_MODES
-                return _pixels(image, colour)
+            yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         limit = Image.MAX_IMAGE_PIXELS or 0
         raise DatasetError(
