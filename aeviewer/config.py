@@ -132,8 +132,8 @@ class DataSpec:
     limit: int | None = None
     label_column: str | None = LABELS_AUTO
     #: ``memory``: load the samples; ``streamed``: map a float32 ``.npy`` file or an
-    #: uncompressed IDX file and read the batches from it; ``auto``: stream those whose samples
-    #: as float32 exceed 1 GiB (see :mod:`aeviewer.data.storage`).
+    #: uncompressed IDX file, or read an image folder lazily, and read the batches from it;
+    #: ``auto``: stream those whose samples as float32 exceed 1 GiB (:mod:`aeviewer.data.storage`).
     storage: str = "auto"
 
     def __post_init__(self) -> None:

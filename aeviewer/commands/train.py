@@ -118,16 +118,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_const",
         const="memory",
         default="auto",
-        help="load the samples into memory (the default, except for .npy and uncompressed IDX "
-        "files whose samples as float32 exceed 1 GiB)",
+        help="load the samples into memory (the default, except for .npy files, uncompressed "
+        "IDX files and image folders whose samples as float32 exceed 1 GiB)",
     )
     storage.add_argument(
         "--data-streamed",
         dest="storage",
         action="store_const",
         const="streamed",
-        help="map a float32 .npy file or an uncompressed IDX file and read each batch from it "
-        "(data larger than memory)",
+        help="map a float32 .npy file or an uncompressed IDX file, or decode an image folder's "
+        "images, a batch at a time (data larger than memory)",
     )
     add_label_options(parser)
     add(
