@@ -69,6 +69,8 @@ class ConvertedRows(LazyRows):
         self.path = Path(path)
         self.scale = scale
         self.channels_last = channels_last
+        # 8-bit values scaled by 255 or more lie in [0, 1]: no pass over the file checks them.
+        self.unit_interval = raw.dtype == np.uint8 and scale is not None and scale >= 255
 
     @property
     def shape(self) -> tuple[int, int]:

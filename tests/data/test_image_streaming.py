@@ -77,3 +77,10 @@ def test_an_image_broken_after_opening_is_one_line(folder: Path) -> None:
     (folder / "b" / "03.png").write_bytes(b"\x89PNG broken")
     with pytest.raises(DatasetError, match=r"03\.png cannot be read"):
         streamed.x[40:50]
+
+
+def test_an_image_resized_after_opening_is_refused_before_decoding(folder: Path) -> None:
+    streamed = load(folder, "streamed")
+    save(folder / "b" / "04.png", np.zeros((500, 600), np.uint8))
+    with pytest.raises(DatasetError, match="is now 600x500, not 6x5"):
+        streamed.x[40:50]

@@ -110,16 +110,22 @@ def read_image_folder(path: Path, *, reporter: Reporter, source: str | None = No
     )
 
 
-def read_image(file: Path, label: str) -> np.ndarray:
+def read_image(file: Path, label: str, size: tuple[int, int] | None = None) -> np.ndarray:
     """The pixels of one image file, refusing decompression bombs and files not images.
 
     Only the formats in :data:`PILLOW_FORMATS` are tried, so no file is handed to a plugin that
-    runs an external program (Pillow's EPS plugin calls Ghostscript).
+    runs an external program (Pillow's EPS plugin calls Ghostscript). With ``size`` (W, H) an
+    image of another size is refused before it is decoded, in place of the memory check.
     """
     from PIL import Image
 
     with _reading(label), Image.open(file, formats=PILLOW_FORMATS) as image:
-        check_allocation(image.width * image.height * 4, "the image's pixels", label, DatasetError)
+        if size is None:
+            pixels = image.width * image.height * 4
+            check_allocation(pixels, "the image's pixels", label, DatasetError)
+        elif image.size != size:
+            width, height = image.size
+            raise DatasetError(f"{label} is now {width}x{height}, not {size[0]}x{size[1]}")
         image.load()
         colour = image.mode not in GRAY_MODES
         return _pixels(image, colour)

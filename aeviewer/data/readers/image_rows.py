@@ -46,10 +46,9 @@ class ImageRows(LazyRows):
     def _decode(self, file: Path) -> np.ndarray:
         name = file.relative_to(self.folder).as_posix()
         label = f"{self.folder}: image {name}"
-        pixels = read_image(file, label)
-        size = (pixels.shape[1], pixels.shape[0])
-        if size != self.size or (pixels.ndim == 3 and not self.colour):
-            raise DatasetError(f"{label} changed while training ({size[0]}x{size[1]})")
+        pixels = read_image(file, label, self.size)
+        if pixels.ndim == 3 and not self.colour:
+            raise DatasetError(f"{label} has colour now, unlike when the folder was opened")
         if self.colour:
             if pixels.ndim == 2:
                 pixels = np.repeat(pixels[:, :, None], 3, axis=2)
