@@ -93,8 +93,7 @@ def test_a_new_snapshot_supersedes_a_running_projection(
     first = view._pending[0]
     with qtbot.waitSignal(first.signals.aborted, timeout=60_000):
         view.handle_event(make_snapshot(image_dataset, epoch=2, latent_dim=6))
-    with qtbot.waitSignal(view.projection_finished, timeout=60_000):
-        pass
+    qtbot.waitUntil(lambda: (2, "tsne") in view._cache, timeout=60_000)
     assert list(view._cache) == [(2, "tsne")]
 
 
