@@ -67,7 +67,7 @@ def test_a_folder_without_a_run_gives_an_error(qtbot, window, tmp_path, monkeypa
     # Not waitSignal on the task's finished: connected after the start, it can miss one
     # the pool thread already emitted.
     window.following.follow(tmp_path)
-    qtbot.waitUntil(lambda: errors, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: bool(errors), timeout=TIMEOUT_MS)
     assert len(errors) == 1 and "not a run directory" in errors[0]
     assert not window.following.following
 
