@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from idx_files import write_idx
+from streamed_runs import assert_streamed_run_equals_in_memory
 
 from aeviewer.cli import main as cli_main
 from aeviewer.config import DataSpec
 from aeviewer.data.mapped import RowFile, is_mapped, take_rows
 from aeviewer.errors import DatasetError
-from aeviewer.training.rundir import read_metrics
 from aeviewer.training.setup import load_prepared
 
 
@@ -67,12 +67,7 @@ def test_the_storage_is_chosen_by_size_unless_forced(idx: Path, tmp_path: Path) 
 def test_a_streamed_idx_run_equals_one_in_memory(idx: Path, tmp_path: Path, capsys) -> None:
     args = ["train", "--data", str(idx), "--model", "ae", "--epochs", "2", "--batch-size", "32"]
     args += ["--hidden", "16", "--latent", "4", "--device", "cpu", "--quiet"]
-    assert cli_main([*args, "--out", str(tmp_path / "mem"), "--data-in-memory"]) == 0
-    assert cli_main([*args, "--out", str(tmp_path / "stream"), "--data-streamed"]) == 0
-    assert "streamed from disk" in capsys.readouterr().err
-    memory, streamed = read_metrics(tmp_path / "mem"), read_metrics(tmp_path / "stream")
-    assert [r["train"] for r in streamed] == [r["train"] for r in memory]
-    assert [r["val"] for r in streamed] == [r["val"] for r in memory]
+    assert_streamed_run_equals_in_memory(args, tmp_path, capsys)
 
 
 @pytest.mark.parametrize(

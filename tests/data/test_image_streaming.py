@@ -8,12 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from streamed_runs import assert_streamed_run_equals_in_memory
 
-from aeviewer.cli import main as cli_main
 from aeviewer.config import DataSpec
 from aeviewer.data.mapped import is_mapped, row_reader, take_rows
 from aeviewer.errors import DatasetError
-from aeviewer.training.rundir import read_metrics
 from aeviewer.training.setup import load_prepared
 
 
@@ -55,12 +54,7 @@ def test_a_lazy_folder_serves_the_pixels_read_into_memory(folder: Path) -> None:
 def test_a_streamed_folder_run_equals_one_in_memory(folder: Path, tmp_path: Path, capsys):
     args = ["train", "--data", str(folder), "--model", "ae", "--epochs", "2", "--batch-size"]
     args += ["16", "--hidden", "16", "--latent", "4", "--device", "cpu", "--quiet"]
-    assert cli_main([*args, "--out", str(tmp_path / "mem"), "--data-in-memory"]) == 0
-    assert cli_main([*args, "--out", str(tmp_path / "stream"), "--data-streamed"]) == 0
-    assert "streamed from disk" in capsys.readouterr().err
-    memory, streamed = read_metrics(tmp_path / "mem"), read_metrics(tmp_path / "stream")
-    assert [r["train"] for r in streamed] == [r["train"] for r in memory]
-    assert [r["val"] for r in streamed] == [r["val"] for r in memory]
+    assert_streamed_run_equals_in_memory(args, tmp_path, capsys)
 
 
 def test_bad_images_are_refused_before_training(folder: Path) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from streamed_runs import assert_streamed_run_equals_in_memory
 
-from aeviewer.cli import main as cli_main
 from aeviewer.config import DataSpec
 from aeviewer.data.mapped import RowFile, is_mapped, map_npy, release_pages
 from aeviewer.errors import DatasetError
-from aeviewer.training.rundir import read_metrics
 from aeviewer.training.setup import load_prepared
 
 
@@ -64,9 +63,4 @@ def test_a_streamed_run_equals_one_in_memory(npy, tmp_path, capsys):
     args = ["train", "--data", str(path), "--model", "denoising", "--noise", "gaussian:0.2"]
     args += ["--epochs", "2", "--batch-size"]
     args += ["32", "--hidden", "16", "--latent", "4", "--device", "cpu", "--quiet"]
-    assert cli_main([*args, "--out", str(tmp_path / "mem"), "--data-in-memory"]) == 0
-    assert cli_main([*args, "--out", str(tmp_path / "stream"), "--data-streamed"]) == 0
-    assert "streamed from disk" in capsys.readouterr().err
-    memory, streamed = read_metrics(tmp_path / "mem"), read_metrics(tmp_path / "stream")
-    assert [r["train"] for r in streamed] == [r["train"] for r in memory]
-    assert [r["val"] for r in streamed] == [r["val"] for r in memory]
+    assert_streamed_run_equals_in_memory(args, tmp_path, capsys)
