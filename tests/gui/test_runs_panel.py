@@ -87,6 +87,8 @@ def test_a_sweep_is_listed_overlaid_and_tabled(qtbot, window, sweep, errors, tmp
     points = comparison.pca_points
     linear = points.points["d"]
     assert len(linear.getData()[0]) == 2 and len(points.curves) == 1
+    legend = points.plot.legend
+    assert legend.getLabel(linear) is not None and legend.getLabel(points.points["o"]) is not None
     spot = linear.scatter.points()[0]
     with qtbot.waitSignal(comparison.selected, timeout=TIMEOUT_MS) as picked:
         linear.sigPointsClicked.emit(linear, [spot], None)
@@ -162,6 +164,10 @@ def test_the_live_run_is_listed(qtbot, window, errors):
     )
     assert comparison.panel.item("live").text(0) == "this window"
     assert comparison.runs.entries["live"].summary.figures["pca_mse"] > 0
+    # No runs opened: the PCA view's legend lists no run points.
+    points = comparison.pca_points
+    assert points is not None
+    assert all(points.plot.legend.getLabel(item) is None for item in points.points.values())
 
 
 def test_command_line_paths(qtbot, window, sweep, capsys, tmp_path):

@@ -61,12 +61,14 @@ class PcaSweepPoints:
         self.points: dict[str, pg.PlotDataItem] = {}
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.selected: str | None = None
-        for symbol, name in (
-            (OTHER_SYMBOL, translate("PcaView", "runs: autoencoders")),
-            (LINEAR_SYMBOL, translate("PcaView", "runs: linear")),
-        ):
-            # PlotDataItems, not bare scatters, so that the log y axis applies to them too.
-            item = self.plot.plot(pen=None, symbol=symbol, symbolSize=12, name=name)
+        self.names = {
+            OTHER_SYMBOL: translate("PcaView", "runs: autoencoders"),
+            LINEAR_SYMBOL: translate("PcaView", "runs: linear"),
+        }
+        for symbol in self.names:
+            # PlotDataItems, not bare scatters, so that the log y axis applies to them too. In
+            # the legend only while they have points (see show_runs).
+            item = self.plot.plot(pen=None, symbol=symbol, symbolSize=12)
             item.sigPointsClicked.connect(self._on_clicked)
             self.points[symbol] = item
 
@@ -78,7 +80,9 @@ class PcaSweepPoints:
             OTHER_SYMBOL: [],
         }
         for entry in entries:
-            if entry.summary is not None and entry.baseline and not entry.is_live:
+            if entry.is_live:
+                continue  # the window's own model is the view's "model (latest)" point
+            if entry.summary is not None and entry.baseline:
                 baselines.setdefault(entry.summary.data_id, entry.baseline)
             point = run_point(entry)
             if point is not None:
@@ -92,10 +96,20 @@ class PcaSweepPoints:
                 symbolBrush=[pg.mkBrush(e.colour) for _, _, e in items],
                 symbolPen=[self._outline(e.key) for _, _, e in items],
             )
+            self._list_in_legend(symbol, bool(items))
         ys = self._draw_curves(baselines, groups)
         latents = [x for items in groups.values() for x, _, _ in items]
         if latents:
             self._fit_range(max(latents), ys + [y for it in groups.values() for _, y, _ in it])
+
+    def _list_in_legend(self, symbol: str, listed: bool) -> None:
+        legend, item = self.plot.legend, self.points[symbol]
+        if legend is None or (legend.getLabel(item) is not None) == listed:
+            return
+        if listed:
+            legend.addItem(item, self.names[symbol])
+        else:
+            legend.removeItem(item)
 
     def _outline(self, key: str) -> pg.QtGui.QPen:
         if key == self.selected:
