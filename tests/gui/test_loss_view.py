@@ -283,10 +283,13 @@ def test_the_learning_rate_is_drawn_per_epoch_under_the_loss(qtbot):
     view = LossView()
     qtbot.addWidget(view)
     view.handle_event(started())
+    # No rates yet: the plot takes no room.
+    assert view.lr_plot_widget.isHidden()
     rates = [5e-4, 1e-3, 7e-4, 2e-4]
     for n, lr in enumerate(rates, start=1):
         view.handle_event(replace(epoch(n, 1.0 / n), lr={"model": lr}))
     view.flush()
+    assert not view.lr_plot_widget.isHidden()
     x, y = view.lr_curves["model"].getData()
     assert list(x) == [1, 2, 3, 4]
     assert list(y) == rates
@@ -301,8 +304,11 @@ def test_the_learning_rate_is_drawn_per_epoch_under_the_loss(qtbot):
     view.show_lr.setChecked(False)
     assert view.lr_plot_widget.isHidden()
     assert view.settings_state()["lr"] is False
+    view.show_lr.setChecked(True)
+    assert not view.lr_plot_widget.isHidden()
     view.reset()
     assert not view.lr_curves
+    assert view.lr_plot_widget.isHidden()
 
 
 def test_a_gan_has_one_learning_rate_curve_per_player(qtbot):

@@ -240,7 +240,7 @@ class LossView(View):
         self.hidden_hint.setVisible(False)
 
         self.log_scale.toggled.connect(self._on_log_toggled)
-        self.show_lr.toggled.connect(self.lr_plot_widget.setVisible)
+        self.show_lr.toggled.connect(self._show_lr_plot)
         self.smoothing.valueChanged.connect(self._on_smoothing)
         self.x_axis.currentIndexChanged.connect(self._redraw)
         self.export_csv_button.clicked.connect(self._ask_export_csv)
@@ -500,9 +500,15 @@ class LossView(View):
         if peak == self._lr_peak and self.lr_curves:
             return
         self._lr_peak = peak
+        self._show_lr_plot()
         ticks = [(0.0, "0"), (peak, f"{peak:.2g}")] if peak > 0 else []
         self.lr_plot.getAxis("left").setTicks([ticks, []])
         self.lr_plot.setYRange(0.0, peak if peak > 0 else 1.0, padding=0.08)
+
+    def _show_lr_plot(self, *_: object) -> None:
+        """The learning-rate plot takes room only when asked for and there are rates to draw
+        (runs opened for comparison and older runs have none)."""
+        self.lr_plot_widget.setVisible(self.show_lr.isChecked() and self._lr_peak > 0)
 
     def _off_scale(self, key: CurveKey, values: np.ndarray) -> bool:
         if key.term == "loss" or values.size == 0:
