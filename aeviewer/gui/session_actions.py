@@ -21,7 +21,7 @@ from aeviewer.errors import AeviewerError, ConfigError
 from aeviewer.gui import dialogs, file_dialogs
 from aeviewer.gui.i18n import icon_text
 from aeviewer.gui.state import RunState
-from aeviewer.gui.threads import FunctionWorker
+from aeviewer.gui.threads import FunctionWorker, while_alive
 from aeviewer.training.events import EpochEnd, Event, Finished, LrChanged, Snapshot, Started
 
 translate = QCoreApplication.translate
@@ -656,8 +656,12 @@ class SessionActions(QObject):
         number = self._task_count
         self._tasks[number] = task
         signals = task.signals
-        signals.returned.connect(partial(self._on_task_returned, on_success, what, report_done))
-        signals.errored.connect(partial(self._on_task_errored, failure_title, quiet))
+        returned = partial(self._on_task_returned, on_success, what, report_done)
+        signals.returned.connect(while_alive(self, returned))
+        signals.errored.connect(
+            while_alive(self, partial(self._on_task_errored, failure_title, quiet))
+        )
+        # Not while_alive: an autosave that ends after the window went still removes its file.
         signals.finished.connect(partial(self._on_task_finished, number, what))
         if not quiet:
             self._busy(True)
@@ -667,15 +671,11 @@ class SessionActions(QObject):
     def _on_task_returned(
         self, on_success: Callable[[Any], None], what: str, report_done: bool, result: object
     ) -> None:
-        if not isValid(self):
-            return  # the window went while the task ran: nothing to show the result in
         on_success(result)
         if report_done:
             self.done.emit(what)
 
     def _on_task_errored(self, failure_title: str, quiet: bool, message: str) -> None:
-        if not isValid(self):
-            return
         if quiet:
             self.window.statusBar().showMessage(f"{failure_title}: {message}", 10_000)
             self.failed.emit(message)
