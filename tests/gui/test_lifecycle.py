@@ -109,26 +109,33 @@ def test_stop_reset_and_close_return_while_the_worker_is_busy(qtbot, window):
     assert max(took.values()) < RESPONSE_S, took
 
 
-def test_a_start_right_after_reset_waits_for_the_old_run_to_end(qtbot, window):
-    entered, release = threading.Event(), threading.Event()
+def first_run_replaced(controller, first) -> list[str]:
+    """Make the controller's first run ``first`` (an event source), later runs real ones;
+    the list returned names the runs made, in order."""
     sources: list[str] = []
-    real_source = window.controller.make_source
+    real_source = controller.make_source
 
-    def first_stuck(config, dataset, **kwargs):
+    def make_source(config, dataset, **kwargs):
         if sources:
             sources.append("second")
             return real_source(config, dataset, **kwargs)
         sources.append("first")
+        return first
 
-        def source(control):
-            entered.set()
-            release.wait(TIMEOUT_MS / 1000)
-            yield Finished("stopped", 0, 0)
+    controller.make_source = make_source
+    return sources
 
-        return source
+
+def test_a_start_right_after_reset_waits_for_the_old_run_to_end(qtbot, window):
+    entered, release = threading.Event(), threading.Event()
+
+    def stuck(control):
+        entered.set()
+        release.wait(TIMEOUT_MS / 1000)
+        yield Finished("stopped", 0, 0)
 
     controller = window.controller
-    controller.make_source = first_stuck
+    first_run_replaced(controller, stuck)
     controller.start()
     assert entered.wait(TIMEOUT_MS / 1000)
     controller.reset()
@@ -151,22 +158,12 @@ def test_a_start_queued_behind_a_worker_whose_end_is_on_its_way_still_starts(qtb
     """The race that hung a Start after Reset: the pool thread has emitted ``finished`` (the
     event is posted, not yet delivered) but has not yet marked the worker done when Reset lets
     it go. A connection made to ``finished`` at that moment would never fire."""
-    sources: list[str] = []
-    real_source = window.controller.make_source
 
-    def first_ends_at_once(config, dataset, **kwargs):
-        if sources:
-            sources.append("second")
-            return real_source(config, dataset, **kwargs)
-        sources.append("first")
-
-        def source(control):
-            yield Finished("stopped", 0, 0)
-
-        return source
+    def ends_at_once(control):
+        yield Finished("stopped", 0, 0)
 
     controller = window.controller
-    controller.make_source = first_ends_at_once
+    sources = first_run_replaced(controller, ends_at_once)
     controller.start()
     worker = controller._worker
     deadline = time.monotonic() + TIMEOUT_MS / 1000
