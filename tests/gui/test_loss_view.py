@@ -218,6 +218,55 @@ def test_image_export(view, tmp_path, suffix, magic):
     assert [p.name for p in path.parent.iterdir()] == [path.name]
 
 
+def _lr_pixel_rows(image) -> np.ndarray:
+    """The rows of ``image`` (a QImage) that hold pixels of the learning-rate curve's colour."""
+    from PySide6.QtGui import QImage
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    stride = rgb.bytesPerLine()
+    data = np.frombuffer(rgb.constBits(), np.uint8, stride * rgb.height())
+    pixels = data.reshape(rgb.height(), stride)[:, : 3 * rgb.width()].reshape(
+        rgb.height(), rgb.width(), 3
+    )
+    close = np.abs(pixels.astype(int) - [0x94, 0x67, 0xBD]).max(axis=2) <= 24
+    return np.flatnonzero(close.any(axis=1))
+
+
+def test_the_image_export_holds_the_learning_rate_plot_when_it_shows(view, qtbot, tmp_path):
+    from PySide6.QtGui import QImage
+
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    assert not view.lr_plot_widget.isHidden()
+    view.export_image(tmp_path / "with.png")
+    view.export_image(tmp_path / "with.svg")
+    shown = view.plot.sceneBoundingRect(), view.lr_plot.sceneBoundingRect()
+    view.show_lr.setChecked(False)
+    qtbot.waitUntil(lambda: view.plot.sceneBoundingRect().height() > shown[0].height())
+    view.export_image(tmp_path / "without.png")
+    view.export_image(tmp_path / "without.svg")
+
+    with_lr, without = QImage(str(tmp_path / "with.png")), QImage(str(tmp_path / "without.png"))
+    # Both are the plots as shown, scaled to one width: the loss plot and the low plot under
+    # it, then the loss plot alone (which took the room the learning rate left).
+    scale = with_lr.width() / shown[0].width()
+    loss_height, lr_height = shown[0].height() * scale, shown[1].height() * scale
+    assert lr_height > 50
+    assert with_lr.height() == pytest.approx(loss_height + lr_height, abs=2)
+    alone = view.plot.sceneBoundingRect()
+    assert without.width() == with_lr.width()
+    assert without.height() == pytest.approx(
+        alone.height() * without.width() / alone.width(), abs=2
+    )
+    rows = _lr_pixel_rows(with_lr)
+    assert rows.size and rows.min() > with_lr.height() - lr_height  # the curve, in the low plot
+    assert _lr_pixel_rows(without).size == 0
+    svg_with = (tmp_path / "with.svg").read_text(encoding="utf-8")
+    svg_without = (tmp_path / "without.svg").read_text(encoding="utf-8")
+    assert "learning rate" in svg_with and "learning rate" not in svg_without
+
+
 def test_history_step_to_x_interpolates():
     history = LossHistory()
     history.add_epoch(epoch(1, 1.0))

@@ -7,11 +7,13 @@ import math
 import os
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -77,10 +79,12 @@ PALETTE: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def export_plot(item: pg.PlotItem, path: str | os.PathLike[str]) -> None:
-    """Export a plot as PNG (or another raster format) or SVG, atomically.
+def export_plots(items: Sequence[pg.PlotItem], path: str | os.PathLike[str]) -> None:
+    """Export plots stacked top to bottom as one PNG (or another raster format) or SVG,
+    atomically.
 
-    The image is written to a temporary file in the same folder, which then replaces ``path``.
+    Every plot is scaled to the width of the first. The image is written to a temporary file
+    in the same folder, which then replaces ``path``.
     """
     target = Path(path)
     suffix = target.suffix.lower()
@@ -92,13 +96,9 @@ def export_plot(item: pg.PlotItem, path: str | os.PathLike[str]) -> None:
     os.close(fd)
     try:
         if suffix == ".svg":
-            _write_svg(item, tmp)
-        else:
-            import pyqtgraph.exporters as exporters
-
-            exporter = exporters.ImageExporter(item)
-            exporter.parameters()["width"] = max(1200, int(item.sceneBoundingRect().width()))
-            exporter.export(tmp)
+            _write_svg(items, tmp)
+        elif not _stacked_image(items).save(tmp):
+            raise AeviewerError(f"{target}: the image could not be encoded as {suffix}")
         if os.path.getsize(tmp) == 0:
             raise AeviewerError(f"{target}: the exporter wrote nothing")
         os.replace(tmp, target)
@@ -108,22 +108,48 @@ def export_plot(item: pg.PlotItem, path: str | os.PathLike[str]) -> None:
         raise
 
 
-def _write_svg(item: pg.PlotItem, path: str) -> None:
-    # pyqtgraph 0.14's SVGExporter cannot parse the path data Qt 6.11 writes, so the scene is
+def _stacked_image(items: Sequence[pg.PlotItem]) -> QImage:
+    """The plots rendered at one width (at least 1200 pixels), one under the other."""
+    import pyqtgraph.exporters as exporters
+
+    width = max(1200, int(items[0].sceneBoundingRect().width()))
+    parts = []
+    for item in items:
+        exporter = exporters.ImageExporter(item)
+        exporter.parameters()["width"] = width  # the height follows, keeping the aspect
+        parts.append(exporter.export(toBytes=True))
+    image = QImage(width, sum(part.height() for part in parts), QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = QPainter(image)
+    try:
+        top = 0
+        for part in parts:
+            painter.drawImage(0, top, part)
+            top += part.height()
+    finally:
+        painter.end()
+    return image
+
+
+def _write_svg(items: Sequence[pg.PlotItem], path: str) -> None:
+    # pyqtgraph 0.14's SVGExporter cannot parse the path data Qt 6.11 writes, so the scenes are
     # painted into Qt's own SVG generator instead (still vector graphics).
-    from PySide6.QtCore import QRectF, QSize
-    from PySide6.QtGui import QPainter
     from PySide6.QtSvg import QSvgGenerator
 
-    source = item.sceneBoundingRect()
+    sources = [item.sceneBoundingRect() for item in items]
+    width = max(sources[0].width(), 1.0)
+    heights = [source.height() * width / max(source.width(), 1.0) for source in sources]
     generator = QSvgGenerator()
     generator.setFileName(path)
-    generator.setSize(QSize(int(source.width()), int(source.height())))
-    generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+    generator.setSize(QSize(int(width), int(sum(heights))))
+    generator.setViewBox(QRectF(0, 0, width, sum(heights)))
     generator.setTitle("aeviewer loss curves")
     painter = QPainter(generator)
     try:
-        item.scene().render(painter, QRectF(0, 0, source.width(), source.height()), source)
+        top = 0.0
+        for item, source, height in zip(items, sources, heights, strict=True):
+            item.scene().render(painter, QRectF(0, top, width, height), source)
+            top += height
     finally:
         painter.end()
 
@@ -652,8 +678,12 @@ class LossView(View):
         atomic_write_text(path, self.history.to_csv())
 
     def export_image(self, path: str | os.PathLike[str]) -> None:
-        """Write the plot as PNG or SVG (by the suffix), atomically."""
-        export_plot(self.plot, path)
+        """Write the view's plots as PNG or SVG (by the suffix), atomically: the loss plot and,
+        when it shows, the learning-rate plot under it."""
+        plots = [self.plot]
+        if not self.lr_plot_widget.isHidden():
+            plots.append(self.lr_plot)
+        export_plots(plots, path)
 
     @Slot()
     def _ask_export_csv(self) -> None:
