@@ -130,6 +130,7 @@ def started_to_dict(started: Started) -> tuple[dict[str, Any], dict[str, np.ndar
         "stages": list(started.stages),
         "pca_val_loss": started.pca_val_loss,
         "warnings": list(started.warnings),
+        "n_features": started.n_features,
     }
     arrays = {}
     if started.pca_explained_variance is not None:
@@ -140,6 +141,7 @@ def started_to_dict(started: Started) -> tuple[dict[str, Any], dict[str, np.ndar
 def started_from_dict(meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray]) -> Started:
     """Inverse of :func:`started_to_dict`."""
     pca_loss = meta.get("pca_val_loss")
+    n_features = meta.get("n_features")  # absent in sessions saved before it was recorded
     return Started(
         config=RunConfig.from_dict(meta["config"]),
         device=str(meta["device"]),
@@ -151,6 +153,7 @@ def started_from_dict(meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray])
         pca_val_loss=None if pca_loss is None else float(pca_loss),
         pca_explained_variance=_readonly(arrays.get("pca_explained_variance")),
         warnings=tuple(str(w) for w in meta.get("warnings", ())),
+        n_features=None if n_features is None else int(n_features),
     )
 
 

@@ -25,7 +25,7 @@ from aeviewer.io.run_summary import (
     summarise_run,
 )
 from aeviewer.training.events import EpochEnd, Event, Started
-from aeviewer.training.run_log import read_baseline
+from aeviewer.training.run_log import baseline_record, read_baseline
 
 #: The key of the window's own run.
 LIVE = "live"
@@ -188,7 +188,7 @@ class RunSet:
                 self.entries = {LIVE: entry, **{k: v for k, v in self.entries.items() if k != LIVE}}
             config = event.config
             self._live_start = {
-                "pca": event.pca_val_loss,
+                "baseline": baseline_record(event, event.n_features),
                 "kind": config.model.kind,
                 "source": config.data.source,
                 "settings": flatten(config.to_dict()),
@@ -220,7 +220,7 @@ class RunSet:
         if start is None:
             return
         metrics = [epoch_end_to_dict(e) for e in entry.epochs]
-        figures = figures_of(metrics, {"pca_val_mse": start["pca"]}, None, start["kind"])
+        figures = figures_of(metrics, start["baseline"], None, start["kind"])
         entry.summary = RunSummary(
             Path("."), entry.name, entry.status, start["source"], figures, start["settings"]
         )

@@ -26,7 +26,9 @@ class Started:
     ``stages`` lists the stage names in order (``("train",)`` for most families; the
     stacked family has one pre-training stage per layer and then ``"finetune"``).
     ``pca_val_loss`` is the validation MSE of PCA with ``latent`` components, the baseline the
-    loss view draws as a reference line.
+    loss view draws as a reference line. ``n_features`` is the data's dimension (None in
+    events saved before it was recorded); with the explained variance it tells where PCA is
+    exact, so that a ratio to its error would only measure round-off.
     """
 
     config: RunConfig
@@ -41,6 +43,7 @@ class Started:
     warnings: tuple[str, ...] = ()
     #: Epochs already trained before this run started (a resumed or continued run).
     first_epoch: int = 0
+    n_features: int | None = None
 
     @property
     def total_epochs(self) -> int:

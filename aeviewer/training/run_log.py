@@ -67,20 +67,25 @@ def open_tensorboard(run_path: Path, started: Started) -> Any:
 # -- the baseline record ---------------------------------------------------------------------
 def write_baseline(run_path: Path, started: Started, n_features: int) -> None:
     """Write ``baseline.json`` (atomically; a failure to write it is not a training failure)."""
+    with contextlib.suppress(OSError):
+        atomic_write_json(run_path / BASELINE_FILE, baseline_record(started, n_features))
+
+
+def baseline_record(started: Started, n_features: int | None) -> dict[str, Any]:
+    """The object ``baseline.json`` holds for the run that ``started`` begins (the live run's
+    figures are computed from the same object, so that they match the run's on disk)."""
     variance = started.pca_explained_variance
     pca = started.pca_val_loss
-    record = {
+    return {
         "format": BASELINE_FORMAT,
         "version": BASELINE_VERSION,
         "latent": started.config.model.latent,
-        "n_features": int(n_features),
+        "n_features": None if n_features is None else int(n_features),
         "pca_val_mse": pca if pca is not None and math.isfinite(pca) else None,
         "explained_variance": (
             [] if variance is None else [float(v) for v in np.asarray(variance, np.float64)]
         ),
     }
-    with contextlib.suppress(OSError):
-        atomic_write_json(run_path / BASELINE_FILE, record)
 
 
 def read_baseline(run_path: str | Path) -> dict[str, Any] | None:

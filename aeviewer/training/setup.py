@@ -128,6 +128,7 @@ class RunSetup:
             pca_val_loss=self.pca_val_loss,
             pca_explained_variance=ev,
             warnings=self.warnings,
+            n_features=self.dataset.n_features,
         )
 
 

@@ -120,3 +120,34 @@ def test_live_entry_follows_the_window_events():
     assert entry.key == LIVE and entry.summary.figures["mse_ratio"] == pytest.approx(0.5)
     runs.clear_live()
     assert len(runs) == 0
+
+
+@pytest.mark.parametrize("latent, exact", [(2, False), (6, True)])
+def test_the_live_ratio_follows_the_rule_of_the_run_on_disk(tmp_path, latent, exact):
+    # With a latent as large as the data's dimension PCA is exact, its error round-off: no
+    # ratio, live as from the run directory; otherwise the same ratio in both.
+    config = RunConfig(
+        data=DataSpec(source="test:vectors0"),
+        model=ModelSpec(kind="ae", latent=latent, hidden=(8,)),
+        train=TrainSpec(epochs=2, batch_size=40, device="cpu", n_eval=20, n_recon=2),
+    )
+    runs = RunSet()
+    for event in train(config, _data(), run_dir=tmp_path / "run"):
+        runs.live_event(event)
+    runs.live_finished()
+    live = runs.entries[LIVE].summary.figures
+    disk = summarise_run(tmp_path / "run").figures
+    assert live["pca_mse"] == disk["pca_mse"] and live["model_mse"] == disk["model_mse"]
+    assert live["mse_ratio"] == disk["mse_ratio"]
+    assert (live["mse_ratio"] is None) == exact
+
+
+def test_started_keeps_the_feature_count_and_reads_without_it():
+    from aeviewer.io.records import started_from_dict, started_to_dict
+    from aeviewer.training.events import Started
+
+    config = RunConfig(model=ModelSpec(kind="ae", latent=4))
+    meta, arrays = started_to_dict(Started(config, "cpu", 10, 2, 1, 100, n_features=6))
+    assert started_from_dict(json.loads(json.dumps(meta)), arrays).n_features == 6
+    del meta["n_features"]  # as sessions saved before it was recorded
+    assert started_from_dict(meta, arrays).n_features is None
