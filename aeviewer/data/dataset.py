@@ -9,7 +9,7 @@ from typing import Any, Literal
 import numpy as np
 
 from aeviewer.data.lazy_rows import LazyRows
-from aeviewer.data.mapped import CHUNK_ROWS, is_mapped, row_chunks
+from aeviewer.data.mapped import CHUNK_ROWS, is_mapped, row_chunks, take_rows
 from aeviewer.errors import DatasetError
 
 NormKind = Literal["none", "minmax", "zscore"]
@@ -201,11 +201,23 @@ class Dataset:
         lo, hi = self.value_range
         return lo >= 0.0 and hi <= 1.0
 
-    def images(self) -> np.ndarray:
-        """Samples as images ``(N, C, H, W)``; raises for vector data."""
+    def images(self, indices: np.ndarray | None = None) -> np.ndarray:
+        """Samples as images ``(N, C, H, W)``, or only those at ``indices`` (integers or a
+        mask), in that order; raises for vector data.
+
+        Streamed data are read only at ``indices``; without them, every sample is read.
+        """
         if not self.is_image:
             raise DatasetError(f"{self.name}: samples of shape {self.sample_shape} are not images")
-        return self.x.reshape((self.n_samples, *self.sample_shape))
+        if indices is None:
+            x = self.x if isinstance(self.x, np.ndarray) else self.x[:]
+            return x.reshape((self.n_samples, *self.sample_shape))
+        index = np.asarray(indices)
+        if index.size == 0:
+            index = index.astype(np.intp)  # np.asarray([]) is float
+        # Masks, negative and out-of-range indices as numpy takes them from an array.
+        rows = np.arange(self.n_samples)[index].reshape(-1)
+        return take_rows(self.x, rows).reshape((rows.size, *self.sample_shape))
 
     # -- transformations -----------------------------------------------------------------------
     def raw(self) -> np.ndarray:

@@ -270,7 +270,7 @@ def write_snapshot_projector(
             metadata["class"] = [dataset.class_name(int(i)) for i in dataset.labels[idx]]
     if snapshot.scores is not None:
         metadata["score"] = [format(float(v), ".6g") for v in snapshot.scores]
-    images = dataset.images()[idx] if dataset.is_image else None
+    images = dataset.images(idx) if dataset.is_image else None
     return write_projector(folder, snapshot.latents, metadata=metadata or None, images=images)
 
 

@@ -39,6 +39,8 @@ def test_a_mapped_idx_file_serves_the_values_read_into_memory(idx: Path) -> None
     np.testing.assert_array_equal(RowFile(streamed.x, idx).read(rows), memory.x[rows])
     np.testing.assert_array_equal(take_rows(streamed.x, rows), memory.x[rows])
     np.testing.assert_array_equal(streamed.x[5], memory.x[5])
+    np.testing.assert_array_equal(streamed.images(rows), memory.images()[rows])
+    np.testing.assert_array_equal(streamed.images(), memory.images())
     # A folder holding the file streams it too, named after the folder as in memory.
     assert load(idx.parent, "streamed").name == load(idx.parent, "memory").name
 

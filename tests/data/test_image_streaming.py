@@ -51,6 +51,42 @@ def test_a_lazy_folder_serves_the_pixels_read_into_memory(folder: Path) -> None:
     assert not is_mapped(load(folder, "auto").x)  # small: in memory
 
 
+def test_images_of_a_lazy_folder_decode_only_the_samples_asked_for(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory, streamed = load(folder, "memory"), load(folder, "streamed")
+    rows_class = type(streamed.x)
+    decoded: list[int] = []
+    read = rows_class.read
+
+    def counting_read(self, rows: np.ndarray) -> np.ndarray:
+        decoded.extend(int(r) for r in rows)
+        return read(self, rows)
+
+    monkeypatch.setattr(rows_class, "read", counting_read)
+    rows = np.array([90, 3, 41, 3, -1])
+    np.testing.assert_array_equal(streamed.images(rows), memory.images()[rows])
+    assert set(decoded) == {3, 41, 90}
+    decoded.clear()
+    mask = memory.labels == 0
+    np.testing.assert_array_equal(streamed.images(mask), memory.images()[mask])
+    assert set(decoded) == set(np.flatnonzero(mask).tolist())
+    assert streamed.images([]).shape == (0, 3, 5, 6)
+    with pytest.raises(IndexError):
+        streamed.images(np.array([91]))
+    np.testing.assert_array_equal(streamed.images(), memory.images())
+
+
+def test_the_projector_takes_the_images_of_a_lazy_folder(folder: Path, tmp_path: Path) -> None:
+    from aeviewer.io import write_snapshot_projector
+    from aeviewer.training.events import Snapshot
+
+    latents = np.zeros((3, 2), np.float32)
+    snapshot = Snapshot(1, 1, "train", eval_indices=np.array([5, 60, 80]), latents=latents)
+    files = write_snapshot_projector(tmp_path / "p", snapshot, load(folder, "streamed"))
+    assert files.sprite is not None and files.sprite.is_file()
+
+
 def test_a_streamed_folder_run_equals_one_in_memory(folder: Path, tmp_path: Path, capsys):
     args = ["train", "--data", str(folder), "--model", "ae", "--epochs", "2", "--batch-size"]
     args += ["16", "--hidden", "16", "--latent", "4", "--device", "cpu", "--quiet"]

@@ -181,3 +181,22 @@ def test_sources_are_labelled_by_kind(tmp_path) -> None:
     assert source_label("builtin:shapes?n=800") == "shapes (built-in, n=800)"
     assert source_label(str(tmp_path)) == f"{tmp_path.name} (folder)"
     assert source_label(str(tmp_path / "d.csv")) == "d.csv (file)"
+
+
+def test_the_preview_shows_images_streamed_from_disk(qtbot, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from aeviewer.config import DataSpec
+    from aeviewer.data.mapped import is_mapped
+    from aeviewer.gui.widgets.sample_preview import SamplePreview
+    from aeviewer.training.setup import load_prepared
+
+    for i in range(12):
+        (tmp_path / "pictures").mkdir(exist_ok=True)
+        Image.fromarray(np.full((4, 5), 20 * i, np.uint8)).save(tmp_path / "pictures" / f"{i}.png")
+    streamed = load_prepared(DataSpec(source=str(tmp_path / "pictures"), storage="streamed"))
+    assert is_mapped(streamed.x)
+    preview = SamplePreview()
+    qtbot.addWidget(preview)
+    preview.set_dataset(streamed)
+    assert not preview.strip.pixmap().isNull()

@@ -115,7 +115,7 @@ class SamplePreview(QWidget):
             self.plot.hide()
         self.strip.show()
         if dataset is not None:
-            images = dataset.images()[preview_indices(dataset, N_THUMBNAILS)]
+            images = dataset.images(preview_indices(dataset, N_THUMBNAILS))
             tiles = mosaic(images, self.COLUMNS)
             scale = min(3.0, self.STRIP_WIDTH / tiles.shape[1])
             self.strip.setPixmap(to_pixmap(tiles, max(scale, 0.25)))
