@@ -139,15 +139,26 @@ def image_header(file: Path, label: str) -> tuple[tuple[int, int], bool]:
         return image.size, image.mode not in GRAY_MODES
 
 
+def _refuse_decompression_bombs() -> None:
+    """Make Pillow's warning of a decompression bomb an error in this process.
+
+    ``warnings.catch_warnings`` around each read would swap the process's filters and put them
+    back, which is not safe while another thread reads images (a streamed folder's batches are
+    read ahead). The filter is put first before every read instead: adding it again only moves
+    it to the front, and it is there even after someone else restored older filters."""
+    from PIL import Image
+
+    warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
+
+
 @contextmanager
 def _reading(label: str) -> Iterator[None]:
     """Turn what reading an image can raise into one DatasetError naming it (``label``)."""
     from PIL import Image, UnidentifiedImageError
 
+    _refuse_decompression_bombs()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            yield
+        yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         limit = Image.MAX_IMAGE_PIXELS or 0
         raise DatasetError(
