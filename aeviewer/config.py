@@ -34,6 +34,8 @@ PRECISIONS: tuple[str, ...] = ("fp32", "bf16", "auto")
 NORMALIZATIONS: tuple[str, ...] = ("auto", "none", "minmax", "zscore")
 #: Where training reads the samples from: chosen by size, all in memory, or streamed from disk.
 STORAGES: tuple[str, ...] = ("auto", "memory", "streamed")
+#: Most worker processes reading a streamed data set's batches chosen automatically.
+MAX_AUTO_DATA_WORKERS = 4
 NOISE_KINDS: tuple[str, ...] = ("gaussian", "uniform", "mask")
 SPARSITY_KINDS: tuple[str, ...] = ("l1", "kl")
 #: The most hidden (or convolutional) layers a model may have.
@@ -135,10 +137,17 @@ class DataSpec:
     #: uncompressed IDX file, or read an image folder lazily, and read the batches from it;
     #: ``auto``: stream those whose samples as float32 exceed 1 GiB (:mod:`aeviewer.data.storage`).
     storage: str = "auto"
+    #: Worker processes reading a streamed data set's batches (None: chosen by the CPUs; 0
+    #: reads them in the training process). Data in memory need none.
+    workers: int | None = None
 
     def __post_init__(self) -> None:
         if not self.source:
             raise ConfigError("a data source is required")
+        if self.workers is not None and (
+            isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 0
+        ):
+            raise ConfigError(f"data workers must be a whole number >= 0, got {self.workers!r}")
         if self.storage not in STORAGES:
             raise ConfigError(f"unknown data storage {self.storage!r}; choose one of {STORAGES}")
         label = self.label_column

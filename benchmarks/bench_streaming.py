@@ -5,8 +5,10 @@ rows, 2.2 GB) without holding it in memory, then trains the same autoencoder for
 twice, each in its own process: with the samples in memory (``--data-in-memory``) and streamed
 from the memory-mapped file (``--data-streamed``). Rows: each run's training throughput
 (samples/s of the epoch, from ``metrics.jsonl``) and its peak resident memory (the child's
-VmHWM), then the ratios: streamed throughput over in-memory (target >= 0.8) and streamed peak
-memory over the file's size (target: under 1.5 GB for 2.2 GB). The two runs follow each other,
+VmHWM), the streamed run's peak memory with its DataLoader worker processes (their proportional
+set sizes summed, sampled every 0.2 s: a forked worker's pages shared with the training process
+count once), then the ratios: streamed throughput over in-memory (target >= 0.8) and streamed
+peak memory over the file's size (target: under 1.5 GB for 2.2 GB). The two runs follow each other,
 so a busy machine can slow one more than the other; the last row therefore compares the same
 training steps fed from memory and from the streamed reader in alternating rounds in one
 process, best of three each.
@@ -56,19 +58,56 @@ CHILD = (
 )
 
 
-def train_once(data: Path, out: Path, storage: str, batch: int) -> tuple[float, float]:
-    """Train one epoch in a child process; its samples/s and peak resident memory (bytes)."""
+def _descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (Linux)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                queue += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _pss_bytes(pids: list[int]) -> float:
+    """Proportional set size of the processes ``pids`` together: shared pages (a forked
+    worker's copy of its parent) count once, split among the processes sharing them."""
+    total = 0.0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += float(line.split()[1]) * 1024.0
+                    break
+        except OSError:
+            continue
+    return total
+
+
+def train_once(data: Path, out: Path, storage: str, batch: int) -> tuple[float, float, float]:
+    """Train one epoch in a child process: its samples/s, its peak resident memory (bytes),
+    and the peak memory of it and its data-reading workers together (sampled PSS, bytes)."""
     command = [
         sys.executable, "-c", CHILD, "train", "--data", str(data), "--out", str(out),
         "--epochs", "1", "--batch-size", str(batch), "--hidden", "256", "--latent", "16",
         "--device", "cpu", "--val-fraction", "0.02", "--quiet", f"--data-{storage}",
     ]  # fmt: skip
-    child = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    with tempfile.TemporaryFile("w+") as errors:
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, text=True)
+        tree_peak = 0.0
+        while child.poll() is None:
+            tree_peak = max(tree_peak, _pss_bytes(_descendants(child.pid)))
+            time.sleep(0.2)
+        errors.seek(0)
+        stderr = errors.read()
     if child.returncode != 0:
-        raise SystemExit(f"bench_streaming: the {storage} run failed: {child.stderr[-500:]}")
-    peak = [line.split()[1] for line in child.stderr.splitlines() if line.startswith("peak_rss")]
+        raise SystemExit(f"bench_streaming: the {storage} run failed: {stderr[-500:]}")
+    peak = [line.split()[1] for line in stderr.splitlines() if line.startswith("peak_rss")]
     record = json.loads((out / "metrics.jsonl").read_text().splitlines()[-1])
-    return float(record["samples_per_s"]), float(peak[-1]) * 1024.0
+    return float(record["samples_per_s"]), float(peak[-1]) * 1024.0, tree_peak
 
 
 def alternating(data: Path, batches: int = 300, rounds: int = 3, batch: int = 256) -> float:
@@ -78,11 +117,12 @@ def alternating(data: Path, batches: int = 300, rounds: int = 3, batch: int = 25
     import torch
 
     from aeviewer.data.mapped import map_npy
-    from aeviewer.training.streaming import MappedRows, Prefetching
+    from aeviewer.training.streaming import EpochBatches, MappedRows, data_workers
 
     x, _ = map_npy(data)
     n = min(x.shape[0], batches * batch)
-    rows = MappedRows(x, np.arange(x.shape[0]), torch.device("cpu"), data)
+    workers = data_workers(None, x)
+    rows = MappedRows(x, np.arange(x.shape[0]), torch.device("cpu"), data, workers)
     memory = torch.from_numpy(np.array(x[:n]))
     model = torch.nn.Sequential(
         torch.nn.Linear(D, 256), torch.nn.ReLU(), torch.nn.Linear(256, 16),
@@ -106,9 +146,9 @@ def alternating(data: Path, batches: int = 300, rounds: int = 3, batch: int = 25
                 for r in plan:
                     step(memory[r])
             else:
-                reader = Prefetching(rows, plan)
-                for k in range(len(plan)):
-                    step(reader[k])
+                reader = EpochBatches(rows, plan, workers)
+                for _ in plan:
+                    step(reader.next_batch())
                 reader.close()
             best[mode] = max(best[mode], len(plan) * batch / (time.perf_counter() - start))
     return best["streamed"] / best["memory"]
@@ -126,8 +166,8 @@ def run(rows: int | None = None, batch: int = 256, where: Path | None = None) ->
             raise SystemExit(f"bench_streaming: {size / 1e9:.1f} GB needed, {free / 1e9:.1f} free")
         data = folder / "data.npy"
         write_npy(data, rows)
-        rate_mem, rss_mem = train_once(data, folder / "memory", "in-memory", batch)
-        rate_str, rss_str = train_once(data, folder / "streamed", "streamed", batch)
+        rate_mem, rss_mem, _ = train_once(data, folder / "memory", "in-memory", batch)
+        rate_str, rss_str, tree_str = train_once(data, folder / "streamed", "streamed", batch)
         steps = alternating(data)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -136,9 +176,10 @@ def run(rows: int | None = None, batch: int = 256, where: Path | None = None) ->
         ("in memory [samples/s]", rate_mem, setting),
         ("in memory peak RSS [GB]", rss_mem / 1e9, setting),
         ("streamed [samples/s]", rate_str, setting),
-        ("streamed peak RSS [GB]", rss_str / 1e9, "target < 1.5 GB for 2.2 GB"),
+        ("streamed peak RSS [GB]", rss_str / 1e9, "training process; target < 1.5 GB"),
+        ("streamed with workers peak PSS [GB]", tree_str / 1e9, "sampled; target < 1.5 GB"),
         ("streamed / in-memory throughput", rate_str / rate_mem, "target >= 0.8"),
-        ("streamed peak RSS / data size", rss_str / size, "target < 0.68 (1.5 / 2.2)"),
+        ("streamed peak memory / data size", max(rss_str, tree_str) / size, "target < 0.68"),
         ("steps streamed / in memory, best of 3", steps, "target >= 0.8, alternating rounds"),
     ]
 

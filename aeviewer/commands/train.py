@@ -11,6 +11,7 @@ from aeviewer.commands.data_options import add_label_options, label_choice
 from aeviewer.config import (
     ACTIVATIONS,
     LOSSES,
+    MAX_AUTO_DATA_WORKERS,
     NORMALIZATIONS,
     OPTIMIZERS,
     OUTPUTS,
@@ -129,6 +130,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="map a float32 .npy file or an uncompressed IDX file, or decode an image folder's "
         "images, a batch at a time (data larger than memory)",
     )
+    add(
+        "--data-workers",
+        type=int,
+        metavar="N",
+        help="processes reading a streamed data set's batches (default: for image folders by "
+        f"the CPUs, at most {MAX_AUTO_DATA_WORKERS}; for files 0: a thread of the training "
+        "process reads a batch ahead)",
+    )
     add_label_options(parser)
     add(
         "--schedule",
@@ -203,6 +212,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             limit=args.limit,
             label_column=label_choice(args),
             storage=args.storage,
+            workers=args.data_workers,
         ),
         model=ModelSpec(
             kind=args.model,

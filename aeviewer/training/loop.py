@@ -46,7 +46,7 @@ from aeviewer.training.state import (
     restore_global_rng,
     restore_optimizer,
 )
-from aeviewer.training.streaming import MappedRows, Prefetching
+from aeviewer.training.streaming import EpochBatches, MappedRows
 from aeviewer.training.subnormals import flushed_subnormals
 from aeviewer.training.trainers import EVAL_BATCH
 
@@ -333,7 +333,7 @@ class _Loop:
         plan = self._plan(order, n_batches, bs)
         reader = None
         if isinstance(x, MappedRows):
-            reader = Prefetching(x, [rows for _, rows, _ in plan])
+            reader = EpochBatches(x, [rows for _, rows, _ in plan], x.workers)
         self.model.train()
         stage_steps = trainer.epochs_in(stage) * n_batches
         warmup = min(spec.warmup_steps or 0, stage_steps // 2)
@@ -356,7 +356,7 @@ class _Loop:
                 trainer.set_lr_factor(factor)
                 if part is not None:
                     trainer.set_slice(*part)
-                terms = trainer.train_step(reader[k] if reader is not None else x[rows])
+                terms = trainer.train_step(reader.next_batch() if reader is not None else x[rows])
                 for name, value in terms.items():
                     collected.setdefault(name, []).append(value)
                 self.step += 1

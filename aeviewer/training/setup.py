@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,7 +24,7 @@ from aeviewer.training.family_snapshots import snapshotter_class
 from aeviewer.training.schedule import resolved_config
 from aeviewer.training.snapshots import Snapshotter
 from aeviewer.training.splits import training_split
-from aeviewer.training.streaming import MappedRows
+from aeviewer.training.streaming import MappedRows, data_workers
 from aeviewer.training.trainers import EVAL_BATCH, Trainer, make_trainer
 
 
@@ -202,7 +203,9 @@ def set_up(
     streamed_note = ""
     step("baseline")
     if is_mapped(dataset.x):
-        x_train = MappedRows(dataset.x, train_idx, device, dataset.source)
+        local = int(os.environ.get("LOCAL_WORLD_SIZE", "1")) if distributed is not None else 1
+        workers = data_workers(config.data.workers, dataset.x, local)
+        x_train = MappedRows(dataset.x, train_idx, device, dataset.source, workers)
         x_val = MappedRows(dataset.x, val_idx, device, dataset.source) if val_idx.size else None
         pca, k, pca_val, streamed_note = streamed_baseline(
             x_train, x_val, config.model.latent, seed

@@ -115,11 +115,21 @@ def test_nproc_hands_the_same_command_line_to_torchrun():
 # -- two processes train as one ------------------------------------------------------------------
 @needs_mnist
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize(("kind", "rel"), [("ae", 1e-4), ("vae", 1e-4), ("gan", 1e-3)])
-def test_two_processes_train_as_one(kind, rel, mnist_npy, tmp_path):
+@pytest.mark.parametrize(
+    ("kind", "rel", "storage"),
+    [
+        ("ae", 1e-4, "in-memory"),
+        ("vae", 1e-4, "in-memory"),
+        ("gan", 1e-3, "in-memory"),
+        ("ae", 1e-4, "streamed"),
+    ],
+)
+def test_two_processes_train_as_one(kind, rel, storage, mnist_npy, tmp_path):
+    """Also with the data streamed from disk, each rank's DataLoader reading its shard."""
     one, two = tmp_path / "one", tmp_path / "two"
     assert cli_main([*_train_args(mnist_npy, one, kind, 3), "--quiet"]) == 0
-    result = _torchrun(["-m", "aeviewer", *_train_args(mnist_npy, two, kind, 3)], timeout=240)
+    args = [*_train_args(mnist_npy, two, kind, 3), f"--data-{storage}"]
+    result = _torchrun(["-m", "aeviewer", *args], timeout=240)
     assert result.returncode == 0, result.stderr[-3000:]
     # Rank 0 alone wrote the run: one line per epoch, one summary line.
     assert [r["epoch"] for r in read_metrics(two)] == [1, 2, 3]

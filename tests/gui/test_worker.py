@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 
+import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from aeviewer.errors import DatasetError
 from aeviewer.gui.state import RunState, enabled_controls
@@ -200,3 +203,48 @@ def test_a_result_for_a_deleted_receiver_is_dropped(qtbot):
         release.set()
     assert shown == []
     assert not running_threads()
+
+
+def _image_folder(root, n: int = 64):
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        (root / f"c{i % 2}").mkdir(parents=True, exist_ok=True)
+        pixels = rng.integers(0, 256, (6, 6), dtype=np.uint8)
+        Image.fromarray(pixels).save(root / f"c{i % 2}" / f"{i:03d}.png")
+    return root
+
+
+@pytest.mark.parametrize("stop_early", [False, True])
+def test_a_streamed_folder_trains_in_the_worker_thread_with_reader_processes(
+    qtbot, tmp_path, stop_early
+):
+    """Reader processes forked from the GUI's training thread: a run completes, or stops in
+    its first epoch, and no reader process is left behind."""
+    from aeviewer.config import DataSpec, ModelSpec, RunConfig, TrainSpec
+    from aeviewer.gui.controller import engine_source
+    from aeviewer.training.setup import load_prepared
+
+    data = DataSpec(source=str(_image_folder(tmp_path / "images")), storage="streamed", workers=2)
+    config = RunConfig(
+        data=data,
+        model=ModelSpec(kind="ae", latent=2, hidden=(8,)),
+        train=TrainSpec(epochs=3, batch_size=4, device="cpu", n_eval=16, n_recon=2),
+    )
+    control = TrainingControl()
+    worker = training_worker(engine_source(config, load_prepared(data)), control)
+    events: list[object] = []
+    worker.signals.yielded.connect(events.append)
+    if stop_early:  # at the first progress, in the training thread (reader processes run)
+        worker.signals.yielded.connect(
+            lambda e: control.stop() if isinstance(e, Progress) else None,
+            Qt.ConnectionType.DirectConnection,
+        )
+    with qtbot.waitSignal(worker.signals.finished, timeout=TIMEOUT_MS):
+        worker.start()
+    finished = [e for e in events if isinstance(e, Finished)]
+    assert finished and finished[0].reason == ("stopped" if stop_early else "completed")
+    epochs = [e.epoch for e in events if isinstance(e, EpochEnd)]
+    assert len(epochs) < 3 if stop_early else epochs == [1, 2, 3]
+    qtbot.waitUntil(lambda: not multiprocessing.active_children(), timeout=TIMEOUT_MS)
