@@ -289,12 +289,20 @@ class ProgressPrinter:
 
 
 def resume_config(args: argparse.Namespace, state) -> RunConfig:
-    """The config of a resumed run: the checkpoint's own, with ``--epochs`` when given."""
+    """The config of a resumed run: the checkpoint's own, with ``--epochs`` when given.
+
+    A run killed after its last checkpoint but before its model was saved is finished: it
+    trains no epoch, and its model (the best epoch's with early stopping) is written.
+    """
     from aeviewer.errors import RunError
+    from aeviewer.training.rundir import saved_model_epoch
 
     config = state.config
     epochs = config.train.epochs if args.epochs is None else args.epochs
-    if state.stage in ("train", "finetune") and epochs <= state.stage_epoch:
+    all_done = state.stage in ("train", "finetune") and epochs <= state.stage_epoch
+    if all_done and args.epochs is None and saved_model_epoch(args.resume) != state.epoch:
+        epochs = state.stage_epoch
+    elif all_done:
         if args.epochs is None:
             raise RunError(
                 f"{args.resume}: the run has trained all its {epochs} epochs; give --epochs N "

@@ -182,6 +182,20 @@ class RunDirectory:
         return self.path / MODEL_WEIGHTS
 
 
+def saved_model_epoch(run_dir: str | Path) -> int | None:
+    """The epoch of the run's saved final model; None when there is none (the run never
+    finished, or was killed before its model was written) or its description is unreadable."""
+    path = Path(run_dir)
+    if not (path / MODEL_WEIGHTS).is_file():
+        return None
+    try:
+        record = read_json_limited(path / MODEL_JSON, what="model description")
+    except AeviewerError:
+        return None
+    epoch = record.get("epoch") if isinstance(record, dict) else None
+    return epoch if isinstance(epoch, int) and not isinstance(epoch, bool) else None
+
+
 def read_data_record(run_dir: str | Path) -> dict[str, Any] | None:
     """The run's ``data.json`` (None for runs written before it existed).
 

@@ -212,6 +212,32 @@ def test_cli_resume_refusals_are_one_line(tmp_path, capsys):
     assert json.loads((run / "config.json").read_text())["train"]["epochs"] == 3
 
 
+@pytest.mark.parametrize("patience", [None, "1"])
+def test_a_run_killed_before_its_model_was_saved_is_finished_without_training(
+    tmp_path, capsys, patience
+):
+    """Killed after the last epoch's checkpoint, before the model (an elastic restart's case):
+    resuming writes the model the run would have written, and trains no epoch again."""
+    run = tmp_path / "run"
+    args = ["train", "--data", "builtin:moons", "--limit", "300", "--epochs", "4", "--quiet"]
+    args += ["--patience", patience] if patience else []
+    assert cli_main([*args, "--out", str(run)]) == 0
+    model = load_file(run / "model.safetensors")
+    metrics = (run / "metrics.jsonl").read_bytes()
+    (run / "model.safetensors").unlink()
+    (run / "model.json").unlink()
+    capsys.readouterr()
+    assert cli_main(["train", "--resume", str(run), "--quiet"]) == 0
+    assert (run / "metrics.jsonl").read_bytes() == metrics
+    again = load_file(run / "model.safetensors")
+    assert again.keys() == model.keys()
+    assert all(torch.equal(again[k], model[k]) for k in model)
+    assert json.loads((run / "model.json").read_text())["epoch"] == 4
+    # Finished now: resuming it again is refused as before.
+    assert cli_main(["train", "--resume", str(run), "--quiet"]) == 2
+    assert "has trained all its 4 epochs" in capsys.readouterr().err
+
+
 # -- a real kill of a real process -------------------------------------------------------------
 TRAIN_ARGS = [
     "train",
