@@ -258,12 +258,16 @@ class TrainSpec:
     the autoencoders and constant for the GAN, whose two players need a steady pace (as in
     DCGAN). ``patience`` None is
     automatic, 0 switches early stopping off. ``precision`` ``bf16`` trains under bfloat16
-    autocast, ``auto`` does so only where the device runs it fast.
+    autocast, ``auto`` does so only where the device runs it fast. ``lr`` (a GAN's generator's
+    learning rate; its discriminator's is ``lr_d``, None: the same) None is automatic: 3e-3 for
+    the families that train better with it under Adam and the cosine schedule (ae, conv,
+    denoising, stacked), else 1e-3 (one rule, :func:`aeviewer.training.schedule.auto_lr`); a run
+    records the number it used.
     """
 
     epochs: int | None = None
     batch_size: int = 128
-    lr: float = 1e-3
+    lr: float | None = None
     lr_d: float | None = None
     optimizer: str = "adam"
     weight_decay: float = 0.0
@@ -295,8 +299,9 @@ class TrainSpec:
             )
         if self.batch_size < 1:
             raise ConfigError(f"batch size must be at least 1, got {self.batch_size}")
-        if not self.lr > 0 or (self.lr_d is not None and not self.lr_d > 0):
-            raise ConfigError(f"learning rates must be positive, got {self.lr}")
+        for rate in (self.lr, self.lr_d):
+            if rate is not None and not rate > 0:
+                raise ConfigError(f"learning rates must be positive, got {rate}")
         if self.optimizer not in OPTIMIZERS:
             raise ConfigError(f"unknown optimiser {self.optimizer!r}; choose one of {OPTIMIZERS}")
         if self.weight_decay < 0:

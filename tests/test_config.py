@@ -29,6 +29,7 @@ def test_json_round_trip_keeps_every_field() -> None:
         (lambda: ModelSpec(kind="conv", conv_channels=()), "convolution channel"),
         (lambda: ModelSpec(kind="stacked", hidden=()), "hidden layer"),
         (lambda: TrainSpec(lr=0), "learning rates"),
+        (lambda: TrainSpec(lr_d=-1e-3), "learning rates"),
         (lambda: DataSpec(val_fraction=1.0), "validation fraction"),
         (lambda: NoiseSpec.parse("gaussian"), "noise must look like"),
         (lambda: SparsitySpec.parse("kl:0.05"), "sparsity must look like"),

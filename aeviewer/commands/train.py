@@ -26,6 +26,7 @@ from aeviewer.config import (
 )
 from aeviewer.errors import AeviewerError, ConfigError, RunError
 from aeviewer.models.kinds import MODEL_DESCRIPTIONS
+from aeviewer.training.schedule import BASE_LR, HIGH_LR, HIGH_LR_KINDS
 
 if TYPE_CHECKING:
     from aeviewer.training.distributed import Distributed, Launch
@@ -91,7 +92,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--noise", metavar="KIND:LEVEL", help="input noise: gaussian:0.3, uniform:0.5, mask:0.25")
     add("--sparsity", metavar="SPEC", help="code penalty: l1:1e-3 or kl:RATE:WEIGHT")
     add("--batch-size", type=int, default=defaults_train.batch_size)
-    add("--lr", type=float, default=defaults_train.lr, help="learning rate (a GAN's generator)")
+    add(
+        "--lr",
+        type=float,
+        default=defaults_train.lr,
+        help="learning rate, a GAN's generator's (default: auto, "
+        f"{HIGH_LR:g} for {', '.join(sorted(HIGH_LR_KINDS))} with Adam or AdamW and the cosine "
+        f"schedule, else {BASE_LR:g}; the run records the rate it used)",
+    )
     add("--lr-d", type=float, metavar="LR", help="gan: discriminator learning rate (default --lr)")
     add(
         "--stage-epochs",

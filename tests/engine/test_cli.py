@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from aeviewer.cli import main
+from aeviewer.training.schedule import auto_lr
 
 from .conftest import make_vectors
 
@@ -50,6 +51,8 @@ def test_evaluate_without_normal_class_has_no_auc(tmp_path, npz_source, capsys):
     assert main(["evaluate", str(out), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert "model_auc" not in result and result["n_val"] == 60
+    # No --lr: the automatic rate, recorded as the number it was (resume and reopen use it).
+    assert json.loads((out / "config.json").read_text())["train"]["lr"] == auto_lr("ae")
 
 
 def _error(capsys, argv):

@@ -16,10 +16,14 @@ from aeviewer.training.devices import resolve_precision
 from aeviewer.training.events import EpochEnd, Finished, Started
 from aeviewer.training.loop import train
 from aeviewer.training.schedule import (
+    BASE_LR,
+    HIGH_LR,
+    HIGH_LR_KINDS,
     MAX_EPOCHS,
     MIN_EPOCHS,
     STEP_BUDGET,
     EarlyStopping,
+    auto_lr,
     lr_factor,
     resolve_train_spec,
 )
@@ -42,6 +46,45 @@ def test_given_epochs_mean_exactly_that_many():
     assert spec.epochs == 30 and spec.patience == 0
     assert resolve_train_spec(TrainSpec(epochs=30, patience=5), 800, True).patience == 5
     assert resolve_train_spec(TrainSpec(), 800, True, kind="gan").schedule == "constant"
+
+
+def test_the_automatic_learning_rate_is_decided_per_family():
+    def lr(kind="ae", **spec):
+        return resolve_train_spec(TrainSpec(**spec), 8000, True, kind=kind).lr
+
+    assert sorted(HIGH_LR_KINDS) == ["ae", "conv", "denoising", "stacked"]
+    for kind in HIGH_LR_KINDS:
+        assert lr(kind) == HIGH_LR == 3e-3 and lr(kind, optimizer="adamw") == HIGH_LR
+        # Measured only with Adam and the warm-up and cosine decay: elsewhere Adam's 1e-3.
+        assert lr(kind, schedule="constant") == BASE_LR == 1e-3
+        assert lr(kind, optimizer="sgd") == lr(kind, optimizer="rmsprop") == BASE_LR
+    for kind in ("linear", "sparse", "vae", "gan"):
+        assert lr(kind) == BASE_LR
+    # A given rate is kept, whatever the family.
+    assert lr("ae", lr=5e-4) == lr("gan", lr=5e-4) == 5e-4
+    # The GAN's defaults are what they were: 1e-3 for both players, at a constant rate.
+    gan = resolve_train_spec(TrainSpec(), 8000, True, kind="gan")
+    assert (gan.lr, gan.lr_d, gan.schedule, gan.warmup_steps) == (1e-3, None, "constant", 0)
+    # The panels ask with the schedule unresolved.
+    assert auto_lr("ae") == auto_lr("ae", "cosine") == HIGH_LR and auto_lr("gan") == BASE_LR
+    assert auto_lr("gan", "cosine") == BASE_LR
+
+
+def test_a_run_records_the_rate_it_used_and_old_runs_keep_theirs(vectors, tmp_path):
+    auto = small_config(epochs=2, schedule="cosine")
+    auto = auto.with_changes(train=replace(auto.train, lr=None))
+    events = list(train(auto, vectors, run_dir=tmp_path / "auto"))
+    assert events[0].config.train.lr == HIGH_LR
+    saved = RunConfig.load(tmp_path / "auto" / "config.json")
+    assert saved.train.lr == HIGH_LR
+    assert max(e.lr["model"] for e in events if isinstance(e, EpochEnd)) <= HIGH_LR
+    # A run written before the rate was automatic holds the old default, and keeps it.
+    old = saved.to_dict()
+    old["train"]["lr"] = 1e-3
+    assert resolve_train_spec(RunConfig.from_dict(old).train, 800, True).lr == 1e-3
+    # A config without any rate (settings, sessions) reads as auto.
+    del old["train"]["lr"]
+    assert RunConfig.from_dict(old).train.lr is None
 
 
 def test_the_cosine_schedule_warms_up_then_decays_to_zero():
