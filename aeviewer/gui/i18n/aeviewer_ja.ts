@@ -1944,12 +1944,12 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>勾配ステップあたりのサンプル数です。小さいバッチほど更新はノイズが多くなりますが、頻繁になります。</translation>
     </message>
     <message>
-        <source>The optimiser&apos;s step size; it can change while training and the change is marked on the loss curve.</source>
-        <translation>最適化のステップ幅です。学習中にも変更でき、変更は損失曲線に印が付きます。</translation>
+        <source>The optimiser&apos;s step size (the peak of the cosine schedule); it can change while training and the change is marked on the loss curve. auto: the rate that trains the family best with this optimiser and schedule, shown in brackets; the run records it.</source>
+        <translation>最適化のステップ幅です(コサインスケジュールではその最大値)。学習中にも変更でき、変更は損失曲線に印が付きます。自動: このファミリーをこの最適化手法とスケジュールで最もよく学習させる学習率で、括弧内に表示されます。実行にはその値が記録されます。</translation>
     </message>
     <message>
-        <source>The discriminator&apos;s step size (the learning rate above is the generator&apos;s); it can change while training too.</source>
-        <translation>識別器のステップ幅です(上の学習率は生成器のもの)。これも学習中に変更できます。</translation>
+        <source>The discriminator&apos;s step size (the learning rate above is the generator&apos;s); it can change while training too. auto: the generator&apos;s rate.</source>
+        <translation>識別器のステップ幅です(上の学習率は生成器のもの)。これも学習中に変更できます。自動: 生成器の学習率と同じです。</translation>
     </message>
     <message>
         <source>Adam adapts a step size per parameter; SGD takes plain gradient steps.</source>
@@ -2019,6 +2019,10 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>Generator lr</source>
         <translation>生成器の学習率</translation>
+    </message>
+    <message>
+        <source>auto ({0})</source>
+        <translation>自動 ({0})</translation>
     </message>
     <message>
         <source>auto</source>

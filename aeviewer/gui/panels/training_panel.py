@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from aeviewer.config import OPTIMIZERS, PRECISIONS, SCHEDULES, TrainSpec
+from aeviewer.training.schedule import auto_lr
 
 translate = QCoreApplication.translate
 
@@ -62,13 +63,14 @@ TIPS: dict[str, str] = {
     ),
     "lr": QT_TRANSLATE_NOOP(
         "TrainingPanel",
-        "The optimiser's step size; it can change while training and the change is marked "
-        "on the loss curve.",
+        "The optimiser's step size (the peak of the cosine schedule); it can change while "
+        "training and the change is marked on the loss curve. auto: the rate that trains the "
+        "family best with this optimiser and schedule, shown in brackets; the run records it.",
     ),
     "lr_d": QT_TRANSLATE_NOOP(
         "TrainingPanel",
         "The discriminator's step size (the learning rate above is the generator's); it can "
-        "change while training too.",
+        "change while training too. auto: the generator's rate.",
     ),
     "optimizer": QT_TRANSLATE_NOOP(
         "TrainingPanel", "Adam adapts a step size per parameter; SGD takes plain gradient steps."
@@ -113,17 +115,10 @@ class TrainingPanel(QWidget):
         self.grad_clip.setSpecialValueText(translate("TrainingPanel", "off"))
         self.batch = QSpinBox()
         self.batch.setRange(1, 65536)
-        self.lr = QDoubleSpinBox()
-        self.lr.setDecimals(6)
-        self.lr.setRange(1e-6, 10.0)
-        self.lr.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-        self.lr.setKeyboardTracking(False)
-        self.lr_d = QDoubleSpinBox()
-        self.lr_d.setDecimals(6)
-        self.lr_d.setRange(1e-6, 10.0)
-        self.lr_d.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-        self.lr_d.setKeyboardTracking(False)
+        self.lr = LrSpinBox()
+        self.lr_d = LrSpinBox()
         self._gan = False
+        self._kind: str | None = None
         self.optimizer = QComboBox()
         self.optimizer.addItems(list(OPTIMIZERS))
         self.seed = QSpinBox()
@@ -177,16 +172,18 @@ class TrainingPanel(QWidget):
         self.grad_clip.valueChanged.connect(self._on_edited)
         for combo in (self.optimizer, self.device, self.schedule, self.precision):
             combo.currentIndexChanged.connect(self._on_edited)
-        self.lr.valueChanged.connect(self.lr_changed)
-        self.lr_d.valueChanged.connect(self.lr_d_changed)
+        for combo in (self.optimizer, self.schedule):
+            combo.currentIndexChanged.connect(self._show_auto_lr)
+        self.lr.valueChanged.connect(self._on_lr_edited)
+        self.lr_d.valueChanged.connect(self._on_lr_d_edited)
 
     def spec(self) -> TrainSpec:
         """The spec the widgets describe."""
         return TrainSpec(
             epochs=self.epochs.value() or None,
             batch_size=self.batch.value(),
-            lr=self.lr.value(),
-            lr_d=self.lr_d.value() if self._gan else None,
+            lr=self.lr.rate(),
+            lr_d=self.lr_d.rate() if self._gan else None,
             optimizer=self.optimizer.currentText(),
             seed=self.seed.value(),
             device=self.device.currentText(),
@@ -223,9 +220,10 @@ class TrainingPanel(QWidget):
             self.precision.setCurrentText(spec.precision)
             self.grad_clip.setValue(spec.grad_clip or 0.0)
             self.batch.setValue(spec.batch_size)
-            self.lr.setValue(spec.lr)
-            self.lr_d.setValue(spec.lr if spec.lr_d is None else spec.lr_d)
             self.optimizer.setCurrentText(spec.optimizer)
+            self.lr.set_rate(spec.lr)
+            self.lr_d.set_rate(spec.lr_d)
+            self._show_auto_lr()
             self.seed.setValue(spec.seed)
             if self.device.findText(spec.device) < 0:
                 self.device.addItem(spec.device)
@@ -237,6 +235,8 @@ class TrainingPanel(QWidget):
     def set_family(self, kind: str | None) -> None:
         """Show the discriminator's learning rate (and name the first the generator's) for a GAN."""
         self._gan = kind == "gan"
+        self._kind = kind
+        self._show_auto_lr()
         self._form.setRowVisible(self.lr_d, self._gan)
         label = self._form.labelForField(self.lr)
         label.setText(
@@ -260,6 +260,67 @@ class TrainingPanel(QWidget):
     @Slot()
     def _on_edited(self) -> None:
         self.changed.emit()
+
+    @Slot(float)
+    def _on_lr_edited(self, _value: float) -> None:
+        self._show_auto_lr()
+        # auto applies the automatic rate to a running model.
+        self.lr_changed.emit(self.lr.effective_rate())
+
+    @Slot(float)
+    def _on_lr_d_edited(self, _value: float) -> None:
+        self.lr_d_changed.emit(self.lr_d.effective_rate())
+
+    @Slot()
+    def _show_auto_lr(self) -> None:
+        """Show the rates that auto stands for: the automatic one of the family, optimiser and
+        schedule chosen, and for the discriminator the generator's."""
+        self.lr.set_auto_value(
+            auto_lr(self._kind or "ae", self.schedule.currentText(), self.optimizer.currentText())
+        )
+        self.lr_d.set_auto_value(self.lr.effective_rate())
+
+
+class LrSpinBox(QDoubleSpinBox):
+    """A learning rate whose lowest value reads "auto (RATE)", RATE being what auto stands for
+    (the run's automatic rate, see :func:`aeviewer.training.schedule.auto_lr`, or a GAN
+    discriminator's the generator's). A step up from auto starts at that rate."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDecimals(6)
+        self.setRange(0.0, 10.0)
+        self.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.setKeyboardTracking(False)
+        self.auto_value = auto_lr("ae")
+        self.set_auto_value(self.auto_value)
+
+    def set_auto_value(self, rate: float) -> None:
+        """The rate auto stands for."""
+        self.auto_value = rate
+        self.setSpecialValueText(translate("TrainingPanel", "auto ({0})").format(f"{rate:g}"))
+
+    def is_auto(self) -> bool:
+        """True when auto is chosen."""
+        return self.value() == self.minimum()
+
+    def rate(self) -> float | None:
+        """The chosen rate; None for auto."""
+        return None if self.is_auto() else self.value()
+
+    def effective_rate(self) -> float:
+        """The chosen rate, or the one auto stands for."""
+        return self.auto_value if self.is_auto() else self.value()
+
+    def set_rate(self, rate: float | None) -> None:
+        """Choose ``rate``; None chooses auto."""
+        self.setValue(self.minimum() if rate is None else rate)
+
+    def stepBy(self, steps: int) -> None:
+        if self.is_auto() and steps > 0:
+            self.setValue(self.auto_value)
+        else:
+            super().stepBy(steps)
 
 
 def _auto_spin(minimum: int, maximum: int) -> QSpinBox:
