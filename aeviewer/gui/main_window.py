@@ -46,6 +46,20 @@ from aeviewer.training.events import EpochEnd, Event, Finished, Progress, Starte
 
 translate = QCoreApplication.translate
 
+#: The version of the run settings saved between starts: 2 since the learning rate is
+#: automatic by default (settings without it are older).
+RUN_SETTINGS_VERSION = 2
+#: The learning rate every run had by default before it was automatic.
+FORMER_DEFAULT_LR = 1e-3
+
+
+def _settings_version(settings: QSettings) -> int:
+    """The saved run settings' version (1 for settings saved before versions existed)."""
+    try:
+        return int(settings.value("run/version", 1))
+    except (TypeError, ValueError):
+        return 1
+
 
 def describe_spec(spec: DataSpec) -> str:
     """The settings of ``spec`` that differ from the defaults, e.g. ``normalize zscore,
@@ -613,6 +627,7 @@ class MainWindow(QMainWindow):
             data = config.to_dict()
             settings.setValue("run/model", json.dumps(data["model"]))
             settings.setValue("run/train", json.dumps(data["train"]))
+            settings.setValue("run/version", RUN_SETTINGS_VERSION)
         for view in self.views:
             state = getattr(view, "settings_state", None)
             if state is not None:
@@ -630,9 +645,12 @@ class MainWindow(QMainWindow):
         model, train = settings.value("run/model"), settings.value("run/train")
         if model and train:
             try:
-                config = RunConfig.from_dict(
-                    {"model": json.loads(model), "train": json.loads(train)}
-                )
+                train_dict = json.loads(train)
+                if _settings_version(settings) < 2 and train_dict.get("lr") == FORMER_DEFAULT_LR:
+                    # Saved before the learning rate was automatic: the former default was not
+                    # the user's choice, so it reads as auto.
+                    train_dict["lr"] = None
+                config = RunConfig.from_dict({"model": json.loads(model), "train": train_dict})
             except (AeviewerError, ValueError):
                 config = None
             if config is not None:

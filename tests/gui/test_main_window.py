@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 
+import pytest
 from gui_helpers import SMALL_MODEL, TIMEOUT_MS, open_window, small_train
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QWidget
 from shared_data import MNIST_T10K_IMAGES, needs_mnist
 
-from aeviewer.config import ModelSpec
+from aeviewer.config import ModelSpec, RunConfig, TrainSpec
 from aeviewer.data import LoadCancelled
 from aeviewer.gui import dialogs
 from aeviewer.gui.main_window import MainWindow
@@ -269,3 +271,24 @@ def test_a_download_shows_progress_and_can_be_cancelled(qtbot, window, monkeypat
     assert panel.source == "builtin:shapes?n=800"
     assert panel.sources.currentData() == "builtin:shapes?n=800"
     assert "800 images" in panel.info.text()
+
+
+@pytest.mark.parametrize(
+    ("version", "lr", "expected"), [(None, 1e-3, None), (None, 5e-4, 5e-4), (2, 1e-3, 1e-3)]
+)
+def test_settings_saved_before_the_automatic_rate_read_the_former_default_as_auto(
+    qtbot, version, lr, expected
+):
+    saved = RunConfig(train=TrainSpec(lr=lr, epochs=9)).to_dict()
+    settings = QSettings()
+    settings.setValue("run/model", json.dumps(saved["model"]))
+    settings.setValue("run/train", json.dumps(saved["train"]))
+    if version is None:
+        settings.remove("run/version")
+    else:
+        settings.setValue("run/version", version)
+    window = open_window(qtbot)
+    assert window.training_panel.spec().lr == expected
+    assert window.training_panel.spec().epochs == 9
+    window.close()
+    assert int(QSettings().value("run/version")) == 2
