@@ -474,6 +474,8 @@ class LossView(View):
         self.lr_plot_widget.setFixedHeight(LR_PLOT_HEIGHT)
         self.lr_plot = self.lr_plot_widget.getPlotItem()
         self.lr_plot.setLabel("left", self.tr("learning rate"))
+        # Plain numbers, as on the loss axes: the plot is too low for an "(x0.001)" suffix.
+        self.lr_plot.getAxis("left").enableAutoSIPrefix(False)
         self.lr_plot.setMenuEnabled(False)
         self.lr_plot.hideButtons()
         self.lr_plot.setXLink(self.plot)
