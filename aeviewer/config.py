@@ -34,6 +34,8 @@ PRECISIONS: tuple[str, ...] = ("fp32", "bf16", "auto")
 NORMALIZATIONS: tuple[str, ...] = ("auto", "none", "minmax", "zscore")
 #: Where training reads the samples from: chosen by size, all in memory, or streamed from disk.
 STORAGES: tuple[str, ...] = ("auto", "memory", "streamed")
+#: Activations of a code under an L1 penalty (``ModelSpec.l1_code``).
+L1_CODES: tuple[str, ...] = ("softplus", "relu")
 #: Most worker processes reading a streamed data set's batches chosen automatically.
 MAX_AUTO_DATA_WORKERS = 4
 NOISE_KINDS: tuple[str, ...] = ("gaussian", "uniform", "mask")
@@ -191,6 +193,12 @@ class ModelSpec:
     stage_epochs: int = 3
     gan_d_steps: int = 1
     gan_g_steps: int = 1
+    #: The activation of a code under an L1 penalty: ``softplus`` (smooth and positive: the
+    #: penalty pushes codes towards zero, and a unit pushed below zero for every sample still
+    #: gets a gradient) or ``relu`` (exact zeros, but a unit silenced for every sample stays
+    #: silent: on MNIST both units of a 2-unit code died in the first epoch). Configs written
+    #: before the field existed were trained with ``relu`` and load as such.
+    l1_code: str = "softplus"
 
     def __post_init__(self) -> None:
         if self.kind not in MODEL_KINDS:
@@ -224,6 +232,17 @@ class ModelSpec:
             raise ConfigError(f"beta must not be negative, got {self.beta}")
         if self.stage_epochs < 1 or self.gan_d_steps < 1 or self.gan_g_steps < 1:
             raise ConfigError("stage epochs and GAN steps must be at least 1")
+        # The family's default regulariser, written out: a spec with None and one with the
+        # default describe the same model and must compare equal (a run is continued only
+        # with its own model settings).
+        if self.kind == "sparse" and self.sparsity is None:
+            object.__setattr__(self, "sparsity", SparsitySpec())
+        if self.kind == "denoising" and self.noise is None:
+            object.__setattr__(self, "noise", NoiseSpec())
+        if self.l1_code not in L1_CODES:
+            raise ConfigError(
+                f"unknown L1 code activation {self.l1_code!r}; choose one of {L1_CODES}"
+            )
 
     @property
     def has_regularizer(self) -> bool:
@@ -356,6 +375,9 @@ class RunConfig:
                 model["noise"] = NoiseSpec(**model["noise"])
             if model.get("sparsity") is not None:
                 model["sparsity"] = SparsitySpec(**model["sparsity"])
+            if "l1_code" not in model and _penalises_l1(model):
+                # Written before the field existed: L1-penalised codes were ReLUs then.
+                model["l1_code"] = "relu"
             for key in ("hidden", "conv_channels"):
                 if key in model:
                     model[key] = tuple(int(v) for v in model[key])
@@ -384,6 +406,15 @@ class RunConfig:
     def with_changes(self, **sections: Any) -> RunConfig:
         """A copy with whole sections replaced, e.g. ``cfg.with_changes(train=new_train)``."""
         return replace(self, **sections)
+
+
+def _penalises_l1(model: dict[str, Any]) -> bool:
+    """True when the model ``model`` (a config's, its sparsity parsed) puts an L1 penalty on
+    its code: a sparse model's default, or an L1 sparsity given."""
+    sparsity = model.get("sparsity")
+    if sparsity is None:
+        return model.get("kind") == "sparse"
+    return sparsity.kind == "l1"
 
 
 def _known(cls: type, values: dict[str, Any]) -> dict[str, Any]:

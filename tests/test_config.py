@@ -51,3 +51,23 @@ def test_identity_warning_only_without_a_regulariser() -> None:
     assert ModelSpec(latent=784).identity_warning(784) is not None
     assert ModelSpec(latent=2).identity_warning(784) is None
     assert ModelSpec(kind="denoising", latent=784).identity_warning(784) is None
+
+
+@pytest.mark.parametrize(
+    ("model", "l1_code"),
+    [
+        ({"kind": "sparse"}, "relu"),
+        ({"kind": "ae", "sparsity": {"kind": "l1", "weight": 1e-3, "rate": 0.05}}, "relu"),
+        ({"kind": "sparse", "sparsity": {"kind": "kl", "weight": 1.0, "rate": 0.05}}, "softplus"),
+        ({"kind": "ae"}, "softplus"),
+    ],
+)
+def test_configs_written_before_the_l1_code_choice_keep_relu_codes(model, l1_code) -> None:
+    """Runs saved before the field existed were trained with ReLU codes under L1; they must
+    rebuild exactly so. Others have no L1 code and keep the default."""
+    assert RunConfig.from_dict({"model": model}).model.l1_code == l1_code
+    fresh = RunConfig(model=ModelSpec(kind="sparse"))
+    assert fresh.model.l1_code == "softplus"
+    assert RunConfig.from_json(fresh.to_json()) == fresh
+    with pytest.raises(ConfigError, match="L1 code"):
+        ModelSpec(l1_code="tanh")

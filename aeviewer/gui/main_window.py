@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aeviewer.config import DataSpec, RunConfig
+from aeviewer.config import DataSpec, ModelSpec, RunConfig
 from aeviewer.data import DEFAULT_SOURCE, prepare
 from aeviewer.data.dataset import Dataset
 from aeviewer.errors import AeviewerError, ConfigError
@@ -47,7 +47,7 @@ from aeviewer.training.events import EpochEnd, Event, Finished, Progress, Starte
 translate = QCoreApplication.translate
 
 #: The version of the run settings saved between starts: 2 since the learning rate is
-#: automatic by default (settings without it are older).
+#: automatic by default and L1-penalised codes are softplus (settings without it are older).
 RUN_SETTINGS_VERSION = 2
 #: The learning rate every run had by default before it was automatic.
 FORMER_DEFAULT_LR = 1e-3
@@ -645,12 +645,14 @@ class MainWindow(QMainWindow):
         model, train = settings.value("run/model"), settings.value("run/train")
         if model and train:
             try:
-                train_dict = json.loads(train)
-                if _settings_version(settings) < 2 and train_dict.get("lr") == FORMER_DEFAULT_LR:
-                    # Saved before the learning rate was automatic: the former default was not
-                    # the user's choice, so it reads as auto.
-                    train_dict["lr"] = None
-                config = RunConfig.from_dict({"model": json.loads(model), "train": train_dict})
+                model_dict, train_dict = json.loads(model), json.loads(train)
+                if _settings_version(settings) < 2:
+                    # Saved before the automatic learning rate and the choice of L1 code: the
+                    # former defaults were not the user's choice, so they read as today's.
+                    if train_dict.get("lr") == FORMER_DEFAULT_LR:
+                        train_dict["lr"] = None
+                    model_dict.setdefault("l1_code", ModelSpec().l1_code)
+                config = RunConfig.from_dict({"model": model_dict, "train": train_dict})
             except (AeviewerError, ValueError):
                 config = None
             if config is not None:

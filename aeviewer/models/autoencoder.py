@@ -36,7 +36,8 @@ class Autoencoder(nn.Module):
     output
         ``identity`` or ``sigmoid``.
     code_activation
-        Applied to the encoder output: ``identity``, ``relu`` (L1 sparsity) or ``sigmoid`` (KL).
+        Applied to the encoder output: ``identity``, ``softplus`` or ``relu`` (L1 sparsity)
+        or ``sigmoid`` (KL).
     noise
         Input corruption while training, or None.
     sparsity
@@ -71,6 +72,8 @@ class Autoencoder(nn.Module):
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """Codes ``(B, latent)`` of flattened samples ``(B, D)``."""
         h = self.encoder(x)
+        if self.code_activation == "softplus":
+            return F.softplus(h)
         if self.code_activation == "relu":
             return F.relu(h)
         if self.code_activation == "sigmoid":

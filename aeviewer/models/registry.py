@@ -59,7 +59,7 @@ def _autoencoder(
         kind=spec.kind,
         loss=resolved_loss(spec, info, output),
         output=output,
-        code_activation=_code_activation(sparsity),
+        code_activation=_code_activation(sparsity, spec.l1_code),
         noise=noise,
         sparsity=sparsity,
     )
@@ -111,11 +111,12 @@ def build_denoising(spec: ModelSpec, info: DataInfo) -> Autoencoder:
     return _autoencoder(spec, info, enc, dec, noise=noise, sparsity=spec.sparsity)
 
 
-def _code_activation(sparsity: SparsitySpec | None) -> str:
-    # L1 drives ReLU codes to exact zeros; KL compares firing rates, which need codes in (0, 1).
+def _code_activation(sparsity: SparsitySpec | None, l1_code: str) -> str:
+    # L1 pushes positive codes towards zero (ModelSpec.l1_code says which kind); KL compares
+    # firing rates, which need codes in (0, 1).
     if sparsity is None:
         return "identity"
-    return "relu" if sparsity.kind == "l1" else "sigmoid"
+    return l1_code if sparsity.kind == "l1" else "sigmoid"
 
 
 _BUILDERS: dict[str, Callable[[ModelSpec, DataInfo], nn.Module]] = {

@@ -133,12 +133,26 @@ def test_sparse_terms():
     x = torch.randn(8, 12)
     terms = l1.loss_terms(x)
     assert torch.isclose(terms["loss"], terms["recon"] + terms["sparsity"])
-    assert float(l1.encode(x).detach().min()) >= 0  # ReLU code for L1
+    assert float(l1.encode(x).detach().min()) > 0  # softplus code for L1
     kl = build_model(ModelSpec(kind="sparse", sparsity=SparsitySpec("kl", 1.0, 0.1)), VECTOR)
     z = kl.encode(x).detach()
     assert float(z.min()) > 0 and float(z.max()) < 1  # sigmoid code for KL
     assert float(kl.loss_terms(x)["sparsity"].detach()) > 0
     assert build_model(ModelSpec(kind="sparse"), VECTOR).sparsity == SparsitySpec()
+
+
+def test_an_l1_code_silenced_for_every_sample_still_learns_unless_relu():
+    """A softplus code pushed below zero for every sample gets a gradient; a ReLU one (the
+    code of runs saved before the choice existed) is dead."""
+    x = torch.randn(16, 12)
+    for l1_code, learns in (("softplus", True), ("relu", False)):
+        spec = ModelSpec(kind="sparse", latent=2, hidden=(8,), l1_code=l1_code)
+        model = build_model(spec, VECTOR)
+        last = [m for m in model.encoder.modules() if isinstance(m, torch.nn.Linear)][-1]
+        with torch.no_grad():
+            last.bias.fill_(-100.0)
+        model.loss_terms(x)["loss"].backward()
+        assert (last.bias.grad.abs().sum() > 0) == learns, l1_code
 
 
 def test_kl_penalty_vanishes_at_the_target_rate():

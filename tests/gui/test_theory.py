@@ -74,3 +74,18 @@ def test_the_theory_reads_in_japanese(qtbot):
     assert "変分オートエンコーダ" in text
     assert "注目点" in text
     assert family == "変分 (VAE)"
+
+
+def test_the_l1_code_is_chosen_for_l1_sparsity_and_an_opened_relu_run_keeps_it(qtbot):
+    panel = ModelPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_spec(ModelSpec(kind="sparse"))
+    assert panel.l1_code.isVisible() and panel.spec().l1_code == "softplus"
+    opened = ModelSpec(kind="sparse", l1_code="relu")  # as a run saved before the choice
+    panel.set_spec(opened)
+    assert panel.spec() == opened
+    panel.sparsity_kind.setCurrentIndex(panel.sparsity_kind.findData("kl"))
+    assert not panel.l1_code.isVisible()
+    panel.family.setCurrentIndex(panel.family.findData("ae"))
+    assert not panel.l1_code.isVisible()

@@ -753,6 +753,7 @@ Choose No to keep training the current model with its old settings.</source>
     <name>MainWindow</name>
     <message>
         <source>the defaults</source>
+        <extracomment>The learning rate every run had by default before it was automatic.</extracomment>
         <translation>既定値</translation>
     </message>
     <message>
@@ -961,6 +962,10 @@ Choose No to keep training the current model with its old settings.</source>
         <translation>各符号ユニットの目標平均活性です(KL のみ)。</translation>
     </message>
     <message>
+        <source>The code&apos;s activation under L1 (L1 only). softplus: smooth and positive, a unit pushed to zero for every sample can still come back. relu: exact zeros, but a unit silenced for every sample stays silent (with 2 units both can die). Runs saved before the choice existed used relu.</source>
+        <translation>L1 のもとでのコードの活性化関数 (L1 のみ)。softplus: 滑らかで正の値をとり、すべてのサンプルでゼロへ押しやられたユニットも戻ることができます。relu: 厳密なゼロになりますが、すべてのサンプルで沈黙したユニットは沈黙したままです (ユニットが 2 つだと両方が死ぬことがあります)。この選択ができる前に保存された実行は relu を使っていました。</translation>
+    </message>
+    <message>
         <source>Epochs of greedy pre-training for each layer before the end-to-end fine-tuning.</source>
         <translation>エンドツーエンドの微調整の前に、各層の貪欲な事前学習に使うエポック数です。</translation>
     </message>
@@ -1066,6 +1071,10 @@ Choose No to keep training the current model with its old settings.</source>
     <message>
         <source>Target rate</source>
         <translation>目標発火率</translation>
+    </message>
+    <message>
+        <source>Code (L1)</source>
+        <translation>コード (L1)</translation>
     </message>
     <message>
         <source>Epochs per stage</source>

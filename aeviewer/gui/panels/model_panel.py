@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from aeviewer.config import (
     ACTIVATIONS,
+    L1_CODES,
     LOSSES,
     MODEL_KINDS,
     NOISE_KINDS,
@@ -152,6 +153,13 @@ TIPS: dict[str, str] = {
     "sparsity_rate": QT_TRANSLATE_NOOP(
         "ModelPanel", "The target mean activation of each code unit (KL only)."
     ),
+    "l1_code": QT_TRANSLATE_NOOP(
+        "ModelPanel",
+        "The code's activation under L1 (L1 only). softplus: smooth and positive, a unit "
+        "pushed to zero for every sample can still come back. relu: exact zeros, but a unit "
+        "silenced for every sample stays silent (with 2 units both can die). Runs saved before "
+        "the choice existed used relu.",
+    ),
     "stage_epochs": QT_TRANSLATE_NOOP(
         "ModelPanel",
         "Epochs of greedy pre-training for each layer before the end-to-end fine-tuning.",
@@ -240,6 +248,7 @@ class ModelPanel(QWidget):
         self.sparsity_kind = _combo(SPARSITY_KINDS, {"l1": SPARSITY_L1})
         self.sparsity_weight = _double(1e-6, 100.0, 1e-3, 6)
         self.sparsity_rate = _double(0.001, 0.999, 0.05, 3)
+        self.l1_code = _combo(L1_CODES)
         self.stage_epochs = _spin(1, 1000, 3)
         self.beta = _double(0.0, 100.0, 1.0, 3)
         self.gan_d_steps = _spin(1, 20, 1)
@@ -270,6 +279,7 @@ class ModelPanel(QWidget):
             translate("ModelPanel", "Sparsity weight"), self.sparsity_weight, "sparsity_weight"
         )
         self._add(translate("ModelPanel", "Target rate"), self.sparsity_rate, "sparsity_rate")
+        self._add(translate("ModelPanel", "Code (L1)"), self.l1_code, "l1_code")
         self._add(translate("ModelPanel", "Epochs per stage"), self.stage_epochs, "stage_epochs")
         self._add(translate("ModelPanel", "β (KL weight)"), self.beta, "beta")
         self._add(translate("ModelPanel", "D steps"), self.gan_d_steps, "gan_d")
@@ -307,7 +317,14 @@ class ModelPanel(QWidget):
         layout.addStretch(1)
 
         self.set_spec(ModelSpec())
-        for combo in (self.family, self.activation, self.loss, self.noise_kind, self.sparsity_kind):
+        for combo in (
+            self.family,
+            self.activation,
+            self.loss,
+            self.noise_kind,
+            self.sparsity_kind,
+            self.l1_code,
+        ):
             combo.currentIndexChanged.connect(self._on_edited)
         for line in (self.hidden, self.conv_channels):
             line.editingFinished.connect(self._on_line_edited)
@@ -359,6 +376,7 @@ class ModelPanel(QWidget):
             stage_epochs=self.stage_epochs.value(),
             gan_d_steps=self.gan_d_steps.value(),
             gan_g_steps=self.gan_g_steps.value(),
+            l1_code=self.l1_code.currentData(),
         )
 
     def set_spec(self, spec: ModelSpec) -> None:
@@ -380,6 +398,7 @@ class ModelPanel(QWidget):
             _pick(self.sparsity_kind, sparsity.kind)
             self.sparsity_weight.setValue(sparsity.weight)
             self.sparsity_rate.setValue(sparsity.rate)
+            _pick(self.l1_code, spec.l1_code)
             self.stage_epochs.setValue(spec.stage_epochs)
             self.beta.setValue(spec.beta)
             self.gan_d_steps.setValue(spec.gan_d_steps)
@@ -426,6 +445,7 @@ class ModelPanel(QWidget):
             self.sparsity_kind: kind == "sparse",
             self.sparsity_weight: kind == "sparse",
             self.sparsity_rate: kind == "sparse" and self.sparsity_kind.currentData() == "kl",
+            self.l1_code: kind == "sparse" and self.sparsity_kind.currentData() == "l1",
             self.stage_epochs: kind == "stacked",
             self.beta: kind == "vae",
             self.gan_d_steps: kind == "gan",
