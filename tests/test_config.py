@@ -71,3 +71,11 @@ def test_configs_written_before_the_l1_code_choice_keep_relu_codes(model, l1_cod
     assert RunConfig.from_json(fresh.to_json()) == fresh
     with pytest.raises(ConfigError, match="L1 code"):
         ModelSpec(l1_code="tanh")
+
+
+def test_a_family_default_regulariser_compares_equal_written_out_or_not() -> None:
+    """A CLI run's sparse spec (None) and the Model panel's (the default written out) are the
+    same model: the GUI continues such a run."""
+    assert ModelSpec(kind="sparse") == ModelSpec(kind="sparse", sparsity=SparsitySpec())
+    assert ModelSpec(kind="denoising") == ModelSpec(kind="denoising", noise=NoiseSpec())
+    assert ModelSpec(kind="ae").sparsity is None and ModelSpec(kind="ae").noise is None
