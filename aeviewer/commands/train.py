@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 from aeviewer.commands.data_options import add_label_options, label_choice
 from aeviewer.config import (
     ACTIVATIONS,
+    L1_CODES,
     LOSSES,
     MAX_AUTO_DATA_WORKERS,
     NORMALIZATIONS,
@@ -91,6 +92,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add("--loss", choices=LOSSES, default="auto", help="reconstruction loss (auto: mse)")
     add("--noise", metavar="KIND:LEVEL", help="input noise: gaussian:0.3, uniform:0.5, mask:0.25")
     add("--sparsity", metavar="SPEC", help="code penalty: l1:1e-3 or kl:RATE:WEIGHT")
+    add(
+        "--l1-code",
+        choices=L1_CODES,
+        default=defaults_model.l1_code,
+        help="activation of a code under L1: softplus (a silenced unit can come back) or relu "
+        "(exact zeros; runs saved before the choice existed used it)",
+    )
     add("--batch-size", type=int, default=defaults_train.batch_size)
     add(
         "--lr",
@@ -234,6 +242,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
             conv_channels=tuple(args.conv_channels),
             beta=args.beta,
             stage_epochs=args.stage_epochs,
+            l1_code=args.l1_code,
             gan_d_steps=args.gan_d_steps,
             gan_g_steps=args.gan_g_steps,
         ),

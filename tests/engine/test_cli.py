@@ -105,3 +105,17 @@ def test_progress_bar_rewrites_one_line():
     quiet = io.StringIO()
     ProgressPrinter(quiet, epochs=3, live=False).bar(1, 1, 2, 0.5, 10.0)
     assert quiet.getvalue() == ""
+
+
+@pytest.mark.parametrize("l1_code", ["softplus", "relu"])
+def test_the_l1_code_is_chosen_on_the_command_line_and_recorded(tmp_path, l1_code):
+    import argparse
+
+    from aeviewer.commands.train import add_arguments, config_from_args
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(
+        ["--data", "builtin:moons", "--model", "sparse", "--l1-code", l1_code, "--out", "r"]
+    )
+    assert config_from_args(args).model.l1_code == l1_code
