@@ -4,8 +4,9 @@
 #   benchmarks/gpu_check.sh                # makes .venv-gpu and installs aeviewer into it
 #   benchmarks/gpu_check.sh --no-install   # uses the python on PATH (aeviewer installed)
 #
-# It trains ae, conv, vae and gan for 2 epochs each on CUDA and for 1 epoch on the CPU, runs a
-# 1-GPU torchrun (DDP, NCCL) run, and prints each run's samples/s and the ratio CUDA / CPU.
+# It trains ae, conv, vae and gan for 2 epochs each on CUDA and for 1 epoch on the CPU, an ae
+# on a .npy streamed from disk, and a 1-GPU torchrun (DDP, NCCL) run, and prints each run's
+# samples/s and the ratio CUDA / CPU.
 # Any failure (no CUDA device, a run that fails, a run directory without its epochs) ends it
 # with a non-zero exit status. GPU_CHECK_DEVICE=cpu runs the same steps on the CPU only, to
 # check the script itself on a machine without a GPU.
@@ -69,6 +70,20 @@ for kind in ae conv vae gan; do
   printf '%-6s %14s %14s %8s\n' "$kind" "$fast" "$slow" \
     "$(python -c "print(f'{$fast / max($slow, 1):.1f}')")"
 done
+
+# Streamed from disk: batches through the DataLoader into pinned memory, copied without blocking.
+python - "$work/data.npy" "$data" <<'EOF' || fail "writing the streamed data"
+import sys
+import numpy as np
+from aeviewer.data.sources import load_source
+x = load_source(sys.argv[2]).x
+np.save(sys.argv[1], np.ascontiguousarray(x, np.float32).reshape(len(x), -1))
+EOF
+aeviewer train --data "$work/data.npy" --data-streamed --model ae --device "$device" --epochs 2 \
+  --no-early-stopping --batch-size 256 --quiet --out "$work/streamed" >/dev/null \
+  || fail "the streamed run did not train"
+streamed=$(rate "$work/streamed" 2) || fail "the streamed run's metrics"
+echo "streamed .npy (DataLoader, pinned memory on $device): $streamed samples/s"
 
 python -m torch.distributed.run --standalone --nproc-per-node=1 -m aeviewer train \
   --data "$data" --model ae --device "$device" --epochs 2 --no-early-stopping --batch-size 256 \
