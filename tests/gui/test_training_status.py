@@ -40,6 +40,11 @@ def test_read_out_from_events(qtbot):
     status.on_epoch(EpochEnd(3, 189, {"loss": 0.1}, {}, {"model": 1e-3}, 1.0, samples_per_s=9000.0))
     assert status.position.text() == "epoch 3/20 · batch 63/63"
     assert status.speed.text() == "9,000 samples/s"
+    assert status.eta.text() != "ETA –"
+    # Ended early (converged, stopped): no time is left, the position stays as it was.
+    status.set_state(RunState.FINISHED)
+    assert status.eta.text() == "ETA –"
+    assert status.position.text() == "epoch 3/20 · batch 63/63"
 
 
 def test_while_a_run_streams_the_changing_labels_keep_one_size_that_fits(qtbot):

@@ -163,6 +163,9 @@ class TrainingStatus(QWidget):
         """Show the run state (``text``, or the state's name), and what a run that has not
         started yet waits for."""
         self.state.setText(text or reason_text(state.value))
+        if state in (RunState.IDLE, RunState.FINISHED):
+            # Nothing is left to wait for (a run stopped early had time left).
+            self.eta.setText(_eta("–"))
         preparing = state is RunState.RUNNING and self._started is None
         self.preparing.setVisible(preparing)
         if not preparing:
