@@ -188,7 +188,7 @@ class RunSet:
                 self.entries = {LIVE: entry, **{k: v for k, v in self.entries.items() if k != LIVE}}
             config = event.config
             self._live_start = {
-                "baseline": baseline_record(event, event.n_features),
+                "baseline": baseline_record(event),
                 "kind": config.model.kind,
                 "source": config.data.source,
                 "settings": flatten(config.to_dict()),

@@ -129,7 +129,7 @@ def train(
             events = loop.run()
             if run is not None:
                 # Hook: baseline.json and TensorBoard events of the run (see run_log.py).
-                events = logged(events, run.path, started, setup.dataset.n_features)
+                events = logged(events, run.path, started)
             yield from events
         finally:
             loop.close()

@@ -35,12 +35,10 @@ BASELINE_VERSION = 1
 TENSORBOARD_ENV = "AEVIEWER_TENSORBOARD"
 
 
-def logged(
-    events: Iterator[Event], run_path: str | Path, started: Started, n_features: int
-) -> Iterator[Event]:
+def logged(events: Iterator[Event], run_path: str | Path, started: Started) -> Iterator[Event]:
     """Yield ``events`` unchanged, recording the baseline and TensorBoard events of the run."""
     run_path = Path(run_path)
-    write_baseline(run_path, started, n_features)
+    write_baseline(run_path, started)
     board = open_tensorboard(run_path, started)
     try:
         for event in events:
@@ -65,13 +63,13 @@ def open_tensorboard(run_path: Path, started: Started) -> Any:
 
 
 # -- the baseline record ---------------------------------------------------------------------
-def write_baseline(run_path: Path, started: Started, n_features: int) -> None:
+def write_baseline(run_path: Path, started: Started) -> None:
     """Write ``baseline.json`` (atomically; a failure to write it is not a training failure)."""
     with contextlib.suppress(OSError):
-        atomic_write_json(run_path / BASELINE_FILE, baseline_record(started, n_features))
+        atomic_write_json(run_path / BASELINE_FILE, baseline_record(started))
 
 
-def baseline_record(started: Started, n_features: int | None) -> dict[str, Any]:
+def baseline_record(started: Started) -> dict[str, Any]:
     """The object ``baseline.json`` holds for the run that ``started`` begins (the live run's
     figures are computed from the same object, so that they match the run's on disk)."""
     variance = started.pca_explained_variance
@@ -80,7 +78,7 @@ def baseline_record(started: Started, n_features: int | None) -> dict[str, Any]:
         "format": BASELINE_FORMAT,
         "version": BASELINE_VERSION,
         "latent": started.config.model.latent,
-        "n_features": None if n_features is None else int(n_features),
+        "n_features": started.n_features,
         "pca_val_mse": pca if pca is not None and math.isfinite(pca) else None,
         "explained_variance": (
             [] if variance is None else [float(v) for v in np.asarray(variance, np.float64)]
