@@ -40,6 +40,8 @@ class Launch:
     world_size: int
     local_rank: int
     restart_count: int = 0
+    #: Processes of the launch on this machine (they share its CPUs).
+    local_world_size: int = 1
 
     @property
     def primary(self) -> bool:
@@ -58,9 +60,12 @@ def launch_from_env(environ: Mapping[str, str] | None = None) -> Launch | None:
             world_size=int(env["WORLD_SIZE"]),
             local_rank=int(env.get("LOCAL_RANK", "0")),
             restart_count=int(env.get("TORCHELASTIC_RESTART_COUNT", "0")),
+            local_world_size=int(env.get("LOCAL_WORLD_SIZE", "1")),
         )
     except ValueError:
-        raise RunError("RANK, WORLD_SIZE and LOCAL_RANK must be integers") from None
+        raise RunError(
+            "RANK, WORLD_SIZE, LOCAL_RANK and LOCAL_WORLD_SIZE must be integers"
+        ) from None
 
 
 def shard(total: int, rank: int, world_size: int) -> tuple[int, int]:

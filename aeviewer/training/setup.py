@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -203,7 +202,7 @@ def set_up(
     streamed_note = ""
     step("baseline")
     if is_mapped(dataset.x):
-        local = int(os.environ.get("LOCAL_WORLD_SIZE", "1")) if distributed is not None else 1
+        local = distributed.launch.local_world_size if distributed is not None else 1
         workers = data_workers(config.data.workers, dataset.x, local)
         x_train = MappedRows(dataset.x, train_idx, device, dataset.source, workers)
         x_val = MappedRows(dataset.x, val_idx, device, dataset.source) if val_idx.size else None

@@ -89,6 +89,8 @@ def test_the_launch_comes_from_torchruns_environment():
     launch = launch_from_env({**env, "TORCHELASTIC_RESTART_COUNT": "2"})
     assert (launch.rank, launch.world_size, launch.restart_count) == (1, 4, 2)
     assert not launch.primary
+    assert launch.local_world_size == 1
+    assert launch_from_env({**env, "LOCAL_WORLD_SIZE": "2"}).local_world_size == 2
 
 
 def test_each_cuda_process_needs_a_gpu_of_its_own(monkeypatch):
