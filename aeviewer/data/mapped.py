@@ -100,12 +100,16 @@ class RowFile:
         self.close()
 
 
+def reads_itself(x: np.ndarray | LazyRows) -> bool:
+    """True when the streamed samples ``x`` read (decode) their rows themselves, as an image
+    folder's do; False for a mapped file's, read with positional reads."""
+    return isinstance(x, LazyRows) and not isinstance(x, ConvertedRows)
+
+
 def row_reader(x: np.ndarray | LazyRows, path: str | Path) -> RowFile | LazyRows:
     """What reads rows of the streamed samples ``x`` in a batch: positional reads of a mapped
     file, or lazy rows that read themselves (an image folder's, decoding each image)."""
-    if isinstance(x, LazyRows) and not isinstance(x, ConvertedRows):
-        return x
-    return RowFile(x, path)
+    return x if reads_itself(x) else RowFile(x, path)
 
 
 #: Rows gathered from a mapping between two releases of its pages (:func:`take_rows`).

@@ -30,8 +30,8 @@ import numpy as np
 import torch
 
 from aeviewer.config import MAX_AUTO_DATA_WORKERS
-from aeviewer.data.lazy_rows import ConvertedRows, LazyRows
-from aeviewer.data.mapped import row_reader
+from aeviewer.data.lazy_rows import LazyRows
+from aeviewer.data.mapped import reads_itself, row_reader
 from aeviewer.errors import DatasetError
 
 #: glibc's ``mallopt`` parameter of the size above which allocations are separate mappings.
@@ -137,7 +137,7 @@ def data_workers(requested: int | None, x: np.ndarray | LazyRows, local_processe
         return 0
     if requested is not None:
         return requested
-    if not isinstance(x, LazyRows) or isinstance(x, ConvertedRows):
+    if not reads_itself(x):
         return 0
     cpus = len(os.sched_getaffinity(0))
     return max(1, min(MAX_AUTO_DATA_WORKERS, cpus // max(1, local_processes) - 1))
