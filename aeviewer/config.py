@@ -375,15 +375,17 @@ class RunConfig:
                 model["noise"] = NoiseSpec(**model["noise"])
             if model.get("sparsity") is not None:
                 model["sparsity"] = SparsitySpec(**model["sparsity"])
-            if "l1_code" not in model and _penalises_l1(model):
-                # Written before the field existed: L1-penalised codes were ReLUs then.
-                model["l1_code"] = "relu"
             for key in ("hidden", "conv_channels"):
                 if key in model:
                     model[key] = tuple(int(v) for v in model[key])
+            model_spec = ModelSpec(**_known(ModelSpec, model))
+            sparsity = model_spec.sparsity  # a sparse model's default written out
+            if "l1_code" not in model and sparsity is not None and sparsity.kind == "l1":
+                # Written before the field existed: L1-penalised codes were ReLUs then.
+                model_spec = replace(model_spec, l1_code="relu")
             return cls(
                 data=DataSpec(**_known(DataSpec, data.get("data", {}))),
-                model=ModelSpec(**_known(ModelSpec, model)),
+                model=model_spec,
                 train=TrainSpec(**_known(TrainSpec, data.get("train", {}))),
             )
         except (TypeError, ValueError) as exc:
@@ -406,15 +408,6 @@ class RunConfig:
     def with_changes(self, **sections: Any) -> RunConfig:
         """A copy with whole sections replaced, e.g. ``cfg.with_changes(train=new_train)``."""
         return replace(self, **sections)
-
-
-def _penalises_l1(model: dict[str, Any]) -> bool:
-    """True when the model ``model`` (a config's, its sparsity parsed) puts an L1 penalty on
-    its code: a sparse model's default, or an L1 sparsity given."""
-    sparsity = model.get("sparsity")
-    if sparsity is None:
-        return model.get("kind") == "sparse"
-    return sparsity.kind == "l1"
 
 
 def _known(cls: type, values: dict[str, Any]) -> dict[str, Any]:

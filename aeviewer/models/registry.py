@@ -98,17 +98,17 @@ def build_conv(spec: ModelSpec, info: DataInfo) -> Autoencoder:
 
 
 def build_sparse(spec: ModelSpec, info: DataInfo) -> Autoencoder:
-    """A multilayer autoencoder with a penalty on its code (L1 by default)."""
-    sparsity = spec.sparsity or SparsitySpec()
+    """A multilayer autoencoder with a penalty on its code (L1 by default: ``ModelSpec`` writes
+    the family's default out)."""
     enc, dec = _mlp_pair(spec, info, spec.activation)
-    return _autoencoder(spec, info, enc, dec, noise=spec.noise, sparsity=sparsity)
+    return _autoencoder(spec, info, enc, dec, noise=spec.noise, sparsity=spec.sparsity)
 
 
 def build_denoising(spec: ModelSpec, info: DataInfo) -> Autoencoder:
-    """A multilayer autoencoder that reconstructs clean inputs from corrupted ones."""
-    noise = spec.noise or NoiseSpec()
+    """A multilayer autoencoder that reconstructs clean inputs from corrupted ones (Gaussian
+    noise by default: ``ModelSpec`` writes the family's default out)."""
     enc, dec = _mlp_pair(spec, info, spec.activation)
-    return _autoencoder(spec, info, enc, dec, noise=noise, sparsity=spec.sparsity)
+    return _autoencoder(spec, info, enc, dec, noise=spec.noise, sparsity=spec.sparsity)
 
 
 def _code_activation(sparsity: SparsitySpec | None, l1_code: str) -> str:
