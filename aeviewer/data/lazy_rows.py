@@ -7,12 +7,13 @@ streamed from disk: ``x[key]`` and ``x.read(rows)`` give float32 arrays of the r
 
 from __future__ import annotations
 
+import abc
 from pathlib import Path
 
 import numpy as np
 
 
-class LazyRows:
+class LazyRows(abc.ABC):
     """Float32 samples ``(N, D)`` read a few rows at a time (a base class)."""
 
     dtype = np.dtype(np.float32)
@@ -21,19 +22,16 @@ class LazyRows:
     unit_interval = False
 
     @property
+    @abc.abstractmethod
     def shape(self) -> tuple[int, int]:
         """``(N, D)``."""
-        raise NotImplementedError
 
     def __len__(self) -> int:
         return self.shape[0]
 
+    @abc.abstractmethod
     def read(self, rows: np.ndarray) -> np.ndarray:
         """The samples ``rows`` (``(len(rows), D)`` float32), in the order given."""
-        raise NotImplementedError
-
-    def close(self) -> None:
-        """Release what reading holds (nothing here)."""
 
     def __getitem__(self, key: object) -> np.ndarray:
         rest: tuple = ()
